@@ -1,0 +1,50 @@
+package loop
+
+import (
+	"github.com/zring/zring/ring"
+)
+
+// Config is what a session needs of its socket's options, copied when the
+// endpoint is bound or connected (libzmq takes options at that moment too).
+type Config struct {
+	SocketType      string // ZMTP Socket-Type, e.g. "PUSH"
+	RoutingID       []byte
+	MaxMsgSize      int64 // -1: no limit
+	SndHWM          int
+	RcvHWM          int
+	ReconnectIvl    int // ms; -1: never reconnect
+	ReconnectIvlMax int // ms; 0: no backoff
+	InBatchSize     int // bytes one read moves
+	OutBatchSize    int // bytes one vectored write moves
+	Immediate       bool
+	Affinity        uint64
+}
+
+// Host is the socket side of a session: the loop tells it about peers whose
+// pipes come and go. Both methods are called on a loop goroutine and must
+// only queue the news and wake the socket, never block.
+type Host interface {
+	// Attach hands over a new peer's pipes.
+	Attach(p *Peer)
+	// Detach says p's connection is gone for good: p.In holds what was
+	// received (and is then Closed), p.Out is no longer read.
+	Detach(p *Peer)
+}
+
+// Peer is the pair of pipes between a socket and one peer connection.
+// In is written by the session and read by the socket; Out the reverse.
+// The routing fields are set before the Peer is handed to the socket and
+// not changed after.
+type Peer struct {
+	In         *ring.Pipe
+	Out        *ring.Pipe
+	SocketType string // the peer's Socket-Type
+	RoutingID  []byte // the peer's Identity property, if it sent one
+	Endpoint   string
+}
+
+// NewPeer makes a pipe pair with the socket's HWMs: the socket's receive
+// pipe holds rcvHWM messages, its send pipe sndHWM.
+func NewPeer(sndHWM, rcvHWM int, endpoint string) *Peer {
+	return &Peer{In: ring.NewPipe(rcvHWM), Out: ring.NewPipe(sndHWM), Endpoint: endpoint}
+}

@@ -1,0 +1,152 @@
+package loop
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/zring/zring/internal/errno"
+)
+
+// Address is a parsed tcp or ipc endpoint, resolved to something a socket
+// can bind or connect to.
+type Address struct {
+	Transport string         // "tcp" or "ipc"
+	TCP       netip.AddrPort // tcp
+	Path      string         // ipc; a leading '@' is Linux's abstract namespace
+}
+
+// String is the endpoint as ZMQ_LAST_ENDPOINT shows it.
+func (a Address) String() string {
+	if a.Transport == "ipc" {
+		return "ipc://" + a.Path
+	}
+	return "tcp://" + a.TCP.String()
+}
+
+// SplitEndpoint splits "transport://address". A missing "://" is EINVAL.
+func SplitEndpoint(ep string) (transport, addr string, err error) {
+	i := strings.Index(ep, "://")
+	if i <= 0 {
+		return "", "", errno.EINVAL
+	}
+	return ep[:i], ep[i+3:], nil
+}
+
+// ResolveBind resolves the address part of a bind endpoint. tcp accepts
+// "*:port", "IP:port", "[IPv6]:port", "host:port" and an interface name;
+// port "*" or 0 picks a free port. ipc accepts a path, "@name" (abstract) and
+// "*" (a fresh path in a new temporary directory, as libzmq does).
+func ResolveBind(transport, addr string) (Address, error) {
+	switch transport {
+	case "tcp":
+		host, port, err := splitHostPort(addr)
+		if err != nil {
+			return Address{}, err
+		}
+		if host == "*" {
+			return Address{Transport: "tcp", TCP: netip.AddrPortFrom(netip.IPv4Unspecified(), port)}, nil
+		}
+		ip, err := resolveHost(host, true)
+		if err != nil {
+			return Address{}, err
+		}
+		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
+	case "ipc":
+		if addr == "" {
+			return Address{}, errno.EINVAL
+		}
+		if addr == "*" {
+			dir, err := os.MkdirTemp("", "zring-ipc-")
+			if err != nil {
+				return Address{}, errno.ENOENT
+			}
+			addr = filepath.Join(dir, "socket")
+		}
+		return Address{Transport: "ipc", Path: addr}, nil
+	}
+	return Address{}, errno.EPROTONOSUPPORT
+}
+
+// ResolveConnect resolves the address part of a connect endpoint.
+func ResolveConnect(transport, addr string) (Address, error) {
+	switch transport {
+	case "tcp":
+		host, port, err := splitHostPort(addr)
+		if err != nil {
+			return Address{}, err
+		}
+		if port == 0 || host == "*" {
+			return Address{}, errno.EINVAL
+		}
+		ip, err := resolveHost(host, false)
+		if err != nil {
+			return Address{}, err
+		}
+		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
+	case "ipc":
+		if addr == "" || addr == "*" {
+			return Address{}, errno.EINVAL
+		}
+		return Address{Transport: "ipc", Path: addr}, nil
+	}
+	return Address{}, errno.EPROTONOSUPPORT
+}
+
+func splitHostPort(addr string) (string, uint16, error) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return "", 0, errno.EINVAL
+	}
+	host, ps := addr[:i], addr[i+1:]
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if host == "" {
+		return "", 0, errno.EINVAL
+	}
+	if ps == "*" {
+		return host, 0, nil
+	}
+	p, err := strconv.ParseUint(ps, 10, 16)
+	if err != nil {
+		return "", 0, errno.EINVAL
+	}
+	return host, uint16(p), nil
+}
+
+// resolveHost turns a literal, an interface name (bind only) or a host name
+// into an IP, preferring IPv4 as libzmq does without ZMQ_IPV6.
+func resolveHost(host string, bind bool) (netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.Unmap(), nil
+	}
+	if bind {
+		if ifi, err := net.InterfaceByName(host); err == nil {
+			if addrs, err := ifi.Addrs(); err == nil {
+				for _, a := range addrs {
+					if pn, ok := a.(*net.IPNet); ok {
+						if ip, ok := netip.AddrFromSlice(pn.IP); ok && ip.Unmap().Is4() {
+							return ip.Unmap(), nil
+						}
+					}
+				}
+			}
+			return netip.Addr{}, errno.ENODEV
+		}
+	}
+	ips, err := net.LookupIP(host)
+	if err != nil || len(ips) == 0 {
+		return netip.Addr{}, errno.EINVAL
+	}
+	for _, ip := range ips {
+		if a, ok := netip.AddrFromSlice(ip); ok && a.Unmap().Is4() {
+			return a.Unmap(), nil
+		}
+	}
+	a, _ := netip.AddrFromSlice(ips[0])
+	return a, nil
+}

@@ -1,0 +1,111 @@
+package loop
+
+import (
+	"sync"
+)
+
+// Listener accepts connections on one bound endpoint. Its fd lives on the
+// loop that Listen chose; each accepted connection gets a session on the
+// loop Pool.Choose picks for the socket's affinity.
+type Listener struct {
+	loop *Loop
+	fd   int
+	addr Address
+	cfg  Config
+	host Host
+
+	mu       sync.Mutex // sessions is touched by the loops of its sessions
+	sessions map[*session]struct{}
+	closed   bool
+}
+
+// Listen binds addr and starts accepting on l. It binds synchronously, so
+// the caller gets EADDRINUSE and friends at once, and returns the endpoint
+// as ZMQ_LAST_ENDPOINT shows it.
+func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, error) {
+	fd, bound, err := listenFD(addr)
+	if err != nil {
+		return nil, "", err
+	}
+	ln := &Listener{loop: l, fd: fd, addr: bound, cfg: cfg, host: host, sessions: make(map[*session]struct{})}
+	l.pool.live.Add(1)
+	l.load.Add(1)
+	l.Post(func() {
+		if err := l.poller.add(fd, evRead, ln); err != nil {
+			ln.closeNow()
+		}
+	})
+	return ln, bound.String(), nil
+}
+
+// Endpoint is the bound endpoint (with the real port).
+func (ln *Listener) Endpoint() string { return ln.addr.String() }
+
+func (ln *Listener) handle(events uint32) {
+	for i := 0; i < 64; i++ {
+		nfd, err := acceptFD(ln.fd)
+		if err != nil {
+			return // EAGAIN, or a transient error (EMFILE...): try on the next event
+		}
+		tuneConn(nfd, ln.addr.Transport)
+		target := ln.loop.pool.Choose(ln.cfg.Affinity)
+		s := newSession(target, ln.cfg, ln.host, ln, nil, ln.addr.String())
+		ln.mu.Lock()
+		if ln.closed {
+			ln.mu.Unlock()
+			closeFD(nfd)
+			continue
+		}
+		ln.sessions[s] = struct{}{}
+		ln.mu.Unlock()
+		ln.loop.pool.live.Add(1)
+		target.load.Add(1)
+		if target == ln.loop {
+			s.attachConn(nfd, ln.addr.Transport)
+		} else {
+			target.Post(func() { s.attachConn(nfd, ln.addr.Transport) })
+		}
+	}
+}
+
+// Close stops accepting and ends the connections accepted here, each
+// lingering for linger ms as ZMQ_LINGER says (-1: until sent). Any goroutine.
+func (ln *Listener) Close(linger int) {
+	ln.loop.Post(func() {
+		ln.mu.Lock()
+		ln.closed = true
+		ss := make([]*session, 0, len(ln.sessions))
+		for s := range ln.sessions {
+			ss = append(ss, s)
+		}
+		ln.mu.Unlock()
+		for _, s := range ss {
+			s.loop.Post(func() { s.terminate(linger) })
+		}
+		ln.closeNow()
+	})
+}
+
+func (ln *Listener) closeNow() {
+	if ln.fd < 0 {
+		return
+	}
+	ln.loop.poller.del(ln.fd)
+	closeFD(ln.fd)
+	removeIPC(ln.addr)
+	ln.fd = -1
+	ln.loop.load.Add(-1)
+	ln.loop.pool.live.Done()
+}
+
+// connectionLost: an accepted connection is never re-established.
+func (ln *Listener) connectionLost(*session) bool { return false }
+
+// sessionFinished runs on s's loop when s has ended.
+func (ln *Listener) sessionFinished(s *session) {
+	ln.mu.Lock()
+	delete(ln.sessions, s)
+	ln.mu.Unlock()
+	s.loop.load.Add(-1)
+	s.loop.pool.live.Done()
+}

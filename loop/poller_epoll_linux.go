@@ -1,0 +1,87 @@
+package loop
+
+import (
+	"encoding/binary"
+
+	"golang.org/x/sys/unix"
+)
+
+// epollPoller is the epoll backend: level-triggered, one eventfd for wake-ups.
+type epollPoller struct {
+	epfd     int
+	evfd     int
+	events   []unix.EpollEvent
+	handlers map[int32]handler
+	wakeBuf  [8]byte
+}
+
+func newPoller() (poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	evfd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, err
+	}
+	p := &epollPoller{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, 256), handlers: make(map[int32]handler)}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(evfd)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, evfd, &ev); err != nil {
+		p.close()
+		return nil, err
+	}
+	binary.LittleEndian.PutUint64(p.wakeBuf[:], 1)
+	return p, nil
+}
+
+func (p *epollPoller) add(fd int, events uint32, h handler) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		return err
+	}
+	p.handlers[int32(fd)] = h
+	return nil
+}
+
+func (p *epollPoller) mod(fd int, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_MOD, fd, &ev)
+}
+
+func (p *epollPoller) del(fd int) error {
+	delete(p.handlers, int32(fd))
+	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
+}
+
+func (p *epollPoller) wait(timeoutMs int) error {
+	n, err := unix.EpollWait(p.epfd, p.events, timeoutMs)
+	if err != nil {
+		if err == unix.EINTR {
+			return nil
+		}
+		return err
+	}
+	for i := 0; i < n; i++ {
+		ev := &p.events[i]
+		if ev.Fd == int32(p.evfd) {
+			var buf [8]byte
+			unix.Read(p.evfd, buf[:])
+			continue
+		}
+		// A handler may have been removed by an earlier event of this batch.
+		if h, ok := p.handlers[ev.Fd]; ok {
+			h.handle(ev.Events)
+		}
+	}
+	return nil
+}
+
+func (p *epollPoller) wake() {
+	unix.Write(p.evfd, p.wakeBuf[:])
+}
+
+func (p *epollPoller) close() {
+	unix.Close(p.evfd)
+	unix.Close(p.epfd)
+}

@@ -1,0 +1,235 @@
+package loop
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Pool is the fixed set of I/O loops of one context.
+type Pool struct {
+	loops []*Loop
+	next  atomic.Uint32
+	live  sync.WaitGroup // sessions, listeners and connecters not yet finished
+}
+
+// NewPool starts n loops (n >= 1).
+func NewPool(n int) (*Pool, error) {
+	if n < 1 {
+		n = 1
+	}
+	p := &Pool{}
+	for i := 0; i < n; i++ {
+		l, err := newLoop(p, i)
+		if err != nil {
+			p.stop()
+			return nil, err
+		}
+		p.loops = append(p.loops, l)
+	}
+	for _, l := range p.loops {
+		go l.run()
+	}
+	return p, nil
+}
+
+// Choose picks the loop for a new endpoint: with a ZMQ_AFFINITY bitmap, the
+// least-used loop among the set bits (bit i is loop i); with 0, the loops in
+// turn.
+func (p *Pool) Choose(affinity uint64) *Loop {
+	if affinity != 0 {
+		var best *Loop
+		for i, l := range p.loops {
+			if i < 64 && affinity&(1<<uint(i)) != 0 {
+				if best == nil || l.load.Load() < best.load.Load() {
+					best = l
+				}
+			}
+		}
+		if best != nil {
+			return best
+		}
+	}
+	return p.loops[int(p.next.Add(1)-1)%len(p.loops)]
+}
+
+// Len is the number of loops.
+func (p *Pool) Len() int { return len(p.loops) }
+
+// Close waits until every session, listener and connecter has finished (the
+// sockets were closed and their linger ran out), then stops the loops.
+func (p *Pool) Close() {
+	p.live.Wait()
+	p.stop()
+}
+
+func (p *Pool) stop() {
+	for _, l := range p.loops {
+		l.Post(func() { l.stopping = true })
+	}
+	for _, l := range p.loops {
+		<-l.done
+	}
+}
+
+// Loop is one I/O thread.
+type Loop struct {
+	pool   *Pool
+	index  int
+	poller poller
+	load   atomic.Int32 // endpoints and sessions on this loop, for Choose
+	done   chan struct{}
+
+	mu       sync.Mutex
+	posted   []func()
+	ready    []*session
+	sleeping atomic.Bool // in (or about to enter) poller.wait
+	notified atomic.Bool // a wake() is in flight
+
+	// Loop-goroutine state.
+	stopping  bool
+	timers    []*timer
+	runPosted []func()
+	runReady  []*session
+}
+
+func newLoop(p *Pool, i int) (*Loop, error) {
+	pl, err := newPoller()
+	if err != nil {
+		return nil, err
+	}
+	return &Loop{pool: p, index: i, poller: pl, done: make(chan struct{})}, nil
+}
+
+// Post runs fn on the loop goroutine. It is for control operations; the
+// message path uses pipe wakers instead.
+func (l *Loop) Post(fn func()) {
+	l.mu.Lock()
+	l.posted = append(l.posted, fn)
+	l.mu.Unlock()
+	l.kick()
+}
+
+// schedule queues s to have its out pipe drained. Called by s.Wake from the
+// socket's goroutine.
+func (l *Loop) schedule(s *session) {
+	l.mu.Lock()
+	l.ready = append(l.ready, s)
+	l.mu.Unlock()
+	l.kick()
+}
+
+// kick wakes the loop if it sleeps. The loop sets sleeping before its last
+// look at the queues, and posters append before they read sleeping, so one
+// of the two always sees the other (Go's atomics are sequentially
+// consistent).
+func (l *Loop) kick() {
+	if l.sleeping.Load() && !l.notified.Swap(true) {
+		l.poller.wake()
+	}
+}
+
+func (l *Loop) run() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer close(l.done)
+	defer l.poller.close()
+	for !l.stopping {
+		l.runQueues()
+		if l.stopping {
+			break
+		}
+		timeout := l.runTimers()
+		l.sleeping.Store(true)
+		l.mu.Lock()
+		pending := len(l.posted) + len(l.ready)
+		l.mu.Unlock()
+		if pending > 0 {
+			timeout = 0
+		}
+		l.poller.wait(timeout)
+		l.sleeping.Store(false)
+		l.notified.Store(false)
+	}
+}
+
+func (l *Loop) runQueues() {
+	for {
+		l.mu.Lock()
+		l.runPosted, l.posted = l.posted, l.runPosted[:0]
+		l.runReady, l.ready = l.ready, l.runReady[:0]
+		l.mu.Unlock()
+		if len(l.runPosted) == 0 && len(l.runReady) == 0 {
+			return
+		}
+		for i, fn := range l.runPosted {
+			fn()
+			l.runPosted[i] = nil
+		}
+		for i, s := range l.runReady {
+			s.scheduled.Store(false)
+			s.onPipeReady()
+			l.runReady[i] = nil
+		}
+	}
+}
+
+// timer is a one-shot callback on the loop goroutine.
+type timer struct {
+	at  time.Time
+	fn  func()
+	off bool
+}
+
+// after schedules fn on the loop goroutine after d. Loop goroutine only.
+func (l *Loop) after(d time.Duration, fn func()) *timer {
+	t := &timer{at: time.Now().Add(d), fn: fn}
+	l.timers = append(l.timers, t)
+	return t
+}
+
+// cancel stops t; safe on nil and on a timer that already ran.
+func (t *timer) cancel() {
+	if t != nil {
+		t.off = true
+	}
+}
+
+// runTimers runs due timers and returns the poll timeout until the next one.
+func (l *Loop) runTimers() int {
+	if len(l.timers) == 0 {
+		return -1
+	}
+	now := time.Now()
+	timeout := -1
+	kept := l.timers[:0]
+	var due []*timer
+	for _, t := range l.timers {
+		switch {
+		case t.off:
+		case !t.at.After(now):
+			due = append(due, t)
+		default:
+			kept = append(kept, t)
+			ms := int(t.at.Sub(now)/time.Millisecond) + 1
+			if timeout < 0 || ms < timeout {
+				timeout = ms
+			}
+		}
+	}
+	for i := len(kept); i < len(l.timers); i++ {
+		l.timers[i] = nil
+	}
+	l.timers = kept
+	for _, t := range due {
+		if !t.off {
+			t.off = true
+			t.fn()
+		}
+	}
+	if len(due) > 0 {
+		return 0 // a timer may have added work; look again before sleeping
+	}
+	return timeout
+}

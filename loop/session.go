@@ -1,0 +1,560 @@
+package loop
+
+import (
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/zring/zring/ring"
+	"github.com/zring/zring/zmtp"
+)
+
+const (
+	// bigFrame: frames with a larger body are read straight into their own
+	// message memory instead of through the connection's buffer.
+	bigFrame = 32 << 10
+	// copyBody: bodies up to this size are copied next to their header in
+	// the write buffer; larger ones go to writev from the message's memory.
+	copyBody = 2 << 10
+	// bigStart is the first allocation for a big frame; it doubles as bytes
+	// arrive, so a peer that advertises a huge frame and sends nothing costs
+	// at most this much.
+	bigStart  = 256 << 10
+	maxIovecs = 1024
+)
+
+// sessionOwner is the listener or connecter a session belongs to.
+type sessionOwner interface {
+	// connectionLost reports whether the session should wait for another
+	// connection (a connecter redials) instead of finishing.
+	connectionLost(s *session) bool
+	// sessionFinished is the session's last act.
+	sessionFinished(s *session)
+}
+
+// seg is a piece of the next vectored write: wbuf[off:off+n] when msg < 0,
+// else held[msg].Data[off:off+n].
+type seg struct{ msg, off, n int }
+
+// session drives one peer connection: the ZMTP handshake, decoding frames
+// into peer.In, encoding frames from peer.Out. All fields are owned by the
+// loop goroutine except scheduled, which Wake uses.
+type session struct {
+	loop     *Loop
+	cfg      Config
+	host     Host
+	owner    sessionOwner
+	endpoint string
+	peer     *Peer
+	// persistent: peer was made by the socket before any connection and
+	// outlives each one (connect without ZMQ_IMMEDIATE).
+	persistent bool
+	scheduled  atomic.Bool
+
+	// One connection's state; reset by closeConn.
+	fd          int
+	events      uint32
+	hs          *zmtp.Handshake
+	active      bool
+	in          *ring.Buffer
+	big         ring.Msg // a big frame being read into its own memory
+	bigSize     int
+	bigFill     int
+	inMid       bool // the last frame written to peer.In had More
+	inUnflushed bool // complete messages written to peer.In, not flushed
+	readPaused  bool // peer.In is at its HWM
+	wbuf        []byte
+	segs        []seg
+	held        []ring.Msg
+	iov         []iovec
+	outMid      bool // the last frame taken from peer.Out had More
+	dropTail    bool // drop frames from peer.Out up to a message end
+
+	lingering   bool
+	lingerTimer *timer
+	finished    bool
+}
+
+func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, endpoint string) *session {
+	bufSize := 64 << 10
+	if cfg.InBatchSize+bigFrame+16 > bufSize {
+		bufSize = cfg.InBatchSize + bigFrame + 16
+	}
+	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1,
+		in: ring.NewBuffer(bufSize), wbuf: make([]byte, 0, cfg.OutBatchSize+copyBody+16)}
+	if peer != nil {
+		s.peer = peer
+		s.persistent = true
+		peer.In.SetWriterWaker(s)
+		peer.Out.SetReaderWaker(s)
+	}
+	return s
+}
+
+// Wake is the pipes' waker: peer.Out has data after the session found it
+// empty, or peer.In has room after the session found it full. Any goroutine.
+func (s *session) Wake() {
+	if !s.scheduled.Swap(true) {
+		s.loop.schedule(s)
+	}
+}
+
+// attachConn starts the handshake on a connected fd.
+func (s *session) attachConn(fd int, transport string) {
+	if s.finished {
+		closeFD(fd)
+		return
+	}
+	s.fd = fd
+	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID})
+	s.queueBytes(s.hs.Output(nil))
+	s.events = evRead
+	if err := s.loop.poller.add(fd, evRead, s); err != nil {
+		s.lost(err)
+		return
+	}
+	s.writeOut()
+}
+
+func (s *session) handle(events uint32) {
+	if events&evWrite != 0 {
+		s.writeOut()
+	}
+	if s.fd >= 0 && events&(evRead|evHup|evErr) != 0 {
+		s.readIn()
+	}
+}
+
+func (s *session) setInterest(ev uint32) {
+	if s.fd >= 0 && ev != s.events {
+		s.events = ev
+		s.loop.poller.mod(s.fd, ev)
+	}
+}
+
+// readIn reads what the kernel has, a bounded number of times so one busy
+// peer cannot starve the loop's others (the poller is level-triggered).
+func (s *session) readIn() {
+	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused; round++ {
+		var n, want int
+		var err error
+		if s.big.Data != nil {
+			if s.bigFill == len(s.big.Data) {
+				s.growBig()
+			}
+			buf := s.big.Data[s.bigFill:]
+			want = len(buf)
+			if n, err = readFD(s.fd, buf); n > 0 {
+				s.bigFill += n
+				if s.bigFill == s.bigSize {
+					m := s.big
+					m.Data = m.Data[:s.bigSize]
+					s.big = ring.Msg{}
+					s.deliver(m)
+					s.process()
+				}
+			}
+		} else {
+			buf := s.in.Free()
+			if len(buf) > s.cfg.InBatchSize {
+				buf = buf[:s.cfg.InBatchSize]
+			}
+			want = len(buf)
+			if n, err = readFD(s.fd, buf); n > 0 {
+				s.in.Commit(n)
+				s.process()
+			}
+		}
+		if err != nil {
+			if isAgain(err) {
+				break
+			}
+			s.lost(sysErr(err))
+			return
+		}
+		if n == 0 {
+			s.lost(io.EOF)
+			return
+		}
+		if n < want {
+			break
+		}
+	}
+	s.flushIn()
+}
+
+// growBig enlarges the big frame's memory as its bytes arrive.
+func (s *session) growBig() {
+	size := 2 * len(s.big.Data)
+	if size > s.bigSize {
+		size = s.bigSize
+	}
+	nm := ring.NewMsg(size)
+	nm.Flags = s.big.Flags
+	copy(nm.Data, s.big.Data[:s.bigFill])
+	s.big.Free()
+	s.big = nm
+}
+
+// process decodes everything whole in the input buffer.
+func (s *session) process() {
+	for s.fd >= 0 {
+		b := s.in.Bytes()
+		if !s.active {
+			n, err := s.hs.Input(b)
+			s.in.Consume(n)
+			s.queueBytes(s.hs.Output(nil))
+			if err != nil {
+				s.writeOut() // an ERROR command, if the mechanism queued one
+				s.lost(err)
+				return
+			}
+			if !s.hs.Done() {
+				s.writeOut()
+				return
+			}
+			s.handshakeDone()
+			continue
+		}
+		if len(b) == 0 || s.big.Data != nil {
+			return
+		}
+		if !s.inMid && !s.peer.In.CheckWrite() {
+			// Mute on receive: stop reading until the socket drains the
+			// pipe (its reads wake us through the writer waker).
+			s.readPaused = true
+			s.setInterest(s.events &^ evRead)
+			return
+		}
+		flags, size, hn, err := zmtp.ParseFrameHeader(b, s.cfg.MaxMsgSize)
+		if err != nil {
+			s.lost(err)
+			return
+		}
+		if hn == 0 {
+			return
+		}
+		var rf ring.Flags
+		if flags&zmtp.FlagMore != 0 {
+			rf |= ring.More
+		}
+		if flags&zmtp.FlagCommand != 0 {
+			rf |= ring.Command
+		}
+		avail := len(b) - hn
+		if avail < size {
+			if size > bigFrame {
+				first := size
+				if first > bigStart {
+					first = bigStart
+				}
+				s.big = ring.NewMsg(first)
+				s.big.Flags = rf
+				s.bigSize = size
+				s.bigFill = copy(s.big.Data, b[hn:])
+				s.in.Consume(len(b))
+			}
+			return
+		}
+		m := ring.NewMsg(size)
+		m.Flags = rf
+		copy(m.Data, b[hn:hn+size])
+		s.in.Consume(hn + size)
+		s.deliver(m)
+	}
+}
+
+func (s *session) handshakeDone() {
+	s.active = true
+	pi := s.hs.Peer()
+	if s.peer == nil {
+		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
+		s.peer.SocketType = pi.SocketType
+		s.peer.RoutingID = pi.Identity
+		s.peer.In.SetWriterWaker(s)
+		s.peer.Out.SetReaderWaker(s)
+		s.host.Attach(s.peer)
+	}
+	s.writeOut()
+}
+
+// deliver passes one decoded frame on: commands are handled here, message
+// frames go to the socket.
+func (s *session) deliver(m ring.Msg) {
+	if m.IsCommand() {
+		s.command(m.Data)
+		m.Free()
+		return
+	}
+	s.peer.In.Write(m)
+	s.inMid = m.More()
+	if !s.inMid {
+		s.inUnflushed = true
+	}
+}
+
+func (s *session) command(body []byte) {
+	name, data, err := zmtp.ParseCommand(body)
+	if err != nil {
+		s.lost(err)
+		return
+	}
+	switch string(name) {
+	case "PING":
+		_, ctx, err := zmtp.ParsePing(data)
+		if err != nil {
+			s.lost(err)
+			return
+		}
+		s.queueBytes(zmtp.AppendPong(nil, ctx))
+		s.writeOut()
+	case "ERROR":
+		s.lost(zmtp.ErrPeerError)
+	}
+	// PONG, SUBSCRIBE, CANCEL and unknown commands: nothing to do for the
+	// socket types of this release (RFC 37: unknown commands are ignored).
+}
+
+// flushIn publishes complete messages to the socket, one wake-up a batch.
+// A message is only published whole.
+func (s *session) flushIn() {
+	if s.inUnflushed && !s.inMid && s.peer != nil {
+		s.inUnflushed = false
+		s.peer.In.Flush()
+	}
+}
+
+// queueBytes appends raw bytes (handshake, commands) to the next write.
+func (s *session) queueBytes(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	off := len(s.wbuf)
+	s.wbuf = append(s.wbuf, b...)
+	s.addWbufSeg(off, len(b))
+}
+
+func (s *session) addWbufSeg(off, n int) {
+	if k := len(s.segs); k > 0 && s.segs[k-1].msg < 0 && s.segs[k-1].off+s.segs[k-1].n == off {
+		s.segs[k-1].n += n
+		return
+	}
+	s.segs = append(s.segs, seg{msg: -1, off: off, n: n})
+}
+
+// fill encodes frames from peer.Out into the next write, up to
+// ZMQ_OUT_BATCH_SIZE bytes. It reports whether there is anything to write.
+func (s *session) fill() bool {
+	budget := s.cfg.OutBatchSize
+	total := 0
+	for total < budget && len(s.segs) < maxIovecs-2 {
+		m, ok := s.peer.Out.Read()
+		if !ok {
+			break
+		}
+		if s.dropTail {
+			s.dropTail = m.More()
+			m.Free()
+			continue
+		}
+		s.outMid = m.More()
+		var flags byte
+		if m.Flags&ring.More != 0 {
+			flags |= zmtp.FlagMore
+		}
+		if m.Flags&ring.Command != 0 {
+			flags |= zmtp.FlagCommand
+		}
+		off := len(s.wbuf)
+		s.wbuf = zmtp.AppendFrameHeader(s.wbuf, flags, len(m.Data))
+		if len(m.Data) <= copyBody {
+			s.wbuf = append(s.wbuf, m.Data...)
+			s.addWbufSeg(off, len(s.wbuf)-off)
+			total += len(s.wbuf) - off
+			m.Free()
+			continue
+		}
+		s.addWbufSeg(off, len(s.wbuf)-off)
+		s.held = append(s.held, m)
+		s.segs = append(s.segs, seg{msg: len(s.held) - 1, n: len(m.Data)})
+		total += len(s.wbuf) - off + len(m.Data)
+	}
+	return len(s.segs) > 0
+}
+
+// writeOut writes until the kernel pushes back or nothing is left.
+func (s *session) writeOut() {
+	for s.fd >= 0 {
+		if len(s.segs) == 0 {
+			if !s.active || !s.fill() {
+				s.setInterest(s.events &^ evWrite)
+				s.lingerCheck()
+				return
+			}
+		}
+		s.iov = s.iov[:0]
+		for i := range s.segs {
+			if i == maxIovecs {
+				break
+			}
+			sg := &s.segs[i]
+			var b []byte
+			if sg.msg < 0 {
+				b = s.wbuf[sg.off : sg.off+sg.n]
+			} else {
+				b = s.held[sg.msg].Data[sg.off : sg.off+sg.n]
+			}
+			s.iov = append(s.iov, iovec{})
+			setIovec(&s.iov[len(s.iov)-1], b)
+		}
+		n, err := writevFD(s.fd, s.iov)
+		if err != nil {
+			if isAgain(err) {
+				s.setInterest(s.events | evWrite)
+				return
+			}
+			s.lost(sysErr(err))
+			return
+		}
+		s.advance(n)
+	}
+}
+
+// advance drops n written bytes from the front of the pending write.
+func (s *session) advance(n int) {
+	i := 0
+	for i < len(s.segs) && n > 0 {
+		sg := &s.segs[i]
+		if n < sg.n {
+			sg.off += n
+			sg.n -= n
+			n = 0
+			break
+		}
+		n -= sg.n
+		if sg.msg >= 0 {
+			s.held[sg.msg].Free()
+		}
+		i++
+	}
+	if i == len(s.segs) {
+		s.segs = s.segs[:0]
+		s.held = s.held[:0]
+		s.wbuf = s.wbuf[:0]
+		return
+	}
+	s.segs = s.segs[:copy(s.segs, s.segs[i:])]
+}
+
+// onPipeReady runs on the loop after Wake.
+func (s *session) onPipeReady() {
+	if s.finished || s.fd < 0 {
+		if s.lingering && !s.finished && s.fd < 0 && s.peer != nil && !s.peer.Out.Peek() {
+			s.finish() // lingering with nothing left to send
+		}
+		return
+	}
+	if s.readPaused && s.peer.In.CheckWrite() {
+		s.readPaused = false
+		s.setInterest(s.events | evRead)
+		s.process()
+		s.flushIn()
+	}
+	if s.active {
+		s.writeOut()
+	}
+}
+
+// lost ends the current connection after an error, EOF or protocol
+// violation. A connecter's session may wait for the next connection.
+func (s *session) lost(err error) {
+	s.closeConn()
+	if s.peer != nil && !s.persistent {
+		s.releasePeer()
+	}
+	if !s.finished && s.owner.connectionLost(s) {
+		return
+	}
+	s.finish()
+}
+
+// closeConn drops the fd and everything tied to this one connection.
+func (s *session) closeConn() {
+	if s.fd < 0 {
+		return
+	}
+	s.loop.poller.del(s.fd)
+	closeFD(s.fd)
+	s.fd = -1
+	s.active = false
+	s.hs = nil
+	s.in.Reset()
+	s.big.Free()
+	s.bigFill, s.bigSize = 0, 0
+	for i := range s.held {
+		s.held[i].Free()
+	}
+	s.held, s.segs, s.wbuf = s.held[:0], s.segs[:0], s.wbuf[:0]
+	s.readPaused = false
+	if s.peer != nil {
+		s.peer.In.Rollback() // a message cut short is never delivered
+	}
+	s.inMid, s.inUnflushed = false, false
+	if s.outMid {
+		s.dropTail = true // the rest of a half-sent message must not reach the next peer
+		s.outMid = false
+	}
+}
+
+// releasePeer hands the pipes back: the socket reads what In holds, then
+// sees it closed; Out is read no more.
+func (s *session) releasePeer() {
+	s.flushIn()
+	s.peer.In.Close()
+	s.peer.Out.Detach()
+	s.host.Detach(s.peer)
+	s.peer = nil
+}
+
+// terminate ends the session for its socket (close, unbind, disconnect):
+// at once with linger 0, else after the queued messages are written or
+// the linger period runs out.
+func (s *session) terminate(linger int) {
+	if s.finished {
+		return
+	}
+	s.lingering = true
+	if linger == 0 || s.peer == nil {
+		s.finish()
+		return
+	}
+	if linger > 0 {
+		s.lingerTimer = s.loop.after(time.Duration(linger)*time.Millisecond, s.finish)
+	}
+	if s.fd >= 0 {
+		s.writeOut()
+	} else {
+		s.onPipeReady()
+	}
+}
+
+// lingerCheck finishes a lingering session once everything is written.
+func (s *session) lingerCheck() {
+	if s.lingering && len(s.segs) == 0 && !s.peer.Out.Peek() {
+		s.finish()
+	}
+}
+
+func (s *session) finish() {
+	if s.finished {
+		return
+	}
+	s.finished = true
+	s.lingerTimer.cancel()
+	s.closeConn()
+	s.dropTail = false
+	if s.peer != nil {
+		s.releasePeer()
+	}
+	s.owner.sessionFinished(s)
+}

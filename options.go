@@ -1,0 +1,62 @@
+package zring
+
+import "github.com/zring/zring/sockets"
+
+// SocketType is a socket type of zmq_socket(3), numbered as in zmq.h.
+type SocketType = sockets.Type
+
+// The socket types.
+const (
+	PAIR   = sockets.PAIR
+	PUB    = sockets.PUB
+	SUB    = sockets.SUB
+	REQ    = sockets.REQ
+	REP    = sockets.REP
+	DEALER = sockets.DEALER
+	ROUTER = sockets.ROUTER
+	PULL   = sockets.PULL
+	PUSH   = sockets.PUSH
+	XPUB   = sockets.XPUB
+	XSUB   = sockets.XSUB
+	STREAM = sockets.STREAM
+)
+
+// Option is a socket option of zmq_setsockopt(3), numbered as in zmq.h.
+// SetOption takes, and GetOption returns, the Go type of the option's C
+// type: int (int and boolean options), int64 (MaxMsgSize), uint64
+// (Affinity), []byte (RoutingID; a string is accepted too) or string
+// (LastEndpoint).
+type Option = sockets.Option
+
+// The options this release carries.
+const (
+	Affinity        = sockets.Affinity        // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
+	RoutingID       = sockets.RoutingID       // ZMQ_ROUTING_ID
+	RcvMore         = sockets.RcvMore         // ZMQ_RCVMORE (read-only)
+	Type            = sockets.Type_           // ZMQ_TYPE (read-only)
+	Linger          = sockets.Linger          // ZMQ_LINGER, ms, -1 infinite (default)
+	ReconnectIvl    = sockets.ReconnectIvl    // ZMQ_RECONNECT_IVL, ms, default 100
+	ReconnectIvlMax = sockets.ReconnectIvlMax // ZMQ_RECONNECT_IVL_MAX, ms, default 0
+	MaxMsgSize      = sockets.MaxMsgSize      // ZMQ_MAXMSGSIZE, bytes per frame, -1 no limit
+	SndHWM          = sockets.SndHWM          // ZMQ_SNDHWM, messages, default 1000
+	RcvHWM          = sockets.RcvHWM          // ZMQ_RCVHWM, messages, default 1000
+	RcvTimeo        = sockets.RcvTimeo        // ZMQ_RCVTIMEO, ms, -1 infinite
+	SndTimeo        = sockets.SndTimeo        // ZMQ_SNDTIMEO, ms, -1 infinite
+	LastEndpoint    = sockets.LastEndpoint    // ZMQ_LAST_ENDPOINT (read-only)
+	Immediate       = sockets.Immediate       // ZMQ_IMMEDIATE, 0 or 1
+	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
+	// bound the bytes one read or one vectored write moves, default 8192.
+	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and
+	// zring follows the code.
+	InBatchSize  = sockets.InBatchSize
+	OutBatchSize = sockets.OutBatchSize
+)
+
+// Flag modifies Send and Recv.
+type Flag int
+
+// The flags, numbered as in zmq.h.
+const (
+	DontWait Flag = sockets.DontWait // ZMQ_DONTWAIT: return ErrAgain instead of blocking
+	SndMore  Flag = sockets.SndMore  // ZMQ_SNDMORE: more frames of this message follow
+)

@@ -1,0 +1,145 @@
+package zring
+
+import (
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/ring"
+	"github.com/zring/zring/sockets"
+)
+
+// Msg is one frame of a message. Its Data is either the caller's own bytes
+// (MsgFrom) or pooled memory (NewMsg, and every Msg RecvMsg fills). Free
+// gives pooled memory back; SendMsg takes the memory over.
+type Msg = ring.Msg
+
+// NewMsg returns a frame of size bytes backed by pooled memory.
+func NewMsg(size int) Msg { return ring.NewMsg(size) }
+
+// MsgFrom wraps b without copying. After SendMsg the caller must not
+// change b until the message has gone out (the socket may write it to the
+// kernel straight from b).
+func MsgFrom(b []byte) Msg { return ring.MsgFrom(b) }
+
+// Socket is a ZeroMQ socket. Like a libzmq socket it must be used by one
+// goroutine at a time.
+type Socket struct {
+	s *sockets.Socket
+}
+
+// Bind accepts connections on endpoint (tcp://, ipc://, inproc://);
+// "tcp://*:0" picks a free port that GetOption(LastEndpoint) tells.
+func (s *Socket) Bind(endpoint string) error {
+	return errno.Wrap("bind", endpoint, s.s.Bind(endpoint))
+}
+
+// Connect connects to endpoint; tcp and ipc connections are made, and
+// remade after ZMQ_RECONNECT_IVL, in the background.
+func (s *Socket) Connect(endpoint string) error {
+	return errno.Wrap("connect", endpoint, s.s.Connect(endpoint))
+}
+
+// Unbind stops accepting on endpoint.
+func (s *Socket) Unbind(endpoint string) error {
+	return errno.Wrap("unbind", endpoint, s.s.Unbind(endpoint))
+}
+
+// Disconnect drops the connection(s) made to endpoint.
+func (s *Socket) Disconnect(endpoint string) error {
+	return errno.Wrap("disconnect", endpoint, s.s.Disconnect(endpoint))
+}
+
+// Close closes the socket; its pending messages are sent in the background
+// within ZMQ_LINGER.
+func (s *Socket) Close() error { return s.s.Close() }
+
+// Send sends b as one frame (SndMore: more follow). b is copied.
+func (s *Socket) Send(b []byte, flags Flag) error {
+	m := ring.NewMsg(len(b))
+	copy(m.Data, b)
+	if err := s.s.Send(&m, int(flags)); err != nil {
+		m.Free()
+		return err
+	}
+	return nil
+}
+
+// SendMsg sends m without copying. On success the socket owns m's memory
+// and m is zeroed; on error m is the caller's still.
+func (s *Socket) SendMsg(m *Msg, flags Flag) error { return s.s.Send(m, int(flags)) }
+
+// Recv receives one frame into a new slice the caller owns.
+func (s *Socket) Recv(flags Flag) ([]byte, error) {
+	var m ring.Msg
+	if err := s.s.Recv(&m, int(flags)); err != nil {
+		return nil, err
+	}
+	b := make([]byte, len(m.Data))
+	copy(b, m.Data)
+	m.Free()
+	return b, nil
+}
+
+// RecvMsg receives one frame into m without copying; m.More() tells whether
+// more frames follow. Free m when done with it (allocation-free receiving).
+func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv(m, int(flags)) }
+
+// SendMultipart sends parts as one message.
+func (s *Socket) SendMultipart(parts [][]byte, flags Flag) error {
+	for i, p := range parts {
+		f := flags &^ SndMore
+		if i < len(parts)-1 {
+			f |= SndMore
+		}
+		if err := s.Send(p, f); err != nil {
+			return err
+		}
+		flags &^= DontWait // the first frame decided; the rest must follow
+	}
+	return nil
+}
+
+// RecvMultipart receives every frame of one message.
+func (s *Socket) RecvMultipart(flags Flag) ([][]byte, error) {
+	var parts [][]byte
+	for {
+		var m ring.Msg
+		if err := s.s.Recv(&m, int(flags)); err != nil {
+			return parts, err
+		}
+		b := make([]byte, len(m.Data))
+		copy(b, m.Data)
+		more := m.More()
+		m.Free()
+		parts = append(parts, b)
+		if !more {
+			return parts, nil
+		}
+	}
+}
+
+// SetOption sets a socket option; a bad option, type or value is
+// ErrInvalid.
+func (s *Socket) SetOption(opt Option, value any) error {
+	return errno.Wrap("setsockopt", sockets.OptionName(opt), s.s.SetOption(opt, value))
+}
+
+// GetOption reads a socket option.
+func (s *Socket) GetOption(opt Option) (any, error) {
+	v, err := s.s.GetOption(opt)
+	return v, errno.Wrap("getsockopt", sockets.OptionName(opt), err)
+}
+
+// GetOptionInt reads an int option (and RcvMore, Type, Linger ...).
+func (s *Socket) GetOptionInt(opt Option) (int, error) {
+	v, err := s.GetOption(opt)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := v.(int)
+	if !ok {
+		return 0, errno.Wrap("getsockopt", sockets.OptionName(opt), errno.EINVAL)
+	}
+	return n, nil
+}
+
+// Type is the socket's type.
+func (s *Socket) Type() SocketType { return s.s.Type() }

@@ -1,0 +1,95 @@
+package sockets
+
+import (
+	"sync"
+
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+)
+
+// Context owns a loop pool, the inproc names bound in it, and the set of
+// its open sockets (zmq_ctx_new's context).
+type Context struct {
+	pool *loop.Pool
+
+	termOnce sync.Once
+	term     chan struct{} // closed by Shutdown/Term: blocking calls return ETERM
+
+	mu      sync.Mutex
+	inproc  map[string]*inprocEntry
+	sockets map[*Socket]struct{}
+	idle    *sync.Cond // signalled when a socket closes
+	done    bool       // Term finished
+}
+
+// NewContext starts ioThreads I/O loops.
+func NewContext(ioThreads int) (*Context, error) {
+	pool, err := loop.NewPool(ioThreads)
+	if err != nil {
+		return nil, err
+	}
+	c := &Context{pool: pool, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c.idle = sync.NewCond(&c.mu)
+	return c, nil
+}
+
+// IOThreads is the number of I/O loops.
+func (c *Context) IOThreads() int { return c.pool.Len() }
+
+// NewSocket makes a socket of type t. After Shutdown or Term it fails with
+// ETERM; an unknown type is EINVAL.
+func (c *Context) NewSocket(t Type) (*Socket, error) {
+	pat := newPattern(t)
+	if pat == nil {
+		return nil, errno.EINVAL
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.terminated() {
+		return nil, errno.ETERM
+	}
+	s := newSocket(c, t, pat)
+	c.sockets[s] = struct{}{}
+	return s, nil
+}
+
+func (c *Context) terminated() bool {
+	select {
+	case <-c.term:
+		return true
+	default:
+		return false
+	}
+}
+
+// Shutdown makes every blocking and future call on the context's sockets
+// (but Close) return ETERM, without waiting (zmq_ctx_shutdown).
+func (c *Context) Shutdown() {
+	c.termOnce.Do(func() { close(c.term) })
+}
+
+// Term is zmq_ctx_term: Shutdown, then wait until the application has
+// closed every socket and each socket's pending messages were sent or its
+// linger period ran out, then stop the I/O loops.
+func (c *Context) Term() error {
+	c.Shutdown()
+	c.mu.Lock()
+	if c.done {
+		c.mu.Unlock()
+		return nil
+	}
+	for len(c.sockets) > 0 {
+		c.idle.Wait()
+	}
+	c.done = true
+	c.mu.Unlock()
+	c.pool.Close()
+	return nil
+}
+
+func (c *Context) forget(s *Socket) {
+	c.mu.Lock()
+	delete(c.sockets, s)
+	c.idle.Broadcast()
+	c.mu.Unlock()
+}

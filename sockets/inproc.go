@@ -1,0 +1,131 @@
+package sockets
+
+import (
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+	"github.com/zring/zring/ring"
+)
+
+// inproc joins two sockets' pipes directly: no loop, no encoding. A connect
+// before the bind is allowed (libzmq 4.x): the connecting socket gets its
+// pipes at once and may queue messages; the bind hands the other ends to
+// the binder.
+type inprocEntry struct {
+	binder  *Socket
+	bind    Options      // the binder's options when it bound (HWMs, type, id)
+	pending []inprocConn // connects waiting for a bind
+}
+
+type inprocConn struct {
+	sock *Socket
+	peer *loop.Peer // the binder's view of the pipes
+}
+
+// hwmSum is libzmq's inproc HWM: the sender's SNDHWM plus the receiver's
+// RCVHWM, 0 (no limit) when either is 0.
+func hwmSum(snd, rcv int) int {
+	if snd == 0 || rcv == 0 {
+		return 0
+	}
+	return snd + rcv
+}
+
+func (c *Context) bindInproc(s *Socket, name string) error {
+	if name == "" {
+		return errno.EINVAL
+	}
+	c.mu.Lock()
+	e := c.inproc[name]
+	if e != nil && e.binder != nil {
+		c.mu.Unlock()
+		return errno.EADDRINUSE
+	}
+	if e == nil {
+		e = &inprocEntry{}
+		c.inproc[name] = e
+	}
+	e.binder = s
+	e.bind = s.opts.Snapshot()
+	pending := e.pending
+	e.pending = nil
+	c.mu.Unlock()
+	for _, pc := range pending {
+		s.Attach(pc.peer)
+	}
+	return nil
+}
+
+func (c *Context) unbindInproc(s *Socket, name string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.inproc[name]
+	if e == nil || e.binder != s {
+		return errno.ENOENT
+	}
+	e.binder = nil
+	if len(e.pending) == 0 {
+		delete(c.inproc, name)
+	}
+	return nil
+}
+
+// connectInproc makes the pipe pair and returns the connecter's view.
+func (c *Context) connectInproc(s *Socket, name string) (*loop.Peer, error) {
+	if name == "" {
+		return nil, errno.EINVAL
+	}
+	c.mu.Lock()
+	e := c.inproc[name]
+	if e == nil {
+		e = &inprocEntry{}
+		c.inproc[name] = e
+	}
+	b := e.binder
+	var toConn, toBind *ring.Pipe
+	if b != nil {
+		toConn = ring.NewPipe(hwmSum(e.bind.SndHWM, s.opts.RcvHWM))
+		toBind = ring.NewPipe(hwmSum(s.opts.SndHWM, e.bind.RcvHWM))
+	} else {
+		// The binder's HWMs are not known yet; the connecter's alone apply.
+		toConn = ring.NewPipe(s.opts.RcvHWM)
+		toBind = ring.NewPipe(s.opts.SndHWM)
+	}
+	mine := &loop.Peer{In: toConn, Out: toBind, Endpoint: "inproc://" + name}
+	theirs := &loop.Peer{In: toBind, Out: toConn, Endpoint: "inproc://" + name}
+	if b == nil {
+		theirs.SocketType = s.opts.Type.String()
+		theirs.RoutingID = append([]byte(nil), s.opts.RoutingID...)
+		e.pending = append(e.pending, inprocConn{sock: s, peer: theirs})
+	} else {
+		mine.SocketType = e.bind.Type.String()
+		mine.RoutingID = e.bind.RoutingID
+		theirs.SocketType = s.opts.Type.String()
+		theirs.RoutingID = append([]byte(nil), s.opts.RoutingID...)
+	}
+	c.mu.Unlock()
+	if b != nil {
+		b.Attach(theirs)
+	}
+	return mine, nil
+}
+
+// dropPending forgets s's connects that never met a bind (s is closing).
+func (c *Context) dropPending(s *Socket) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for name, e := range c.inproc {
+		kept := e.pending[:0]
+		for _, pc := range e.pending {
+			if pc.sock != s {
+				kept = append(kept, pc)
+			}
+		}
+		e.pending = kept
+		if e.binder == s {
+			e.binder = nil
+		}
+		if e.binder == nil && len(e.pending) == 0 {
+			delete(c.inproc, name)
+		}
+	}
+}

@@ -1,0 +1,288 @@
+package sockets
+
+import (
+	"strconv"
+
+	"github.com/zring/zring/internal/errno"
+)
+
+// Type is a socket type, numbered as zmq.h numbers them.
+type Type int
+
+// The socket types of zmq_socket(3).
+const (
+	PAIR   Type = 0
+	PUB    Type = 1
+	SUB    Type = 2
+	REQ    Type = 3
+	REP    Type = 4
+	DEALER Type = 5
+	ROUTER Type = 6
+	PULL   Type = 7
+	PUSH   Type = 8
+	XPUB   Type = 9
+	XSUB   Type = 10
+	STREAM Type = 11
+)
+
+var typeNames = [...]string{"PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"}
+
+// String is the name ZMTP puts in the Socket-Type property.
+func (t Type) String() string {
+	if t >= 0 && int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "Type(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Option is a socket option, numbered as zmq.h numbers it.
+type Option int
+
+// The options this release carries. Numbers are zmq.h's.
+const (
+	Affinity        Option = 4
+	RoutingID       Option = 5
+	RcvMore         Option = 13
+	Type_           Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
+	Linger          Option = 17
+	ReconnectIvl    Option = 18
+	ReconnectIvlMax Option = 21
+	MaxMsgSize      Option = 22
+	SndHWM          Option = 23
+	RcvHWM          Option = 24
+	RcvTimeo        Option = 27
+	SndTimeo        Option = 28
+	LastEndpoint    Option = 32
+	Immediate       Option = 39
+	InBatchSize     Option = 101
+	OutBatchSize    Option = 102
+)
+
+// Options holds one socket's option values. The socket's goroutine owns it;
+// a connection takes a copy (Snapshot) when it starts, as libzmq does, so a
+// later SetOption affects later connections only.
+type Options struct {
+	Type            Type
+	Affinity        uint64
+	RoutingID       []byte
+	Linger          int // ms; -1 infinite
+	ReconnectIvl    int // ms; -1 no reconnect
+	ReconnectIvlMax int // ms; 0 no backoff
+	MaxMsgSize      int64
+	SndHWM          int
+	RcvHWM          int
+	RcvTimeo        int // ms; -1 infinite
+	SndTimeo        int // ms; -1 infinite
+	Immediate       bool
+	// InBatchSize and OutBatchSize bound how many bytes one read or one
+	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
+	// 4.3.4's code uses the value as a byte count (default 8192); zring
+	// follows the code so tuned libzmq programs behave the same.
+	InBatchSize  int
+	OutBatchSize int
+
+	// Read-only values the socket maintains.
+	LastEndpoint string
+	RcvMore      bool
+}
+
+// DefaultOptions returns the defaults of zmq_setsockopt(3) for type t.
+func DefaultOptions(t Type) Options {
+	return Options{
+		Type:         t,
+		Linger:       -1,
+		ReconnectIvl: 100,
+		MaxMsgSize:   -1,
+		SndHWM:       1000,
+		RcvHWM:       1000,
+		RcvTimeo:     -1,
+		SndTimeo:     -1,
+		InBatchSize:  8192,
+		OutBatchSize: 8192,
+	}
+}
+
+// Snapshot returns a copy that shares nothing mutable with o.
+func (o *Options) Snapshot() Options {
+	c := *o
+	c.RoutingID = append([]byte(nil), o.RoutingID...)
+	return c
+}
+
+// kind is the C type of an option value, and so the Go type SetOption
+// accepts and GetOption returns.
+type kind uint8
+
+const (
+	kindInt    kind = iota // int (also accepted: int32, int64 in range)
+	kindBool               // int 0/1 in C; Go callers may pass bool or int
+	kindInt64              // int64_t
+	kindUint64             // uint64_t
+	kindBytes              // binary data: []byte or string
+	kindString             // read-only string
+)
+
+// optionDef is one row of the options table. The table drives SetOption,
+// GetOption, validation and the tests.
+type optionDef struct {
+	opt      Option
+	name     string
+	kind     kind
+	min, max int64 // inclusive range for numeric kinds; length range for bytes
+	readOnly bool
+	get      func(o *Options) any
+	set      func(o *Options, v int64, b []byte) error
+}
+
+var optionTable = []optionDef{
+	{opt: Affinity, name: "ZMQ_AFFINITY", kind: kindUint64,
+		get: func(o *Options) any { return o.Affinity },
+		set: func(o *Options, v int64, _ []byte) error { o.Affinity = uint64(v); return nil }},
+	{opt: RoutingID, name: "ZMQ_ROUTING_ID", kind: kindBytes, min: 1, max: 255,
+		get: func(o *Options) any { return append([]byte(nil), o.RoutingID...) },
+		set: func(o *Options, _ int64, b []byte) error {
+			// "Identities starting with a zero byte are reserved for use by
+			// the 0MQ infrastructure."
+			if b[0] == 0 {
+				return errno.EINVAL
+			}
+			o.RoutingID = append(o.RoutingID[:0], b...)
+			return nil
+		}},
+	{opt: RcvMore, name: "ZMQ_RCVMORE", kind: kindBool, readOnly: true,
+		get: func(o *Options) any { return boolInt(o.RcvMore) }},
+	{opt: Type_, name: "ZMQ_TYPE", kind: kindInt, readOnly: true,
+		get: func(o *Options) any { return int(o.Type) }},
+	{opt: Linger, name: "ZMQ_LINGER", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Linger },
+		set: func(o *Options, v int64, _ []byte) error { o.Linger = int(v); return nil }},
+	{opt: ReconnectIvl, name: "ZMQ_RECONNECT_IVL", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.ReconnectIvl },
+		set: func(o *Options, v int64, _ []byte) error { o.ReconnectIvl = int(v); return nil }},
+	{opt: ReconnectIvlMax, name: "ZMQ_RECONNECT_IVL_MAX", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.ReconnectIvlMax },
+		set: func(o *Options, v int64, _ []byte) error { o.ReconnectIvlMax = int(v); return nil }},
+	{opt: MaxMsgSize, name: "ZMQ_MAXMSGSIZE", kind: kindInt64, min: -1, max: 1<<63 - 1,
+		get: func(o *Options) any { return o.MaxMsgSize },
+		set: func(o *Options, v int64, _ []byte) error { o.MaxMsgSize = v; return nil }},
+	{opt: SndHWM, name: "ZMQ_SNDHWM", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.SndHWM },
+		set: func(o *Options, v int64, _ []byte) error { o.SndHWM = int(v); return nil }},
+	{opt: RcvHWM, name: "ZMQ_RCVHWM", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.RcvHWM },
+		set: func(o *Options, v int64, _ []byte) error { o.RcvHWM = int(v); return nil }},
+	{opt: RcvTimeo, name: "ZMQ_RCVTIMEO", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.RcvTimeo },
+		set: func(o *Options, v int64, _ []byte) error { o.RcvTimeo = int(v); return nil }},
+	{opt: SndTimeo, name: "ZMQ_SNDTIMEO", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.SndTimeo },
+		set: func(o *Options, v int64, _ []byte) error { o.SndTimeo = int(v); return nil }},
+	{opt: LastEndpoint, name: "ZMQ_LAST_ENDPOINT", kind: kindString, readOnly: true,
+		get: func(o *Options) any { return o.LastEndpoint }},
+	{opt: Immediate, name: "ZMQ_IMMEDIATE", kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(o.Immediate) },
+		set: func(o *Options, v int64, _ []byte) error { o.Immediate = v != 0; return nil }},
+	{opt: InBatchSize, name: "ZMQ_IN_BATCH_SIZE", kind: kindInt, min: 1, max: maxInt32,
+		get: func(o *Options) any { return o.InBatchSize },
+		set: func(o *Options, v int64, _ []byte) error { o.InBatchSize = int(v); return nil }},
+	{opt: OutBatchSize, name: "ZMQ_OUT_BATCH_SIZE", kind: kindInt, min: 1, max: maxInt32,
+		get: func(o *Options) any { return o.OutBatchSize },
+		set: func(o *Options, v int64, _ []byte) error { o.OutBatchSize = int(v); return nil }},
+}
+
+const maxInt32 = 1<<31 - 1
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func lookup(opt Option) *optionDef {
+	for i := range optionTable {
+		if optionTable[i].opt == opt {
+			return &optionTable[i]
+		}
+	}
+	return nil
+}
+
+// OptionName is the zmq.h name of opt, or "" when zring does not know it.
+func OptionName(opt Option) string {
+	if d := lookup(opt); d != nil {
+		return d.name
+	}
+	return ""
+}
+
+// Set validates v against the table row of opt and stores it. Unknown
+// options, read-only options, values of the wrong Go type and values out of
+// range all return EINVAL, as zmq_setsockopt does.
+func (o *Options) Set(opt Option, v any) error {
+	d := lookup(opt)
+	if d == nil || d.readOnly {
+		return errno.EINVAL
+	}
+	switch d.kind {
+	case kindBytes:
+		var b []byte
+		switch x := v.(type) {
+		case []byte:
+			b = x
+		case string:
+			b = []byte(x)
+		default:
+			return errno.EINVAL
+		}
+		if int64(len(b)) < d.min || int64(len(b)) > d.max {
+			return errno.EINVAL
+		}
+		return d.set(o, 0, b)
+	case kindUint64:
+		var n uint64
+		switch x := v.(type) {
+		case uint64:
+			n = x
+		case int:
+			if x < 0 {
+				return errno.EINVAL
+			}
+			n = uint64(x)
+		default:
+			return errno.EINVAL
+		}
+		return d.set(o, int64(n), nil)
+	default:
+		var n int64
+		switch x := v.(type) {
+		case int:
+			n = int64(x)
+		case int32:
+			n = int64(x)
+		case int64:
+			n = x
+		case bool:
+			if d.kind != kindBool {
+				return errno.EINVAL
+			}
+			n = int64(boolInt(x))
+		default:
+			return errno.EINVAL
+		}
+		if n < d.min || n > d.max {
+			return errno.EINVAL
+		}
+		return d.set(o, n, nil)
+	}
+}
+
+// Get returns the value of opt with the Go type of its C type: int, int64,
+// uint64, []byte (a copy) or string.
+func (o *Options) Get(opt Option) (any, error) {
+	d := lookup(opt)
+	if d == nil {
+		return nil, errno.EINVAL
+	}
+	return d.get(o), nil
+}

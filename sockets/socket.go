@@ -1,0 +1,424 @@
+package sockets
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+	"github.com/zring/zring/ring"
+)
+
+// Flags of Send and Recv, numbered as zmq.h numbers them.
+const (
+	DontWait = 1 // ZMQ_DONTWAIT
+	SndMore  = 2 // ZMQ_SNDMORE
+)
+
+// Socket is one ZeroMQ socket. One goroutine at a time may use it.
+type Socket struct {
+	ctx  *Context
+	opts Options
+	pat  pattern
+
+	sig   chan struct{} // one pending wake-up: pipes, mailbox
+	timer *time.Timer
+
+	mu      sync.Mutex // guards cmds and closed against the loops
+	cmds    []command
+	hasCmds atomic.Bool
+	closed  bool
+	runCmds []command
+
+	listeners  map[string]*loop.Listener // by bound and by requested endpoint
+	connecters map[string][]*endpointConn
+	inprocs    map[string]bool // names bound
+	peers      map[*loop.Peer]struct{}
+}
+
+// endpointConn is one Connect: a tcp/ipc connecter or an inproc peer.
+type endpointConn struct {
+	conn *loop.Connecter
+	peer *loop.Peer // persistent or inproc pipes, nil with ZMQ_IMMEDIATE
+}
+
+type command struct {
+	attach bool
+	peer   *loop.Peer
+}
+
+func newSocket(c *Context, t Type, pat pattern) *Socket {
+	tm := time.NewTimer(time.Hour)
+	tm.Stop()
+	return &Socket{ctx: c, opts: DefaultOptions(t), pat: pat, sig: make(chan struct{}, 1), timer: tm,
+		listeners: make(map[string]*loop.Listener), connecters: make(map[string][]*endpointConn),
+		inprocs: make(map[string]bool), peers: make(map[*loop.Peer]struct{})}
+}
+
+// Wake is the waker of every pipe end the socket owns, and of its mailbox.
+// Any goroutine.
+func (s *Socket) Wake() {
+	select {
+	case s.sig <- struct{}{}:
+	default:
+	}
+}
+
+// Attach implements loop.Host: a peer's pipes arrive (on a loop goroutine,
+// or from another socket's goroutine for inproc).
+func (s *Socket) Attach(p *loop.Peer) {
+	p.In.SetReaderWaker(s)
+	p.Out.SetWriterWaker(s)
+	s.post(command{attach: true, peer: p})
+}
+
+// Detach implements loop.Host: a peer's connection ended.
+func (s *Socket) Detach(p *loop.Peer) { s.post(command{peer: p}) }
+
+func (s *Socket) post(c command) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		if c.attach {
+			refuse(c.peer)
+		}
+		return
+	}
+	s.cmds = append(s.cmds, c)
+	s.hasCmds.Store(true)
+	s.mu.Unlock()
+	s.Wake()
+}
+
+// processCmds applies the mailbox. Socket goroutine.
+func (s *Socket) processCmds() {
+	if !s.hasCmds.Load() {
+		return
+	}
+	s.mu.Lock()
+	s.runCmds, s.cmds = s.cmds, s.runCmds[:0]
+	s.hasCmds.Store(false)
+	s.mu.Unlock()
+	for i, c := range s.runCmds {
+		if c.attach {
+			s.peers[c.peer] = struct{}{}
+			s.pat.attach(c.peer)
+		} else {
+			delete(s.peers, c.peer)
+			s.pat.detach(c.peer)
+		}
+		s.runCmds[i] = command{}
+	}
+}
+
+// addPeer attaches pipes made on this goroutine (connect).
+func (s *Socket) addPeer(p *loop.Peer) {
+	p.In.SetReaderWaker(s)
+	p.Out.SetWriterWaker(s)
+	s.peers[p] = struct{}{}
+	s.pat.attach(p)
+}
+
+func (s *Socket) check() error {
+	if s.isClosed() {
+		return errno.ENOTSOCK
+	}
+	if s.ctx.terminated() {
+		return errno.ETERM
+	}
+	return nil
+}
+
+func (s *Socket) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// Send sends one frame: SndMore says more frames of the message follow. On
+// success the socket owns m's memory and m is zeroed; on error m is
+// untouched. Without DontWait it blocks while the socket is mute, up to
+// ZMQ_SNDTIMEO, then returns EAGAIN.
+func (s *Socket) Send(m *ring.Msg, flags int) error {
+	if s.closed {
+		return errno.ENOTSOCK
+	}
+	if s.ctx.terminated() {
+		return errno.ETERM
+	}
+	if flags&SndMore != 0 {
+		m.Flags |= ring.More
+	} else {
+		m.Flags &^= ring.More
+	}
+	s.processCmds()
+	err := s.pat.send(m)
+	if err != errno.EAGAIN || flags&DontWait != 0 || s.opts.SndTimeo == 0 {
+		return s.result(err)
+	}
+	return s.block(s.opts.SndTimeo, func() error { return s.pat.send(m) })
+}
+
+// Recv receives one frame into m (which should be empty; Free it when
+// done). m.More() and ZMQ_RCVMORE tell whether more frames follow.
+func (s *Socket) Recv(m *ring.Msg, flags int) error {
+	if s.closed {
+		return errno.ENOTSOCK
+	}
+	if s.ctx.terminated() {
+		return errno.ETERM
+	}
+	s.processCmds()
+	err := s.pat.recv(m)
+	if err == errno.EAGAIN && flags&DontWait == 0 && s.opts.RcvTimeo != 0 {
+		err = s.block(s.opts.RcvTimeo, func() error { return s.pat.recv(m) })
+	}
+	if err == nil {
+		s.opts.RcvMore = m.More()
+	}
+	return s.result(err)
+}
+
+// result turns EAGAIN into ETERM once the context is shutting down.
+func (s *Socket) result(err error) error {
+	if err == errno.EAGAIN && s.ctx.terminated() {
+		return errno.ETERM
+	}
+	return err
+}
+
+// block retries op each time the socket is woken until it stops saying
+// EAGAIN, timeoutMs passes (-1: never), or the context terminates.
+func (s *Socket) block(timeoutMs int, op func() error) error {
+	var deadline time.Time
+	if timeoutMs > 0 {
+		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
+	}
+	for {
+		if timeoutMs > 0 {
+			d := time.Until(deadline)
+			if d <= 0 {
+				return s.result(errno.EAGAIN)
+			}
+			s.timer.Reset(d)
+			select {
+			case <-s.sig:
+			case <-s.ctx.term:
+				s.timer.Stop()
+				return errno.ETERM
+			case <-s.timer.C:
+			}
+			s.timer.Stop()
+		} else {
+			select {
+			case <-s.sig:
+			case <-s.ctx.term:
+				return errno.ETERM
+			}
+		}
+		s.processCmds()
+		if err := op(); err != errno.EAGAIN {
+			return err
+		}
+	}
+}
+
+// SetOption sets a socket option (see Options.Set for the value types).
+func (s *Socket) SetOption(opt Option, v any) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	return s.opts.Set(opt, v)
+}
+
+// GetOption reads a socket option.
+func (s *Socket) GetOption(opt Option) (any, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	s.processCmds()
+	return s.opts.Get(opt)
+}
+
+// Type is the socket's type.
+func (s *Socket) Type() Type { return s.opts.Type }
+
+func (s *Socket) loopConfig() loop.Config {
+	o := &s.opts
+	return loop.Config{SocketType: o.Type.String(), RoutingID: append([]byte(nil), o.RoutingID...),
+		MaxMsgSize: o.MaxMsgSize, SndHWM: o.SndHWM, RcvHWM: o.RcvHWM, ReconnectIvl: o.ReconnectIvl,
+		ReconnectIvlMax: o.ReconnectIvlMax, InBatchSize: o.InBatchSize, OutBatchSize: o.OutBatchSize,
+		Immediate: o.Immediate, Affinity: o.Affinity}
+}
+
+// Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
+func (s *Socket) Bind(endpoint string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	transport, addr, err := loop.SplitEndpoint(endpoint)
+	if err != nil {
+		return err
+	}
+	if transport == "inproc" {
+		if err := s.ctx.bindInproc(s, addr); err != nil {
+			return err
+		}
+		s.inprocs[addr] = true
+		s.opts.LastEndpoint = endpoint
+		return nil
+	}
+	a, err := loop.ResolveBind(transport, addr)
+	if err != nil {
+		return err
+	}
+	ln, bound, err := s.ctx.pool.Choose(s.opts.Affinity).Listen(a, s.loopConfig(), s)
+	if err != nil {
+		return err
+	}
+	s.listeners[bound] = ln
+	s.listeners[endpoint] = ln
+	s.opts.LastEndpoint = bound
+	return nil
+}
+
+// Connect connects to endpoint: tcp://, ipc:// or inproc://. For tcp and
+// ipc it returns at once; the connection is made, and remade, in the
+// background.
+func (s *Socket) Connect(endpoint string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	transport, addr, err := loop.SplitEndpoint(endpoint)
+	if err != nil {
+		return err
+	}
+	if transport == "inproc" {
+		p, err := s.ctx.connectInproc(s, addr)
+		if err != nil {
+			return err
+		}
+		s.addPeer(p)
+		s.connecters[endpoint] = append(s.connecters[endpoint], &endpointConn{peer: p})
+		s.opts.LastEndpoint = endpoint
+		return nil
+	}
+	a, err := loop.ResolveConnect(transport, addr)
+	if err != nil {
+		return err
+	}
+	var p *loop.Peer
+	if !s.opts.Immediate {
+		// Without ZMQ_IMMEDIATE the pipes exist before the connection, so
+		// messages queue for a peer that is not there yet.
+		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
+		s.addPeer(p)
+	}
+	c := s.ctx.pool.Choose(s.opts.Affinity).Connect(a, s.loopConfig(), s, p)
+	s.connecters[endpoint] = append(s.connecters[endpoint], &endpointConn{conn: c, peer: p})
+	s.opts.LastEndpoint = endpoint
+	return nil
+}
+
+// Unbind stops accepting on endpoint (as given to Bind, or as
+// ZMQ_LAST_ENDPOINT showed it) and closes the connections accepted there.
+func (s *Socket) Unbind(endpoint string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if strings.HasPrefix(endpoint, "inproc://") {
+		name := strings.TrimPrefix(endpoint, "inproc://")
+		if !s.inprocs[name] {
+			return errno.ENOENT
+		}
+		delete(s.inprocs, name)
+		return s.ctx.unbindInproc(s, name)
+	}
+	ln := s.listeners[endpoint]
+	if ln == nil {
+		return errno.ENOENT
+	}
+	for k, v := range s.listeners {
+		if v == ln {
+			delete(s.listeners, k)
+		}
+	}
+	ln.Close(s.opts.Linger)
+	return nil
+}
+
+// Disconnect drops the connections made by Connect(endpoint). Queued
+// messages linger as ZMQ_LINGER says.
+func (s *Socket) Disconnect(endpoint string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	conns := s.connecters[endpoint]
+	if len(conns) == 0 {
+		return errno.ENOENT
+	}
+	delete(s.connecters, endpoint)
+	s.processCmds()
+	for _, ec := range conns {
+		if ec.peer != nil {
+			s.dropPeer(ec.peer)
+		}
+		if ec.conn != nil {
+			ec.conn.Close(s.opts.Linger)
+		}
+	}
+	return nil
+}
+
+// dropPeer gives a peer's pipes up: what was sent stays for the other end
+// (the session lingers on it), nothing more is read.
+func (s *Socket) dropPeer(p *loop.Peer) {
+	if _, ok := s.peers[p]; !ok {
+		return
+	}
+	delete(s.peers, p)
+	s.pat.detach(p)
+	p.Out.Close()
+	p.In.Detach()
+}
+
+// Close closes the socket. Messages already sent are delivered in the
+// background within ZMQ_LINGER (the context's Term waits for them).
+func (s *Socket) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errno.ENOTSOCK
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.processCmds()
+	s.hasCmds.Store(true) // take what raced with closed
+	s.processCmds()
+	for name := range s.inprocs {
+		s.ctx.unbindInproc(s, name)
+	}
+	s.ctx.dropPending(s)
+	seen := make(map[*loop.Listener]bool)
+	for _, ln := range s.listeners {
+		if !seen[ln] {
+			seen[ln] = true
+			ln.Close(s.opts.Linger)
+		}
+	}
+	for p := range s.peers {
+		s.dropPeer(p)
+	}
+	for _, conns := range s.connecters {
+		for _, ec := range conns {
+			if ec.conn != nil {
+				ec.conn.Close(s.opts.Linger)
+			}
+		}
+	}
+	s.listeners, s.connecters = nil, nil
+	s.ctx.forget(s)
+	return nil
+}

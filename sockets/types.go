@@ -1,0 +1,290 @@
+package sockets
+
+import (
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+	"github.com/zring/zring/ring"
+)
+
+// pattern is one socket type's routing. Methods run on the socket's
+// goroutine. send and recv return EAGAIN when the socket is mute or empty
+// (the socket then blocks or not, per flags and timeouts), EFSM when the
+// type's send/receive pattern forbids the call, ENOTSUP when the type
+// cannot send or receive at all.
+type pattern interface {
+	attach(p *loop.Peer)
+	detach(p *loop.Peer)
+	send(m *ring.Msg) error
+	recv(m *ring.Msg) error
+}
+
+func newPattern(t Type) pattern {
+	switch t {
+	case PUSH:
+		return &push{}
+	case PULL:
+		return &pull{}
+	case PAIR:
+		return &pair{}
+	case REQ:
+		return &req{}
+	case REP:
+		return &rep{}
+	}
+	return nil
+}
+
+// push: "Outgoing routing strategy: Round-robin"; "Action in mute state:
+// Block"; receiving is not supported.
+type push struct{ lb }
+
+func (*push) recv(*ring.Msg) error { return errno.ENOTSUP }
+
+// pull: "Incoming routing strategy: Fair-queued"; sending is not supported.
+type pull struct{ fq }
+
+func (*pull) send(*ring.Msg) error { return errno.ENOTSUP }
+
+// pair talks to exactly one peer; a second one is refused. "When a ZMQ_PAIR
+// socket enters the mute state due to having reached the high water mark
+// for the connected peer, or if no peer is connected, then any zmq_send(3)
+// operations on the socket shall block until the peer becomes available for
+// writing; messages are not discarded."
+type pair struct {
+	peer *loop.Peer
+	more bool
+}
+
+func (p *pair) attach(q *loop.Peer) {
+	if p.peer != nil {
+		refuse(q)
+		return
+	}
+	p.peer = q
+}
+
+func (p *pair) detach(q *loop.Peer) {
+	if p.peer == q && !q.In.Peek() {
+		p.peer = nil
+		p.more = false
+	}
+}
+
+func (p *pair) send(m *ring.Msg) error {
+	q := p.peer
+	if q == nil {
+		return errno.EAGAIN
+	}
+	if !p.more && !q.Out.CheckWrite() {
+		if q.Out.Detached() && !q.In.Peek() {
+			p.peer = nil
+		}
+		return errno.EAGAIN
+	}
+	p.more = m.More()
+	q.Out.Write(*m)
+	*m = ring.Msg{}
+	if !p.more {
+		q.Out.Flush()
+	}
+	return nil
+}
+
+func (p *pair) recv(m *ring.Msg) error {
+	q := p.peer
+	if q == nil {
+		return errno.EAGAIN
+	}
+	msg, ok := q.In.Read()
+	if !ok {
+		if q.In.Closed() && q.Out.Detached() {
+			p.peer = nil
+		}
+		return errno.EAGAIN
+	}
+	*m = msg
+	return nil
+}
+
+// refuse hands a peer's pipes back unused.
+func refuse(q *loop.Peer) {
+	q.In.Detach()
+	q.Out.Close()
+}
+
+// req: "Each request sent is round-robined among all services, and each
+// reply received is matched with the last issued request." Strict
+// alternation: send while a reply is due, or recv before a request, is EFSM.
+// Every request goes out with an empty delimiter frame first; a reply must
+// start with one, and comes only from the peer the request went to —
+// anything else is dropped.
+type req struct {
+	out       lb
+	in        fq
+	replyDue  bool       // a whole request went out; recv is next
+	midSend   bool       // frames of a request are going out
+	replyPeer *loop.Peer // where the request went
+	inBody    bool       // the delimiter of the reply was read
+	dropping  bool       // skipping the rest of a message that is not our reply
+}
+
+func (r *req) attach(p *loop.Peer) { r.out.attach(p); r.in.attach(p) }
+func (r *req) detach(p *loop.Peer) { r.out.detach(p); r.in.detach(p) }
+
+func (r *req) send(m *ring.Msg) error {
+	if r.replyDue {
+		return errno.EFSM
+	}
+	if !r.midSend {
+		p := r.out.pick()
+		if p == nil {
+			return errno.EAGAIN
+		}
+		r.replyPeer = p
+		delim := ring.Msg{Flags: ring.More}
+		r.out.write(p, &delim)
+		r.midSend = true
+	}
+	more := m.More()
+	r.out.write(r.replyPeer, m)
+	if !more {
+		r.midSend = false
+		r.replyDue = true
+		r.inBody = false
+	}
+	return nil
+}
+
+func (r *req) recv(m *ring.Msg) error {
+	if !r.replyDue {
+		return errno.EFSM
+	}
+	for {
+		var msg ring.Msg
+		if err := r.in.recv(&msg); err != nil {
+			return err
+		}
+		switch {
+		case r.dropping:
+			r.dropping = msg.More()
+			msg.Free()
+		case !r.inBody:
+			// The first frame must be the empty delimiter, from the peer
+			// the request went to.
+			if r.in.last != r.replyPeer || len(msg.Data) != 0 || !msg.More() {
+				r.dropping = msg.More()
+				msg.Free()
+				continue
+			}
+			msg.Free()
+			r.inBody = true
+		default:
+			if !msg.More() {
+				r.replyDue = false
+				r.inBody = false
+			}
+			*m = msg
+			return nil
+		}
+	}
+}
+
+// rep: "Incoming routing strategy: Fair-queued"; "Outgoing routing
+// strategy: Last peer". The envelope (every frame up to and including the
+// empty delimiter) of each request is kept and sent back in front of the
+// reply, to the peer the request came from. A reply to a peer that went away
+// or is at its HWM is dropped, as libzmq's REP does.
+type rep struct {
+	in         fq
+	envelope   []ring.Msg
+	inBody     bool
+	dropping   bool
+	replyDue   bool // a whole request was received; send is next
+	midSend    bool
+	replyPeer  *loop.Peer
+	discarding bool // the reply being sent cannot be delivered
+}
+
+func (r *rep) attach(p *loop.Peer) { r.in.attach(p) }
+func (r *rep) detach(p *loop.Peer) { r.in.detach(p) }
+
+func (r *rep) recv(m *ring.Msg) error {
+	if r.replyDue {
+		return errno.EFSM
+	}
+	for {
+		var msg ring.Msg
+		if err := r.in.recv(&msg); err != nil {
+			return err
+		}
+		switch {
+		case r.dropping:
+			r.dropping = msg.More()
+			msg.Free()
+		case !r.inBody:
+			if !msg.More() {
+				// A message with no delimiter is not a request: drop it.
+				msg.Free()
+				r.freeEnvelope()
+				continue
+			}
+			r.envelope = append(r.envelope, msg)
+			if len(msg.Data) == 0 {
+				r.inBody = true
+			} else if len(r.envelope) > 64 {
+				r.dropping = true // no delimiter in sight
+				r.freeEnvelope()
+			}
+		default:
+			if !msg.More() {
+				r.inBody = false
+				r.replyDue = true
+				r.replyPeer = r.in.last
+			}
+			*m = msg
+			return nil
+		}
+	}
+}
+
+func (r *rep) freeEnvelope() {
+	for i := range r.envelope {
+		r.envelope[i].Free()
+	}
+	r.envelope = r.envelope[:0]
+}
+
+func (r *rep) send(m *ring.Msg) error {
+	if !r.replyDue {
+		return errno.EFSM
+	}
+	more := m.More()
+	if !r.midSend {
+		r.midSend = true
+		p := r.replyPeer
+		r.discarding = p == nil || !p.Out.CheckWrite()
+		if !r.discarding {
+			for i := range r.envelope {
+				p.Out.Write(r.envelope[i])
+			}
+			r.envelope = r.envelope[:0]
+		} else {
+			r.freeEnvelope()
+		}
+	}
+	if r.discarding {
+		m.Free()
+	} else {
+		r.replyPeer.Out.Write(*m)
+		*m = ring.Msg{}
+		if !more {
+			r.replyPeer.Out.Flush()
+		}
+	}
+	if !more {
+		r.midSend = false
+		r.replyDue = false
+		r.replyPeer = nil
+	}
+	return nil
+}

@@ -1,0 +1,33 @@
+// Package zmtp owns the ZeroMQ Message Transport Protocol on the wire, ZMTP
+// 3.1 (rfc.zeromq.org/spec:37) and the ZMTP 3.0 peers it stays compatible
+// with (spec:23): the 64-byte greeting and version check, the frame header
+// codec, commands (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL), connection
+// metadata, the socket-type compatibility table, and the handshake that runs
+// greeting, security mechanism and metadata exchange. NULL is the only
+// mechanism so far; PLAIN and CURVE plug in behind the same internal
+// mechanism interface.
+//
+// The package is sans-I/O. It reads and writes byte slices and nothing else:
+// no sockets, no timers, no goroutines, no blocking. The engine in package
+// loop owns the file descriptors and the buffers, and calls in here with
+// whatever bytes it has. So every parser here is written for a stream that
+// arrives in arbitrary pieces: it reports that it needs more bytes (n == 0,
+// err == nil) rather than guessing, it checks every length taken from the
+// wire against what it has and against a limit before using it, it never
+// allocates a buffer whose size the peer chose, and it never panics on any
+// input. Bad input is an error value (ErrMalformed, ErrTooLarge, ...; compare
+// with errors.Is), after which the caller closes that one connection.
+//
+// Encoders append to a caller's slice (AppendX(b, ...) []byte), so the hot
+// path can reuse one output buffer and allocate nothing per frame.
+//
+// Borrowed slices. Parsers return subslices of their input (ParseCommand's
+// name and data, ParsePing's context, the name and value ParseMetadata hands
+// to its callback). They stay valid only while the caller keeps the input
+// bytes unchanged; copy them to keep them longer. The one exception is
+// Handshake.Peer, whose PeerInfo owns copies of everything in it.
+//
+// Concurrency. Nothing here is safe for concurrent use; a Handshake belongs
+// to the goroutine that owns its connection (a loop's goroutine), as does
+// every buffer passed in.
+package zmtp

@@ -1,0 +1,303 @@
+package zmtp
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// Config is our side of a handshake. NewHandshake keeps it: the caller must
+// not change Identity or Metadata (or what they point to) until the
+// handshake is over.
+type Config struct {
+	// SocketType is ours as on the wire, e.g. "PUSH". It is sent as the
+	// Socket-Type property and decides which peers Compatible accepts.
+	SocketType string
+
+	// Identity is our routing id. Like libzmq 4.3.4 we send it as the
+	// Identity property only when SocketType is REQ, DEALER or ROUTER,
+	// and then always, empty if Identity is; other types ignore it. At most
+	// 255 bytes.
+	Identity []byte
+
+	// Metadata holds extra application properties (names beginning "X-",
+	// set with ZMQ_METADATA) appended to our READY after Socket-Type and
+	// Identity.
+	Metadata []Property
+
+	// AsServer is the greeting's as-server bit. NULL has no roles and wants
+	// it false.
+	AsServer bool
+
+	// MaxFrame is the largest handshake command frame body we accept; a
+	// larger one fails with ErrTooLarge as soon as its header arrives.
+	// 0 or less means 65536. It bounds how much the caller must buffer to
+	// make progress: GreetingSize, then one command frame at a time.
+	MaxFrame int
+}
+
+const defaultMaxHandshakeFrame = 65536
+
+// PeerInfo is what the handshake learned about the peer. It owns its
+// slices: they are copies, safe to keep after the input is gone.
+type PeerInfo struct {
+	Major, Minor uint8  // ZMTP version from the peer's greeting
+	Mechanism    string // security mechanism from the peer's greeting
+	SocketType   string // the peer's Socket-Type property
+	Identity     []byte // the peer's Identity property; nil if it sent none
+	// Metadata holds every other property the peer sent, in order, with
+	// names as the peer spelled them: "Resource", "X-..." and any others
+	// we do not know.
+	Metadata []Property
+}
+
+// handshakeState is where a Handshake is in the stream it reads. Each state
+// has one method that consumes its part of the input.
+type handshakeState uint8
+
+const (
+	stateGreeting  handshakeState = iota // waiting for the peer's 64-byte greeting (readGreeting)
+	stateMechanism                       // greetings done; reading commands until the mechanism is done (readCommand)
+	stateDone                            // handshake complete; input beyond is traffic
+	stateFailed                          // err says why; nothing more is read
+)
+
+// Handshake drives one connection through its ZMTP handshake: greeting,
+// security mechanism, metadata. It does no I/O. The caller sends what Output
+// gives it and feeds what it receives to Input, in any pieces, until Done
+// or an error.
+//
+//	h := zmtp.NewHandshake(cfg)
+//	send(h.Output(nil))               // our greeting
+//	for !h.Done() {
+//		buf = append(buf, recv()...)
+//		n, err := h.Input(buf)
+//		buf = buf[n:]
+//		send(h.Output(nil))            // READY, or an ERROR before err
+//		if err != nil { close; return }
+//	}
+//	// buf now begins with message traffic.
+//
+// Our greeting is sent whole, version 3.1, and we expect a whole greeting
+// back: we do not downgrade to ZMTP 1.0/2.0, so we have no use for the
+// RFC's partial greeting. With NULL both sides send READY as soon as the
+// greetings are exchanged, as libzmq does, so the handshake costs one round
+// trip after the greeting.
+//
+// A Handshake belongs to one goroutine.
+type Handshake struct {
+	cfg      Config
+	maxFrame int64
+	mech     mechanism
+	state    handshakeState
+	err      error  // set with stateFailed; every later Input returns it
+	out      []byte // bytes for the peer that Output has not taken yet
+	peer     PeerInfo
+}
+
+// NewHandshake returns a Handshake for our side of a new connection with
+// our greeting already queued for Output. The mechanism is NULL.
+//
+// A Config that cannot be sent (an unknown SocketType, an Identity over 255
+// bytes, a Metadata name that is empty, over 255 bytes, or one of the
+// reserved Socket-Type and Identity) does not panic: the Handshake starts
+// failed, Output gives nothing, and Input returns the reason.
+func NewHandshake(cfg Config) *Handshake {
+	h := &Handshake{cfg: cfg, maxFrame: int64(cfg.MaxFrame)}
+	if h.maxFrame <= 0 {
+		h.maxFrame = defaultMaxHandshakeFrame
+	}
+	h.mech = &nullMechanism{}
+	if err := checkConfig(&cfg); err != nil {
+		h.state, h.err = stateFailed, err
+		return h
+	}
+	h.out = Greeting{Major: 3, Minor: 1, Mechanism: h.mech.name(), AsServer: cfg.AsServer}.Append(h.out)
+	return h
+}
+
+func checkConfig(cfg *Config) error {
+	if !speaksZMTP(cfg.SocketType) {
+		return fmt.Errorf("zmtp: Config.SocketType %q does not speak ZMTP", cfg.SocketType)
+	}
+	if len(cfg.Identity) > 255 {
+		return fmt.Errorf("zmtp: Config.Identity is %d bytes, limit 255", len(cfg.Identity))
+	}
+	for _, p := range cfg.Metadata {
+		if err := checkProperty(p); err != nil {
+			return fmt.Errorf("zmtp: Config.Metadata: %v", err)
+		}
+		if isProperty([]byte(p.Name), propSocketType) || isProperty([]byte(p.Name), propIdentity) {
+			return fmt.Errorf("zmtp: Config.Metadata: property %q is the handshake's own", p.Name)
+		}
+	}
+	return nil
+}
+
+// Output appends to b every byte that must be sent to the peer now and
+// forgets them: our greeting on the first call, our READY once the peer's
+// greeting is accepted, and, when Input fails for a reason RFC 37 says to
+// report (an incompatible Socket-Type), an ERROR command. Call it after
+// every Input, even one that failed, and send the result before closing.
+func (h *Handshake) Output(b []byte) []byte {
+	b = append(b, h.out...)
+	h.out = h.out[:0]
+	return b
+}
+
+// Input consumes the greeting and whole command frames at the start of b
+// and returns how many bytes it used (never more than len(b)). n < len(b)
+// with a nil error means it needs more bytes: keep the rest and call again
+// with it extended. Once Done, Input consumes nothing more; whatever follows
+// in b is message traffic for the caller. After an error, every call
+// returns that error again and consumes nothing; the connection is over.
+//
+// Input never allocates a buffer whose size the peer chose. The largest
+// unit it waits for whole is GreetingSize bytes, then one command frame of
+// at most Config.MaxFrame bytes plus its header.
+func (h *Handshake) Input(b []byte) (n int, err error) {
+	for h.state != stateDone && h.state != stateFailed {
+		var m int
+		switch h.state {
+		case stateGreeting:
+			m, err = h.readGreeting(b[n:])
+		case stateMechanism:
+			m, err = h.readCommand(b[n:])
+		}
+		n += m
+		if err != nil {
+			h.fail(err)
+			return n, err
+		}
+		if m == 0 {
+			break
+		}
+	}
+	return n, h.err
+}
+
+// Done reports whether the handshake completed: the peer's metadata has
+// been accepted and ours is queued (perhaps still in Output).
+func (h *Handshake) Done() bool { return h.state == stateDone }
+
+// Peer returns what is known of the peer: the greeting's fields once it has
+// been read, the metadata once Done.
+func (h *Handshake) Peer() PeerInfo { return h.peer }
+
+func (h *Handshake) fail(err error) {
+	h.state, h.err = stateFailed, err
+	if errors.Is(err, ErrIncompatible) {
+		// RFC 37: a peer that validates the socket type SHOULD answer a bad
+		// one with ERROR, then disconnect. Our READY has gone first (NULL
+		// sends it before seeing the peer's), so the peer reads READY then
+		// ERROR; libzmq closes on either.
+		h.out = AppendError(h.out, "Incompatible Socket-Type")
+	}
+}
+
+// readGreeting reads the peer's greeting. It fails as soon as the bytes it
+// has rule the peer out, rather than waiting for all 64.
+func (h *Handshake) readGreeting(b []byte) (int, error) {
+	if err := checkGreetingPrefix(b); err != nil {
+		return 0, err
+	}
+	if len(b) < GreetingSize {
+		return 0, nil
+	}
+	g, err := ParseGreeting(b[:GreetingSize])
+	if err != nil {
+		return 0, err
+	}
+	// RFC 37: if the mechanism received does not exactly match the one
+	// sent, close the connection.
+	if g.Mechanism != h.mech.name() {
+		return 0, fmt.Errorf("%w: peer uses %s, we use %s", ErrMechanism, g.Mechanism, h.mech.name())
+	}
+	h.peer.Major, h.peer.Minor, h.peer.Mechanism = g.Major, g.Minor, g.Mechanism
+	h.state = stateMechanism
+	h.out = h.mech.start(h, h.out)
+	return GreetingSize, nil
+}
+
+// readCommand reads one whole command frame of the mechanism handshake.
+// ERROR is handled here, the same for every mechanism; the rest go to the
+// mechanism.
+func (h *Handshake) readCommand(b []byte) (int, error) {
+	flags, size, hn, err := ParseFrameHeader(b, h.maxFrame)
+	if err != nil || hn == 0 {
+		return 0, err
+	}
+	if flags&FlagCommand == 0 {
+		return 0, fmt.Errorf("%w: message frame during the handshake", ErrMalformed)
+	}
+	if len(b)-hn < size {
+		return 0, nil
+	}
+	name, data, err := ParseCommand(b[hn : hn+size])
+	if err != nil {
+		return 0, err
+	}
+	if string(name) == cmdError {
+		return 0, fmt.Errorf("%w: %q", ErrPeerError, parseErrorReason(data))
+	}
+	var done bool
+	h.out, done, err = h.mech.command(h, name, data, h.out)
+	if err != nil {
+		return 0, err
+	}
+	if done {
+		h.state = stateDone
+	}
+	return hn + size, nil
+}
+
+// Property names the handshake itself sends and reads.
+const (
+	propSocketType = "Socket-Type"
+	propIdentity   = "Identity"
+)
+
+// isProperty reports whether a received property name is want. Names are
+// case-insensitive (RFC 37, "Connection Metadata").
+func isProperty(name []byte, want string) bool {
+	return len(name) == len(want) && bytes.EqualFold(name, []byte(want))
+}
+
+// ourProperties is the metadata every mechanism sends in its last command
+// (READY for NULL and PLAIN, INITIATE/READY for CURVE).
+func (h *Handshake) ourProperties() []Property {
+	props := make([]Property, 0, 2+len(h.cfg.Metadata))
+	props = append(props, Property{Name: propSocketType, Value: []byte(h.cfg.SocketType)})
+	if sendsIdentity(h.cfg.SocketType) {
+		props = append(props, Property{Name: propIdentity, Value: h.cfg.Identity})
+	}
+	return append(props, h.cfg.Metadata...)
+}
+
+// readPeerProperties takes in the peer's metadata, checks its Socket-Type
+// against ours, and copies everything into h.peer.
+func (h *Handshake) readPeerProperties(data []byte) error {
+	sawSocketType := false
+	err := ParseMetadata(data, func(name, value []byte) error {
+		switch {
+		case isProperty(name, propSocketType):
+			if !Compatible(h.cfg.SocketType, string(value)) {
+				return fmt.Errorf("%w: we are %s, peer is %q", ErrIncompatible, h.cfg.SocketType, value)
+			}
+			sawSocketType = true
+			h.peer.SocketType = string(value)
+		case isProperty(name, propIdentity):
+			h.peer.Identity = bytes.Clone(value)
+		default:
+			h.peer.Metadata = append(h.peer.Metadata, Property{Name: string(name), Value: bytes.Clone(value)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !sawSocketType {
+		return fmt.Errorf("%w: peer's metadata has no Socket-Type", ErrIncompatible)
+	}
+	return nil
+}

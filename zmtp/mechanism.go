@@ -1,0 +1,49 @@
+package zmtp
+
+import "fmt"
+
+// mechanism is one security mechanism's part of the handshake: what happens
+// between the greetings and the end of the metadata exchange. The Handshake
+// owns the byte stream (greetings, frame headers, the ERROR command, limits)
+// and hands a mechanism one whole command at a time, so a mechanism is
+// only its protocol's state machine. NULL is below; PLAIN (RFC 24) and CURVE
+// (RFC 25) join it as further implementations, chosen by NewHandshake.
+type mechanism interface {
+	// name is the mechanism as the greeting spells it.
+	name() string
+
+	// start runs once both greetings are known good, and appends the
+	// commands this side opens with (if any) to out.
+	start(h *Handshake, out []byte) []byte
+
+	// command handles one command from the peer, other than ERROR, and
+	// appends any reply to out. It reports done once the peer's metadata
+	// has been accepted (into h.peer) and all of ours has been appended.
+	// name and data are borrowed from the caller's input.
+	command(h *Handshake, name, data []byte, out []byte) (_ []byte, done bool, err error)
+}
+
+// nullMechanism is RFC 37's NULL: no authentication, no encryption; each
+// side sends READY with its metadata and reads the other's.
+//
+// RFC 37 has the client send READY first and the server answer it. libzmq
+// sends READY from both sides as soon as the greetings are done, and so do
+// we: a server waiting for the client's READY would gain nothing, and a
+// libzmq client is not waiting for us anyway.
+type nullMechanism struct{}
+
+func (*nullMechanism) name() string { return "NULL" }
+
+func (*nullMechanism) start(h *Handshake, out []byte) []byte {
+	return AppendReady(out, h.ourProperties())
+}
+
+func (*nullMechanism) command(h *Handshake, name, data []byte, out []byte) ([]byte, bool, error) {
+	if string(name) != cmdReady {
+		return out, false, fmt.Errorf("%w: unexpected %q command in the NULL handshake", ErrMalformed, name)
+	}
+	if err := h.readPeerProperties(data); err != nil {
+		return out, false, err
+	}
+	return out, true, nil
+}
