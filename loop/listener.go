@@ -69,9 +69,13 @@ func (ln *Listener) handle(events uint32) {
 }
 
 // Close stops accepting and ends the connections accepted here, each
-// lingering for linger ms as ZMQ_LINGER says (-1: until sent). Any goroutine.
+// lingering for linger ms as ZMQ_LINGER says (-1: until sent). It returns
+// once the listening fd is closed, so the address can be bound again at
+// once (as after zmq_unbind). Any goroutine but a loop's.
 func (ln *Listener) Close(linger int) {
+	done := make(chan struct{})
 	ln.loop.Post(func() {
+		defer close(done)
 		ln.mu.Lock()
 		ln.closed = true
 		ss := make([]*session, 0, len(ln.sessions))
@@ -84,6 +88,7 @@ func (ln *Listener) Close(linger int) {
 		}
 		ln.closeNow()
 	})
+	<-done
 }
 
 func (ln *Listener) closeNow() {

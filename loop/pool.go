@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/zring/zring/affinity"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -10,7 +11,6 @@ import (
 // Pool is the fixed set of I/O loops of one context.
 type Pool struct {
 	loops []*Loop
-	next  atomic.Uint32
 	live  sync.WaitGroup // sessions, listeners and connecters not yet finished
 }
 
@@ -34,24 +34,11 @@ func NewPool(n int) (*Pool, error) {
 	return p, nil
 }
 
-// Choose picks the loop for a new endpoint: with a ZMQ_AFFINITY bitmap, the
-// least-used loop among the set bits (bit i is loop i); with 0, the loops in
-// turn.
-func (p *Pool) Choose(affinity uint64) *Loop {
-	if affinity != 0 {
-		var best *Loop
-		for i, l := range p.loops {
-			if i < 64 && affinity&(1<<uint(i)) != 0 {
-				if best == nil || l.load.Load() < best.load.Load() {
-					best = l
-				}
-			}
-		}
-		if best != nil {
-			return best
-		}
-	}
-	return p.loops[int(p.next.Add(1)-1)%len(p.loops)]
+// Choose picks the loop for a new endpoint or connection as ZMQ_AFFINITY
+// says (see package affinity): the least loaded loop among the bitmap's
+// bits, or among all loops for 0.
+func (p *Pool) Choose(bitmap uint64) *Loop {
+	return p.loops[affinity.Choose(bitmap, len(p.loops), func(i int) int32 { return p.loops[i].load.Load() })]
 }
 
 // Len is the number of loops.

@@ -1,6 +1,9 @@
 package ring
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // A Waker is told that the other end of a pipe has made progress: new frames
 // were published (the reader's waker) or room was made below the high-water
@@ -19,11 +22,17 @@ const chunkSize = 64
 // order and links the next one before it publishes any frame in it; the reader
 // empties them in order and, once it moves past a chunk, hands it back to the
 // writer through Pipe.spare, like libzmq's yqueue, so a steady flow allocates
-// nothing.
+// nothing. If the spare is still there, the older chunk goes to chunkPool.
 type chunk struct {
 	msgs [chunkSize]Msg
 	next *chunk
 }
+
+// chunkPool takes the chunks a reader frees faster than its writer needs them
+// (a pipe that drains from its high-water mark frees many at once), so that
+// the writer's refill does not allocate, while idle pipes hold only their
+// current chunk and one spare. Chunks in it have every slot zeroed.
+var chunkPool = sync.Pool{New: func() any { return new(chunk) }}
 
 // The state word is the only variable both ends write on the data path. It
 // packs, so that one atomic operation publishes all of them together:
@@ -266,22 +275,16 @@ func (p *Pipe) checkWriteSlow() bool {
 // After Close, or once the reader has detached, Write frees m.
 func (p *Pipe) Write(m Msg) {
 	w := &p.w
-	if w.closed || w.detached {
-		m.Free()
-		return
-	}
-	if p.state.Load()&detachedBit != 0 {
-		w.detached = true
-		m.Free()
+	if w.closed || w.detached || p.state.Load()&detachedBit != 0 {
+		p.discard(m)
 		return
 	}
 	if w.idx == chunkSize {
 		nc := p.spare.Swap(nil)
 		if nc == nil {
-			nc = new(chunk)
-		} else {
-			nc.next = nil
+			nc = chunkPool.Get().(*chunk)
 		}
+		nc.next = nil
 		// Linked before any frame in nc is published, so the reader, which
 		// follows next only to read a published frame, sees the link.
 		w.chunk.next = nc
@@ -293,6 +296,18 @@ func (p *Pipe) Write(m Msg) {
 	if m.Flags&More == 0 {
 		w.msgs++
 	}
+}
+
+// discard frees a frame written after Close or Detach. It is not inlined so
+// that Write never takes m's address: m then stays in registers and is stored
+// into its slot directly, not copied through the stack.
+//
+//go:noinline
+func (p *Pipe) discard(m Msg) {
+	if !p.w.closed {
+		p.w.detached = true
+	}
+	m.Free()
 }
 
 // Flush publishes every frame written so far. If the reader was asleep, Flush
@@ -351,11 +366,14 @@ func (p *Pipe) dropUnflushed() {
 		i++
 	}
 	// Chunks linked after the flush point were never published, so the
-	// reader cannot be following fchunk.next: unlink them and keep one.
-	if extra := w.fchunk.next; extra != nil {
-		w.fchunk.next = nil
-		p.spare.CompareAndSwap(nil, extra)
+	// reader cannot be following fchunk.next: unlink them, now empty.
+	for c := w.fchunk.next; c != nil; {
+		next := c.next
+		c.next = nil
+		chunkPool.Put(c)
+		c = next
 	}
+	w.fchunk.next = nil
 	w.chunk, w.idx, w.pos, w.msgs = w.fchunk, w.fidx, w.fpos, w.fmsgs
 }
 
@@ -390,7 +408,10 @@ func (p *Pipe) Read() (Msg, bool) {
 		// linked the next one and no longer writes here: recycle it.
 		old := r.chunk
 		r.chunk, r.idx = old.next, 0
-		p.spare.Store(old)
+		if prev := p.spare.Swap(old); prev != nil {
+			prev.next = nil
+			chunkPool.Put(prev)
+		}
 	}
 	slot := &r.chunk.msgs[r.idx]
 	m := *slot

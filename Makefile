@@ -1,0 +1,43 @@
+# The project's verbs. `make test` and `make bench` install what they need
+# (libzmq3-dev for the interop tests and libzmq's side of the benchmarks).
+
+GO        ?= go
+FUZZTIME  ?= 20s
+RACE      ?= -race
+
+.PHONY: all test unit interop bench bench-quick fuzz lint deps
+
+all: test
+
+deps:
+	@if [ ! -f /usr/include/zmq.h ] || ! command -v gcc >/dev/null; then \
+		echo "installing libzmq3-dev and gcc"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev gcc pkg-config >/dev/null; \
+	fi
+
+test: deps lint unit interop
+
+unit:
+	$(GO) test $(RACE) -count=1 -timeout 10m ./...
+
+interop: deps
+	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench: deps
+	$(GO) run ./bench/cmd/zbench -out bench/out/latest.md
+
+bench-quick: deps
+	$(GO) run ./bench/cmd/zbench -quick
+
+fuzz:
+	@for f in $$($(GO) test -list '^Fuzz' ./zmtp/ | grep '^Fuzz'); do \
+		echo "== $$f"; \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./zmtp/ || exit 1; \
+	done

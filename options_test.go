@@ -1,0 +1,103 @@
+package zring_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/zring/zring"
+)
+
+func TestOptionDefaults(t *testing.T) {
+	ctx := newCtx(t)
+	s, _ := ctx.NewSocket(zring.PUSH)
+	defer s.Close()
+	// Defaults from zmq_setsockopt(3).
+	cases := []struct {
+		opt  zring.Option
+		want any
+	}{
+		{zring.SndHWM, 1000},
+		{zring.RcvHWM, 1000},
+		{zring.Linger, -1},
+		{zring.SndTimeo, -1},
+		{zring.RcvTimeo, -1},
+		{zring.ReconnectIvl, 100},
+		{zring.ReconnectIvlMax, 0},
+		{zring.MaxMsgSize, int64(-1)},
+		{zring.InBatchSize, 8192},
+		{zring.OutBatchSize, 8192},
+		{zring.Affinity, uint64(0)},
+		{zring.Immediate, 0},
+		{zring.RcvMore, 0},
+		{zring.Type, int(zring.PUSH)},
+		{zring.LastEndpoint, ""},
+	}
+	for _, c := range cases {
+		got, err := s.GetOption(c.opt)
+		if err != nil || got != c.want {
+			t.Errorf("option %d: got %v (%T), %v; want %v (%T)", c.opt, got, got, err, c.want, c.want)
+		}
+	}
+	if id, _ := s.GetOption(zring.RoutingID); len(id.([]byte)) != 0 {
+		t.Errorf("routing id default %v", id)
+	}
+}
+
+func TestOptionValidation(t *testing.T) {
+	ctx := newCtx(t)
+	s, _ := ctx.NewSocket(zring.REQ)
+	defer s.Close()
+	cases := []struct {
+		name  string
+		opt   zring.Option
+		value any
+		ok    bool
+	}{
+		{"hwm 0 means no limit", zring.SndHWM, 0, true},
+		{"negative hwm", zring.SndHWM, -1, false},
+		{"rcvhwm", zring.RcvHWM, 10, true},
+		{"linger -1 infinite", zring.Linger, -1, true},
+		{"linger below -1", zring.Linger, -2, false},
+		{"sndtimeo -2", zring.SndTimeo, -2, false},
+		{"rcvtimeo 0", zring.RcvTimeo, 0, true},
+		{"reconnect ivl -1 disables", zring.ReconnectIvl, -1, true},
+		{"reconnect ivl -5", zring.ReconnectIvl, -5, false},
+		{"reconnect ivl max negative", zring.ReconnectIvlMax, -1, false},
+		{"maxmsgsize int64", zring.MaxMsgSize, int64(4096), true},
+		{"maxmsgsize -2", zring.MaxMsgSize, int64(-2), false},
+		{"batch size 0", zring.InBatchSize, 0, false},
+		{"out batch size", zring.OutBatchSize, 65536, true},
+		{"affinity uint64", zring.Affinity, uint64(3), true},
+		{"affinity negative", zring.Affinity, -1, false},
+		{"immediate 1", zring.Immediate, 1, true},
+		{"immediate 2", zring.Immediate, 2, false},
+		{"immediate bool", zring.Immediate, true, true},
+		// "A routing id must be at least one byte and at most 255 bytes
+		// long. Identities starting with a zero byte are reserved."
+		{"routing id", zring.RoutingID, []byte("abc"), true},
+		{"routing id string", zring.RoutingID, "abc", true},
+		{"empty routing id", zring.RoutingID, []byte{}, false},
+		{"routing id 256 bytes", zring.RoutingID, make([]byte, 256), false},
+		{"routing id starting with zero", zring.RoutingID, []byte{0, 1}, false},
+		{"read-only rcvmore", zring.RcvMore, 1, false},
+		{"read-only type", zring.Type, 1, false},
+		{"read-only last endpoint", zring.LastEndpoint, "x", false},
+		{"wrong Go type", zring.SndHWM, "10", false},
+		{"unknown option", zring.Option(9999), 1, false},
+	}
+	for _, c := range cases {
+		err := s.SetOption(c.opt, c.value)
+		if c.ok && err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if !c.ok && !errors.Is(err, zring.ErrInvalid) {
+			t.Errorf("%s: got %v, want EINVAL", c.name, err)
+		}
+	}
+	if v, _ := s.GetOptionInt(zring.SndHWM); v != 0 {
+		t.Errorf("SndHWM after set = %d", v)
+	}
+	if v, _ := s.GetOption(zring.RoutingID); string(v.([]byte)) != "abc" {
+		t.Errorf("routing id %q", v)
+	}
+}

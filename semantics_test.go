@@ -1,0 +1,529 @@
+package zring_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zring/zring"
+)
+
+func mustRecv(t *testing.T, s *zring.Socket, want string) {
+	t.Helper()
+	b, err := s.Recv(0)
+	if err != nil || string(b) != want {
+		t.Fatalf("recv: %q, %v; want %q", b, err, want)
+	}
+}
+
+// TestReqRepFSM: "This socket type allows only an alternating sequence of
+// zmq_send(request) and subsequent zmq_recv(reply) calls."
+func TestReqRepFSM(t *testing.T) {
+	ctx := newCtx(t)
+	rep := sock(t, ctx, zring.REP)
+	req := sock(t, ctx, zring.REQ)
+	rep.Bind("inproc://fsm")
+	req.Connect("inproc://fsm")
+
+	if _, err := req.Recv(0); !errors.Is(err, zring.ErrFSM) {
+		t.Fatalf("REQ recv before send: %v, want EFSM", err)
+	}
+	if err := rep.Send([]byte("x"), 0); !errors.Is(err, zring.ErrFSM) {
+		t.Fatalf("REP send before recv: %v, want EFSM", err)
+	}
+	if err := req.Send([]byte("q"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := req.Send([]byte("q2"), 0); !errors.Is(err, zring.ErrFSM) {
+		t.Fatalf("REQ second send: %v, want EFSM", err)
+	}
+	mustRecv(t, rep, "q")
+	if _, err := rep.Recv(0); !errors.Is(err, zring.ErrFSM) {
+		t.Fatalf("REP second recv: %v, want EFSM", err)
+	}
+	rep.Send([]byte("a"), 0)
+	mustRecv(t, req, "a")
+	// And the cycle starts again.
+	if err := req.Send([]byte("q3"), 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReqRoundRobin: "Each request sent is round-robined among all
+// services, and each reply received is matched with the last issued
+// request."
+func TestReqRoundRobin(t *testing.T) {
+	ctx := newCtx(t)
+	req := sock(t, ctx, zring.REQ)
+	var reps []*zring.Socket
+	for i := 0; i < 3; i++ {
+		r := sock(t, ctx, zring.REP)
+		ep := bindAt(t, r, "tcp://127.0.0.1:0")
+		req.Connect(ep)
+		reps = append(reps, r)
+	}
+	time.Sleep(100 * time.Millisecond) // all three connected
+	for round := 0; round < 2; round++ {
+		for i, r := range reps {
+			req.Send([]byte(fmt.Sprint(round, i)), 0)
+			b, err := r.Recv(0)
+			if err != nil {
+				t.Fatalf("rep %d: %v", i, err)
+			}
+			r.Send(append([]byte("re:"), b...), 0)
+			mustRecv(t, req, "re:"+string(b))
+		}
+	}
+}
+
+// TestRepFairQueue: REP "Incoming routing strategy: Fair-queued" and
+// "Outgoing routing strategy: Last peer".
+func TestRepFairQueue(t *testing.T) {
+	ctx := newCtx(t)
+	rep := sock(t, ctx, zring.REP)
+	ep := bindAt(t, rep, "tcp://127.0.0.1:0")
+	var reqs []*zring.Socket
+	for i := 0; i < 3; i++ {
+		r := sock(t, ctx, zring.REQ)
+		r.Connect(ep)
+		reqs = append(reqs, r)
+	}
+	for i, r := range reqs {
+		r.Send([]byte(fmt.Sprint(i)), 0)
+	}
+	for range reqs {
+		b, err := rep.Recv(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Send(b, 0)
+	}
+	for i, r := range reqs {
+		mustRecv(t, r, fmt.Sprint(i))
+	}
+}
+
+// TestMuteState checks the action in mute state per type.
+func TestMuteState(t *testing.T) {
+	cases := []struct {
+		name     string
+		sender   zring.SocketType
+		receiver zring.SocketType
+		sentence string
+	}{
+		{"PUSH blocks", zring.PUSH, zring.PULL, "any zmq_send(3) operations on the socket shall block until the mute state ends"},
+		{"PAIR blocks", zring.PAIR, zring.PAIR, "any zmq_send(3) operations on the socket shall block until the peer becomes available for writing; messages are not discarded"},
+		{"REQ blocks without peers", zring.REQ, -1, "or if there are no services at all, then any zmq_send(3) operations on the socket shall block"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			s := sock(t, ctx, c.sender)
+			s.SetOption(zring.SndHWM, 5)
+			s.SetOption(zring.SndTimeo, 50)
+			sent := 0
+			if c.receiver >= 0 {
+				r := sock(t, ctx, c.receiver)
+				r.SetOption(zring.RcvHWM, 5)
+				ep := bindAt(t, r, "inproc://mute")
+				s.Connect(ep)
+				for ; sent < 100; sent++ {
+					if err := s.Send([]byte("m"), 0); err != nil {
+						if !errors.Is(err, zring.ErrAgain) {
+							t.Fatal(err)
+						}
+						break
+					}
+				}
+				// inproc HWM is the sender's SNDHWM plus the receiver's RCVHWM.
+				if sent != 10 {
+					t.Fatalf("accepted %d messages before blocking, want 10", sent)
+				}
+				if err := s.Send([]byte("m"), zring.DontWait); !errors.Is(err, zring.ErrAgain) {
+					t.Fatalf("DontWait at HWM: %v", err)
+				}
+				// Nothing was discarded: every accepted message arrives.
+				for i := 0; i < sent; i++ {
+					mustRecv(t, r, "m")
+				}
+				// The mute state ends once the receiver drains.
+				if err := s.Send([]byte("after"), 0); err != nil {
+					t.Fatal(err)
+				}
+				mustRecv(t, r, "after")
+				return
+			}
+			start := time.Now()
+			if err := s.Send([]byte("m"), 0); !errors.Is(err, zring.ErrAgain) {
+				t.Fatalf("send with no peer: %v, want EAGAIN after SNDTIMEO", err)
+			}
+			if d := time.Since(start); d < 40*time.Millisecond {
+				t.Fatalf("returned after %v, before SNDTIMEO", d)
+			}
+		})
+	}
+}
+
+// TestHWMOverTCPBlocksAndResumes: a PUSH whose peer does not read stops at
+// its HWM (plus what the kernel and the peer's pipe hold), and nothing is
+// lost when the peer reads again.
+func TestHWMOverTCPBlocksAndResumes(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	push := sock(t, ctx, zring.PUSH)
+	pull.SetOption(zring.RcvHWM, 10)
+	push.SetOption(zring.SndHWM, 10)
+	push.SetOption(zring.SndTimeo, 200)
+	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	body := make([]byte, 64<<10)
+	sent := 0
+	for ; sent < 100000; sent++ {
+		body[0] = byte(sent)
+		if err := push.Send(body, 0); err != nil {
+			if !errors.Is(err, zring.ErrAgain) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if sent == 100000 {
+		t.Fatal("PUSH never went mute")
+	}
+	for i := 0; i < sent; i++ {
+		b, err := pull.Recv(0)
+		if err != nil || len(b) != len(body) || b[0] != byte(i) {
+			t.Fatalf("message %d of %d: %v", i, sent, err)
+		}
+	}
+}
+
+func TestLastEndpointAndUnbind(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.PULL)
+	ep := bindAt(t, s, "tcp://*:0")
+	if !strings.HasPrefix(ep, "tcp://0.0.0.0:") || strings.HasSuffix(ep, ":0") {
+		t.Fatalf("LAST_ENDPOINT %q", ep)
+	}
+	if err := s.Unbind("tcp://127.0.0.1:1"); !errors.Is(err, zring.ErrNoEntry) {
+		t.Fatalf("unbind unknown: %v", err)
+	}
+	if err := s.Unbind(ep); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Disconnect("tcp://127.0.0.1:1"); !errors.Is(err, zring.ErrNoEntry) {
+		t.Fatalf("disconnect unknown: %v", err)
+	}
+	other := sock(t, ctx, zring.PULL)
+	if err := other.Bind(ep); err != nil {
+		t.Fatalf("rebind after unbind: %v", err)
+	}
+	if err := s.Bind(ep); !errors.Is(err, zring.ErrAddrInUse) || !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("bind in use: %v", err)
+	}
+	var op *zring.OpError
+	if err := s.Bind("bogus"); !errors.As(err, &op) || op.Endpoint != "bogus" || !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("bad endpoint: %v", err)
+	}
+	if err := s.Bind("pgm://eth0;239.0.0.1:5555"); !errors.Is(err, zring.ErrProtoNotSupport) {
+		t.Fatalf("pgm: %v", err)
+	}
+	if err := s.Bind("inproc://x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Bind("inproc://x"); !errors.Is(err, zring.ErrAddrInUse) {
+		t.Fatalf("inproc bound twice: %v", err)
+	}
+}
+
+func TestInprocConnectBeforeBind(t *testing.T) {
+	ctx := newCtx(t)
+	push := sock(t, ctx, zring.PUSH)
+	if err := push.Connect("inproc://later"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := push.Send([]byte(fmt.Sprint(i)), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pull := sock(t, ctx, zring.PULL)
+	bindAt(t, pull, "inproc://later")
+	for i := 0; i < 3; i++ {
+		mustRecv(t, pull, fmt.Sprint(i))
+	}
+}
+
+// TestConnectBeforeBindTCP: without ZMQ_IMMEDIATE messages queue before the
+// connection exists and are delivered once it does.
+func TestConnectBeforeBindTCP(t *testing.T) {
+	ctx := newCtx(t)
+	probe := sock(t, ctx, zring.PULL)
+	ep := bindAt(t, probe, "tcp://127.0.0.1:0")
+	probe.Unbind(ep)
+	push := sock(t, ctx, zring.PUSH)
+	push.SetOption(zring.ReconnectIvl, 20)
+	push.Connect(ep)
+	push.Send([]byte("early"), 0)
+	time.Sleep(50 * time.Millisecond)
+	pull := sock(t, ctx, zring.PULL)
+	var err error
+	for i := 0; i < 50; i++ { // the port was just released
+		if err = pull.Bind(ep); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRecv(t, pull, "early")
+}
+
+// TestReconnect: the connecting side redials after the bound side
+// restarts.
+func TestReconnect(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+	push := sock(t, ctx, zring.PUSH)
+	push.SetOption(zring.ReconnectIvl, 20)
+	push.Connect(ep)
+	push.Send([]byte("one"), 0)
+	mustRecv(t, pull, "one")
+	pull.Close()
+	pull2 := sock(t, ctx, zring.PULL)
+	var err error
+	for i := 0; i < 100; i++ {
+		if err = pull2.Bind(ep); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	push.Send([]byte("two"), 0)
+	mustRecv(t, pull2, "two")
+}
+
+// TestIncompatiblePeerRefused: a PUSH may only talk to a PULL.
+func TestIncompatiblePeerRefused(t *testing.T) {
+	ctx := newCtx(t)
+	a := sock(t, ctx, zring.PUSH)
+	ep := bindAt(t, a, "tcp://127.0.0.1:0")
+	b := sock(t, ctx, zring.PUSH)
+	b.SetOption(zring.Immediate, 1)
+	b.SetOption(zring.SndTimeo, 300)
+	b.Connect(ep)
+	if err := b.Send([]byte("x"), 0); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("PUSH to PUSH with IMMEDIATE: %v, want EAGAIN (no completed connection)", err)
+	}
+	// A compatible peer on the same socket works.
+	pull := sock(t, ctx, zring.PULL)
+	pull.Connect(ep)
+	a.Send([]byte("ok"), 0)
+	mustRecv(t, pull, "ok")
+}
+
+// TestPairRefusesSecondPeer: "ZMQ_PAIR ... can only be connected to a
+// single peer at any one time."
+func TestPairRefusesSecondPeer(t *testing.T) {
+	ctx := newCtx(t)
+	a := sock(t, ctx, zring.PAIR)
+	bindAt(t, a, "inproc://pair")
+	b := sock(t, ctx, zring.PAIR)
+	c := sock(t, ctx, zring.PAIR)
+	b.Connect("inproc://pair")
+	b.Send([]byte("from b"), 0)
+	mustRecv(t, a, "from b")
+	c.Connect("inproc://pair")
+	c.SetOption(zring.SndTimeo, 0)
+	c.Send([]byte("from c"), 0)
+	a.SetOption(zring.RcvTimeo, 100)
+	if b, err := a.Recv(0); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("second PAIR peer delivered %q, %v", b, err)
+	}
+	a.Send([]byte("to b"), 0)
+	mustRecv(t, b, "to b")
+}
+
+// TestTermUnblocks: blocked calls return ETERM when the context shuts
+// down, and later calls too.
+func TestTermUnblocks(t *testing.T) {
+	ctx, _ := zring.NewContext()
+	s, _ := ctx.NewSocket(zring.PULL)
+	s.SetOption(zring.Linger, 0)
+	errc := make(chan error)
+	go func() {
+		_, err := s.Recv(0)
+		errc <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	done := make(chan struct{})
+	go func() { ctx.Term(); close(done) }()
+	if err := <-errc; !errors.Is(err, zring.ErrTerm) {
+		t.Fatalf("blocked recv: %v, want ETERM", err)
+	}
+	if _, err := s.Recv(zring.DontWait); !errors.Is(err, zring.ErrTerm) {
+		t.Fatalf("recv after term: %v", err)
+	}
+	select {
+	case <-done:
+		t.Fatal("Term returned before the socket was closed")
+	case <-time.After(20 * time.Millisecond):
+	}
+	s.Close()
+	<-done
+	if _, err := ctx.NewSocket(zring.PUSH); !errors.Is(err, zring.ErrTerm) {
+		t.Fatalf("new socket after term: %v", err)
+	}
+}
+
+// TestLinger: with linger -1 Term waits until queued messages are sent;
+// with linger 0 they are dropped at once.
+func TestLinger(t *testing.T) {
+	t.Run("infinite delivers", func(t *testing.T) {
+		rctx := newCtx(t)
+		pull := sock(t, rctx, zring.PULL)
+		ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+		ctx, _ := zring.NewContext()
+		push, _ := ctx.NewSocket(zring.PUSH)
+		push.Connect(ep)
+		for i := 0; i < 1000; i++ {
+			push.Send([]byte(fmt.Sprint(i)), 0)
+		}
+		push.Close()
+		ctx.Term()
+		for i := 0; i < 1000; i++ {
+			mustRecv(t, pull, fmt.Sprint(i))
+		}
+	})
+	t.Run("positive bounds the wait", func(t *testing.T) {
+		ctx, _ := zring.NewContext()
+		push, _ := ctx.NewSocket(zring.PUSH)
+		push.SetOption(zring.Linger, 100)
+		push.Connect("tcp://127.0.0.1:1") // nobody there
+		push.Send([]byte("lost"), zring.DontWait)
+		push.Close()
+		start := time.Now()
+		ctx.Term()
+		if d := time.Since(start); d < 80*time.Millisecond || d > 2*time.Second {
+			t.Fatalf("Term took %v with linger 100ms", d)
+		}
+	})
+	t.Run("zero drops", func(t *testing.T) {
+		ctx, _ := zring.NewContext()
+		push, _ := ctx.NewSocket(zring.PUSH)
+		push.SetOption(zring.Linger, 0)
+		push.Connect("tcp://127.0.0.1:1")
+		push.Send([]byte("lost"), zring.DontWait)
+		push.Close()
+		start := time.Now()
+		ctx.Term()
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("Term took %v with linger 0", d)
+		}
+	})
+}
+
+func TestRcvMoreAndMultipart(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	push := sock(t, ctx, zring.PUSH)
+	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	push.Send([]byte("a"), zring.SndMore)
+	push.Send(nil, zring.SndMore)
+	push.Send([]byte("c"), 0)
+	for i, want := range []string{"a", "", "c"} {
+		mustRecv(t, pull, want)
+		more, _ := pull.GetOptionInt(zring.RcvMore)
+		if (more == 1) != (i < 2) {
+			t.Fatalf("frame %d: RCVMORE %d", i, more)
+		}
+	}
+}
+
+func TestRcvTimeo(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.RcvTimeo, 60)
+	start := time.Now()
+	if _, err := pull.Recv(0); !errors.Is(err, zring.ErrAgain) || !errors.Is(err, syscall.EAGAIN) {
+		t.Fatalf("recv: %v", err)
+	}
+	if d := time.Since(start); d < 55*time.Millisecond {
+		t.Fatalf("RCVTIMEO 60ms returned after %v", d)
+	}
+	if _, err := pull.Recv(zring.DontWait); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("DontWait: %v", err)
+	}
+	push := sock(t, ctx, zring.PUSH)
+	if _, err := push.Recv(0); !errors.Is(err, zring.ErrNotSupported) {
+		t.Fatalf("PUSH recv: %v", err)
+	}
+	if err := pull.Send([]byte("x"), 0); !errors.Is(err, zring.ErrNotSupported) {
+		t.Fatalf("PULL send: %v", err)
+	}
+}
+
+// TestPullFairQueue: "Incoming routing strategy: Fair-queued" — with two
+// busy peers, messages alternate.
+func TestPullFairQueue(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	ep := bindAt(t, pull, "inproc://fq")
+	var wg sync.WaitGroup
+	for _, name := range []string{"a", "b"} {
+		p := sock(t, ctx, zring.PUSH)
+		p.Connect(ep)
+		wg.Add(1)
+		go func(p *zring.Socket, name string) {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				p.Send([]byte(name), 0)
+			}
+		}(p, name)
+	}
+	wg.Wait()
+	counts := map[string]int{}
+	prev, alternations := "", 0
+	for i := 0; i < 20; i++ {
+		b, err := pull.Recv(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[string(b)]++
+		if string(b) != prev {
+			alternations++
+		}
+		prev = string(b)
+	}
+	if counts["a"] != 10 || counts["b"] != 10 || alternations < 15 {
+		t.Fatalf("counts %v, alternations %d", counts, alternations)
+	}
+}
+
+// TestPushRoundRobin: "Outgoing routing strategy: Round-robin".
+func TestPushRoundRobin(t *testing.T) {
+	ctx := newCtx(t)
+	push := sock(t, ctx, zring.PUSH)
+	ep := bindAt(t, push, "inproc://rr")
+	var pulls []*zring.Socket
+	for i := 0; i < 3; i++ {
+		p := sock(t, ctx, zring.PULL)
+		p.Connect(ep)
+		pulls = append(pulls, p)
+	}
+	for i := 0; i < 9; i++ {
+		push.Send([]byte(fmt.Sprint(i)), 0)
+	}
+	for i, p := range pulls {
+		for j := 0; j < 3; j++ {
+			mustRecv(t, p, fmt.Sprint(i+3*j))
+		}
+	}
+}

@@ -1,0 +1,26 @@
+// Command local_thr is libzmq's local_thr on zring: a PULL socket binds,
+// receives message-count messages and prints the throughput.
+//
+//	local_thr <bind-to> <message-size> <message-count>
+package main
+
+import (
+	"github.com/zring/zring"
+	"github.com/zring/zring/tools/perf/internal/perf"
+)
+
+func main() {
+	ep, size, count := perf.Args("<bind-to> <message-size> <message-count>", true)
+	ctx, err := zring.NewContext()
+	if err != nil {
+		perf.Die("zmq_init", err)
+	}
+	s := perf.Must(ctx.NewSocket(zring.PULL))
+	if err := s.Bind(ep); err != nil {
+		perf.Die("zmq_bind", err)
+	}
+	elapsed := perf.Drain(s, size, count)
+	perf.Throughput(size, count, elapsed) // as libzmq: all messages over the time from the first
+	s.Close()
+	ctx.Term()
+}

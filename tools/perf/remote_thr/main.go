@@ -1,0 +1,25 @@
+// Command remote_thr is libzmq's remote_thr on zring: a PUSH socket
+// connects and sends message-count messages of message-size bytes.
+//
+//	remote_thr <connect-to> <message-size> <message-count>
+package main
+
+import (
+	"github.com/zring/zring"
+	"github.com/zring/zring/tools/perf/internal/perf"
+)
+
+func main() {
+	ep, size, count := perf.Args("<connect-to> <message-size> <message-count>", true)
+	ctx, err := zring.NewContext()
+	if err != nil {
+		perf.Die("zmq_init", err)
+	}
+	s := perf.Must(ctx.NewSocket(zring.PUSH))
+	if err := s.Connect(ep); err != nil {
+		perf.Die("zmq_connect", err)
+	}
+	perf.Pump(s, size, count)
+	s.Close()
+	ctx.Term() // linger -1: returns once every message is on the wire
+}
