@@ -530,6 +530,38 @@ func stressPipe(t *testing.T, hwm, messages int) {
 		done <- nil
 	}()
 
+	// A bystander uses what any goroutine may call, while both ends run.
+	stop := make(chan struct{})
+	bystander := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				bystander <- nil
+				return
+			default:
+			}
+			if n := p.Len(); n < 0 || n > messages {
+				bystander <- fmt.Errorf("Len = %d", n)
+				return
+			}
+			if p.Detached() || p.HWM() != hwm {
+				bystander <- fmt.Errorf("Detached %v, HWM %d", p.Detached(), p.HWM())
+				return
+			}
+			if i%64 == 0 {
+				p.SetReaderWaker(rw)
+			}
+			time.Sleep(20 * time.Microsecond) // leave the CPUs to the two ends
+		}
+	}()
+	defer func() {
+		close(stop)
+		if err := <-bystander; err != nil {
+			t.Error(err)
+		}
+	}()
+
 	select {
 	case err := <-done:
 		if err != nil {

@@ -23,6 +23,9 @@ type Socket struct {
 	opts Options
 	pat  pattern
 
+	out ring.Msg // the frame being sent
+	in  ring.Msg // the frame being received
+
 	sig   chan struct{} // one pending wake-up: pipes, mailbox
 	timer *time.Timer
 
@@ -141,6 +144,9 @@ func (s *Socket) isClosed() bool {
 // success the socket owns m's memory and m is zeroed; on error m is
 // untouched. Without DontWait it blocks while the socket is mute, up to
 // ZMQ_SNDTIMEO, then returns EAGAIN.
+//
+// The frame is staged in s.out so that m, which the pattern never sees,
+// does not escape to the heap: sending allocates nothing.
 func (s *Socket) Send(m *ring.Msg, flags int) error {
 	if s.closed {
 		return errno.ENOTSOCK
@@ -148,17 +154,22 @@ func (s *Socket) Send(m *ring.Msg, flags int) error {
 	if s.ctx.terminated() {
 		return errno.ETERM
 	}
+	s.out = *m
 	if flags&SndMore != 0 {
-		m.Flags |= ring.More
+		s.out.Flags |= ring.More
 	} else {
-		m.Flags &^= ring.More
+		s.out.Flags &^= ring.More
 	}
 	s.processCmds()
-	err := s.pat.send(m)
-	if err != errno.EAGAIN || flags&DontWait != 0 || s.opts.SndTimeo == 0 {
-		return s.result(err)
+	err := s.pat.send(&s.out)
+	if err == errno.EAGAIN && flags&DontWait == 0 && s.opts.SndTimeo != 0 {
+		err = s.block(s.opts.SndTimeo, true)
 	}
-	return s.block(s.opts.SndTimeo, func() error { return s.pat.send(m) })
+	if err == nil {
+		*m = ring.Msg{}
+	}
+	s.out = ring.Msg{}
+	return s.result(err)
 }
 
 // Recv receives one frame into m (which should be empty; Free it when
@@ -171,11 +182,13 @@ func (s *Socket) Recv(m *ring.Msg, flags int) error {
 		return errno.ETERM
 	}
 	s.processCmds()
-	err := s.pat.recv(m)
+	err := s.pat.recv(&s.in)
 	if err == errno.EAGAIN && flags&DontWait == 0 && s.opts.RcvTimeo != 0 {
-		err = s.block(s.opts.RcvTimeo, func() error { return s.pat.recv(m) })
+		err = s.block(s.opts.RcvTimeo, false)
 	}
 	if err == nil {
+		*m = s.in
+		s.in = ring.Msg{}
 		s.opts.RcvMore = m.More()
 	}
 	return s.result(err)
@@ -189,9 +202,10 @@ func (s *Socket) result(err error) error {
 	return err
 }
 
-// block retries op each time the socket is woken until it stops saying
-// EAGAIN, timeoutMs passes (-1: never), or the context terminates.
-func (s *Socket) block(timeoutMs int, op func() error) error {
+// block retries the send of s.out (sending) or the receive into s.in each
+// time the socket is woken, until it stops saying EAGAIN, timeoutMs passes
+// (-1: never), or the context terminates.
+func (s *Socket) block(timeoutMs int, sending bool) error {
 	var deadline time.Time
 	if timeoutMs > 0 {
 		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
@@ -219,7 +233,13 @@ func (s *Socket) block(timeoutMs int, op func() error) error {
 			}
 		}
 		s.processCmds()
-		if err := op(); err != errno.EAGAIN {
+		var err error
+		if sending {
+			err = s.pat.send(&s.out)
+		} else {
+			err = s.pat.recv(&s.in)
+		}
+		if err != errno.EAGAIN {
 			return err
 		}
 	}

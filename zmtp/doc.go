@@ -14,12 +14,16 @@
 // arrives in arbitrary pieces: it reports that it needs more bytes (n == 0,
 // err == nil) rather than guessing, it checks every length taken from the
 // wire against what it has and against a limit before using it, it never
-// allocates a buffer whose size the peer chose, and it never panics on any
-// input. Bad input is an error value (ErrMalformed, ErrTooLarge, ...; compare
-// with errors.Is), after which the caller closes that one connection.
+// allocates for a length the peer announced before those bytes have
+// arrived, and it never panics on any input. Bad input is an error value
+// (ErrMalformed, ErrTooLarge, ...; compare with errors.Is), after which the
+// caller closes that one connection.
 //
 // Encoders append to a caller's slice (AppendX(b, ...) []byte), so the hot
-// path can reuse one output buffer and allocate nothing per frame.
+// path can reuse one output buffer and allocate nothing per frame. Their
+// arguments come from our own code, not the wire: they panic on a caller's
+// bug (a negative size, an empty or overlong name) rather than write a frame
+// that lies, and say so in their doc comments.
 //
 // Borrowed slices. Parsers return subslices of their input (ParseCommand's
 // name and data, ParsePing's context, the name and value ParseMetadata hands

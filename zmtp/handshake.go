@@ -152,9 +152,10 @@ func (h *Handshake) Output(b []byte) []byte {
 // in b is message traffic for the caller. After an error, every call
 // returns that error again and consumes nothing; the connection is over.
 //
-// Input never allocates a buffer whose size the peer chose. The largest
-// unit it waits for whole is GreetingSize bytes, then one command frame of
-// at most Config.MaxFrame bytes plus its header.
+// Input keeps no reference to b, and allocates nothing for a length the
+// peer announced until those bytes are in b (then only copies for PeerInfo).
+// The largest unit it waits for whole is GreetingSize bytes, then one
+// command frame of at most Config.MaxFrame bytes plus its header.
 func (h *Handshake) Input(b []byte) (n int, err error) {
 	for h.state != stateDone && h.state != stateFailed {
 		var m int

@@ -8,7 +8,9 @@ import (
 	"testing"
 )
 
-func nullGreeting(minor byte) []byte { return Greeting{Major: 3, Minor: minor, Mechanism: "NULL"}.Append(nil) }
+func nullGreeting(minor byte) []byte {
+	return Greeting{Major: 3, Minor: minor, Mechanism: "NULL"}.Append(nil)
+}
 
 func prop(name, value string) Property { return Property{Name: name, Value: []byte(value)} }
 
@@ -102,10 +104,10 @@ func TestHandshakeAccepts(t *testing.T) {
 		extra []byte // traffic after the handshake
 	}{
 		{
-			name: "PULL from PUSH, then a message",
-			cfg:  Config{SocketType: "PULL"},
-			peer: cat(nullGreeting(1), AppendReady(nil, []Property{prop("Socket-Type", "PUSH")})),
-			want: PeerInfo{Major: 3, Minor: 1, Mechanism: "NULL", SocketType: "PUSH"},
+			name:  "PULL from PUSH, then a message",
+			cfg:   Config{SocketType: "PULL"},
+			peer:  cat(nullGreeting(1), AppendReady(nil, []Property{prop("Socket-Type", "PUSH")})),
+			want:  PeerInfo{Major: 3, Minor: 1, Mechanism: "NULL", SocketType: "PUSH"},
 			extra: []byte("\x00\x05hello"),
 		},
 		{

@@ -1,0 +1,96 @@
+package zring_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/zring/zring"
+)
+
+func Example() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.Bind("tcp://127.0.0.1:0")
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+
+	push, _ := ctx.NewSocket(zring.PUSH)
+	defer push.Close()
+	push.Connect(ep.(string))
+	push.Send([]byte("hello"), 0)
+
+	msg, _ := pull.Recv(0)
+	fmt.Println(string(msg))
+	// Output: hello
+}
+
+func ExampleSocket_RecvMsg() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.Bind("inproc://example")
+	push, _ := ctx.NewSocket(zring.PUSH)
+	defer push.Close()
+	push.Connect("inproc://example")
+
+	m := zring.NewMsg(3)
+	copy(m.Data, "abc")
+	push.SendMsg(&m, 0) // the socket owns m's memory now
+
+	var in zring.Msg
+	pull.RecvMsg(&in, 0)
+	fmt.Println(string(in.Data), in.More())
+	in.Free() // back to the pool
+	// Output: abc false
+}
+
+func ExampleSocket_SendMultipart() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	rep, _ := ctx.NewSocket(zring.REP)
+	defer rep.Close()
+	rep.Bind("inproc://rr")
+	req, _ := ctx.NewSocket(zring.REQ)
+	defer req.Close()
+	req.Connect("inproc://rr")
+
+	req.SendMultipart([][]byte{[]byte("sum"), []byte("1 2")}, 0)
+	parts, _ := rep.RecvMultipart(0)
+	fmt.Printf("%q\n", parts)
+	rep.Send([]byte("3"), 0)
+	reply, _ := req.Recv(0)
+	fmt.Println(string(reply))
+	// Output:
+	// ["sum" "1 2"]
+	// 3
+}
+
+func ExampleSocket_SetOption() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	s, _ := ctx.NewSocket(zring.PULL)
+	defer s.Close()
+	s.SetOption(zring.RcvHWM, 10000)
+	s.SetOption(zring.RcvTimeo, 10)
+	err := s.SetOption(zring.RcvHWM, -1)
+	fmt.Println(errors.Is(err, zring.ErrInvalid))
+	_, err = s.Recv(0)
+	fmt.Println(errors.Is(err, zring.ErrAgain))
+	// Output:
+	// true
+	// true
+}
+
+func ExampleContext_Term() {
+	ctx, _ := zring.NewContext(zring.IOThreads(2))
+	s, _ := ctx.NewSocket(zring.PUSH)
+	s.SetOption(zring.Linger, 0) // drop unsent messages on Close
+	s.Connect("tcp://127.0.0.1:9")
+	s.Send([]byte("never delivered"), zring.DontWait)
+	s.Close()
+	fmt.Println(ctx.Term())
+	// Output: <nil>
+}
