@@ -84,8 +84,8 @@ func BenchmarkReqRepTCP(b *testing.B) {
 // TestSteadyStateAllocs checks that the inproc and tcp message paths
 // allocate nothing per message once warm.
 func TestSteadyStateAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip()
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation counts need a build without -race")
 	}
 	for _, ep := range []string{"inproc://allocs", "tcp://127.0.0.1:0"} {
 		ctx := newCtx(t)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package zring_test
+
+const raceEnabled = false
