@@ -3,6 +3,7 @@ package zring_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
+	"github.com/zring/zring/zmtp"
 )
 
 func mustRecv(t *testing.T, s *zring.Socket, want string) {
@@ -525,5 +527,62 @@ func TestPushRoundRobin(t *testing.T) {
 		for j := 0; j < 3; j++ {
 			mustRecv(t, p, fmt.Sprint(i+3*j))
 		}
+	}
+}
+
+// TestPeerResetWhilePaused: a PULL at its RCVHWM stops reading; its peer
+// then resets the connection. Hang-up and error readiness are reported
+// whatever the interest, so the loop must park the fd rather than spin on
+// it while the socket holds its HWM's worth.
+func TestPeerResetWhilePaused(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.RcvHWM, 5)
+	ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := zmtp.NewHandshake(zmtp.Config{SocketType: "PUSH"})
+	conn.Write(hs.Output(nil))
+	buf := make([]byte, 512)
+	var in []byte
+	for !hs.Done() {
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, buf[:n]...)
+		used, err := hs.Input(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = in[used:]
+		conn.Write(hs.Output(nil))
+	}
+	var out []byte
+	for i := 0; i < 200; i++ {
+		out = zmtp.AppendFrameHeader(out, 0, 3)
+		out = append(out, fmt.Sprintf("%03d", i)...)
+	}
+	conn.Write(out)
+	mustRecv(t, pull, "000") // the session is running, and now paused
+	time.Sleep(50 * time.Millisecond)
+	conn.(*net.TCPConn).SetLinger(0)
+	conn.Close() // RST
+
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	time.Sleep(300 * time.Millisecond)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	if cpu > 150*time.Millisecond {
+		t.Errorf("%v of CPU in 300ms while paused: the loop spins", cpu)
+	}
+	// What reached the socket's pipe is still delivered.
+	for i := 1; i < 5; i++ {
+		mustRecv(t, pull, fmt.Sprintf("%03d", i))
 	}
 }

@@ -63,6 +63,7 @@ type session struct {
 	inMid       bool // the last frame written to peer.In had More
 	inUnflushed bool // complete messages written to peer.In, not flushed
 	readPaused  bool // peer.In is at its HWM
+	parked      bool // fd taken out of the poller while paused after a hang-up
 	wbuf        []byte
 	segs        []seg
 	held        []ring.Msg
@@ -120,15 +121,32 @@ func (s *session) handle(events uint32) {
 	if events&evWrite != 0 {
 		s.writeOut()
 	}
-	if s.fd >= 0 && events&(evRead|evHup|evErr) != 0 {
-		s.readIn()
+	if s.fd < 0 || events&(evRead|evHup|evErr) == 0 {
+		return
 	}
+	if s.readPaused {
+		// Hang-up and error are reported whatever the interest, so a
+		// session waiting for its socket to drain the pipe would be woken
+		// again and again. Take the fd out of the poller until the pipe
+		// has room; what the kernel still holds is read then.
+		if len(s.segs) > 0 {
+			s.writeOut() // fails, and ends the connection, if it is gone
+		}
+		if s.fd >= 0 && !s.parked {
+			s.loop.poller.del(s.fd)
+			s.parked = true
+		}
+		return
+	}
+	s.readIn()
 }
 
 func (s *session) setInterest(ev uint32) {
 	if s.fd >= 0 && ev != s.events {
 		s.events = ev
-		s.loop.poller.mod(s.fd, ev)
+		if !s.parked {
+			s.loop.poller.mod(s.fd, ev)
+		}
 	}
 }
 
@@ -456,6 +474,15 @@ func (s *session) onPipeReady() {
 	}
 	if s.readPaused && s.peer.In.CheckWrite() {
 		s.readPaused = false
+		if s.parked {
+			s.parked = false
+			if err := s.loop.poller.add(s.fd, s.events|evRead, s); err != nil {
+				s.lost(sysErr(err))
+				return
+			}
+			s.events |= evRead
+			s.readIn()
+		}
 		s.setInterest(s.events | evRead)
 		s.process()
 		s.flushIn()
@@ -483,7 +510,10 @@ func (s *session) closeConn() {
 	if s.fd < 0 {
 		return
 	}
-	s.loop.poller.del(s.fd)
+	if !s.parked {
+		s.loop.poller.del(s.fd)
+	}
+	s.parked = false
 	closeFD(s.fd)
 	s.fd = -1
 	s.active = false
