@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"io"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,17 @@ const (
 	// at most this much.
 	bigStart  = 256 << 10
 	maxIovecs = 1024
+	// handshakeMax is zmtp's default Config.MaxFrame: the largest
+	// handshake command, which the input buffer must hold whole.
+	handshakeMax = 65536
+	// maxFramesPerMessage bounds a message still being received: its
+	// frames cannot be handed to the socket (messages are delivered whole)
+	// and the HWM counts whole messages, so without a bound a peer sending
+	// an endless multipart message would grow memory without limit.
+	maxFramesPerMessage = 1 << 16
 )
+
+var errTooManyFrames = errors.New("zring: message has more than 65536 frames")
 
 // sessionOwner is the listener or connecter a session belongs to.
 type sessionOwner interface {
@@ -61,6 +72,7 @@ type session struct {
 	bigSize     int
 	bigFill     int
 	inMid       bool // the last frame written to peer.In had More
+	inFrames    int  // frames of the message being received
 	inUnflushed bool // complete messages written to peer.In, not flushed
 	readPaused  bool // peer.In is at its HWM
 	parked      bool // fd taken out of the poller while paused after a hang-up
@@ -71,13 +83,16 @@ type session struct {
 	outMid      bool // the last frame taken from peer.Out had More
 	dropTail    bool // drop frames from peer.Out up to a message end
 
+	pongPending bool // a PONG is queued and not yet written
+	pongBuf     []byte
+
 	lingering   bool
 	lingerTimer *timer
 	finished    bool
 }
 
 func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, endpoint string) *session {
-	bufSize := 64 << 10
+	bufSize := handshakeMax + 16
 	if cfg.InBatchSize+bigFrame+16 > bufSize {
 		bufSize = cfg.InBatchSize + bigFrame + 16
 	}
@@ -107,6 +122,8 @@ func (s *session) attachConn(fd int, transport string) {
 		return
 	}
 	s.fd = fd
+	// A handshake command must fit the input buffer whole: newSession
+	// sizes the buffer for zmtp's default MaxFrame.
 	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID})
 	s.queueBytes(s.hs.Output(nil))
 	s.events = evRead
@@ -174,6 +191,13 @@ func (s *session) readIn() {
 			}
 		} else {
 			buf := s.in.Free()
+			if len(buf) == 0 {
+				// Cannot happen: frames that do not fit go to s.big, and
+				// handshake commands are limited to the buffer. Never read
+				// into nothing and call it EOF.
+				s.lost(zmtp.ErrTooLarge)
+				return
+			}
 			if len(buf) > s.cfg.InBatchSize {
 				buf = buf[:s.cfg.InBatchSize]
 			}
@@ -262,10 +286,8 @@ func (s *session) process() {
 		avail := len(b) - hn
 		if avail < size {
 			if size > bigFrame {
-				first := size
-				if first > bigStart {
-					first = bigStart
-				}
+				// Start small, but never below what is already here.
+				first := max(min(size, bigStart), avail)
 				s.big = ring.NewMsg(first)
 				s.big.Flags = rf
 				s.bigSize = size
@@ -304,6 +326,23 @@ func (s *session) deliver(m ring.Msg) {
 		m.Free()
 		return
 	}
+	if s.inMid {
+		s.inFrames++
+		if s.inFrames > maxFramesPerMessage {
+			m.Free()
+			s.lost(errTooManyFrames)
+			return
+		}
+	} else {
+		s.inFrames = 1
+	}
+	if !s.inMid && m.More() && s.inUnflushed {
+		// A multipart message starts: publish the whole messages before it,
+		// so that what is unflushed is never more than one partial message
+		// (which is all closeConn may roll back).
+		s.inUnflushed = false
+		s.peer.In.Flush()
+	}
 	s.peer.In.Write(m)
 	s.inMid = m.More()
 	if !s.inMid {
@@ -324,8 +363,15 @@ func (s *session) command(body []byte) {
 			s.lost(err)
 			return
 		}
-		s.queueBytes(zmtp.AppendPong(nil, ctx))
-		s.writeOut()
+		// At most one PONG waits to be written: a peer that floods PINGs
+		// and reads nothing must not grow our buffers (libzmq, too, keeps
+		// one pending PONG).
+		if !s.pongPending {
+			s.pongPending = true
+			s.pongBuf = zmtp.AppendPong(s.pongBuf[:0], ctx)
+			s.queueBytes(s.pongBuf)
+			s.writeOut()
+		}
 	case "ERROR":
 		s.lost(zmtp.ErrPeerError)
 	}
@@ -459,6 +505,7 @@ func (s *session) advance(n int) {
 		s.segs = s.segs[:0]
 		s.held = s.held[:0]
 		s.wbuf = s.wbuf[:0]
+		s.pongPending = false
 		return
 	}
 	s.segs = s.segs[:copy(s.segs, s.segs[i:])]
@@ -525,9 +572,11 @@ func (s *session) closeConn() {
 		s.held[i].Free()
 	}
 	s.held, s.segs, s.wbuf = s.held[:0], s.segs[:0], s.wbuf[:0]
+	s.pongPending = false
 	s.readPaused = false
 	if s.peer != nil {
-		s.peer.In.Rollback() // a message cut short is never delivered
+		s.flushIn()          // whole messages already decoded are delivered
+		s.peer.In.Rollback() // a message cut short is not
 	}
 	s.inMid, s.inUnflushed = false, false
 	if s.outMid {

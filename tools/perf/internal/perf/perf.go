@@ -5,7 +5,9 @@ package perf
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -20,7 +22,7 @@ func Args(usage string, withEndpoint bool) (endpoint string, size, count int) {
 		want = 4
 	}
 	if len(os.Args) != want {
-		fmt.Fprintf(os.Stderr, "usage: %s %s\n", os.Args[0], usage)
+		fmt.Printf("usage: %s %s\n", filepath.Base(os.Args[0]), usage)
 		os.Exit(1)
 	}
 	a := os.Args[1:]
@@ -31,7 +33,7 @@ func Args(usage string, withEndpoint bool) (endpoint string, size, count int) {
 	size, err1 = strconv.Atoi(a[0])
 	count, err2 = strconv.Atoi(a[1])
 	if err1 != nil || err2 != nil || size < 0 || count < 1 {
-		fmt.Fprintf(os.Stderr, "usage: %s %s\n", os.Args[0], usage)
+		fmt.Printf("usage: %s %s\n", filepath.Base(os.Args[0]), usage)
 		os.Exit(1)
 	}
 	return endpoint, size, count
@@ -39,7 +41,7 @@ func Args(usage string, withEndpoint bool) (endpoint string, size, count int) {
 
 // Die prints what failed and exits.
 func Die(what string, err error) {
-	fmt.Fprintf(os.Stderr, "error in %s: %v\n", what, err)
+	fmt.Printf("error in %s: %v\n", what, err)
 	os.Exit(1)
 }
 
@@ -78,10 +80,8 @@ func Latency(size int, samples []time.Duration, elapsed time.Duration) {
 		name string
 		q    float64
 	}{{"p50", 0.50}, {"p99", 0.99}, {"p99.9", 0.999}} {
-		i := int(p.q * float64(n))
-		if i >= n {
-			i = n - 1
-		}
+		i := int(math.Ceil(p.q*float64(n))) - 1 // nearest rank, as the C tools
+		i = max(0, min(i, n-1))
 		fmt.Printf("%s latency: %.3f [us]\n", p.name, float64(samples[i].Nanoseconds())/2e3)
 	}
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// A crossResult is one run of a zring tool against a libzmq tool: the proof
+// that both ends speak the same ZMTP, with the numbers as a bonus.
+type crossResult struct {
+	name    string
+	status  string // "ok", "failed", "timeout", "skipped"
+	summary string
+}
+
+// crossTimeout bounds one interop run; the counts are small, so a run that
+// takes longer than this has hung.
+const crossTimeout = 30 * time.Second
+
+// runCrossPairs pairs zring's tools with libzmq's, in both directions, for
+// PUSH→PULL with short (64 B) and long (64 KiB: ZMTP's 8-byte length) frames
+// and for REQ↔REP.
+func runCrossPairs(impls []*impl, o options) []crossResult {
+	var libzmq, zring *impl
+	for _, im := range impls {
+		switch im.name {
+		case "libzmq":
+			libzmq = im
+		case "zring":
+			zring = im
+		}
+	}
+	type pair struct {
+		c                benchCase
+		server, client   *impl
+		srvTool, cliTool tool
+	}
+	thrShort := benchCase{kind: throughput, size: 64, count: 100_000}
+	thrLong := benchCase{kind: throughput, size: 64 << 10, count: 2_000}
+	lat := benchCase{kind: latency, size: 64, count: 1_000}
+	pairs := []pair{
+		{thrShort, libzmq, zring, localThr, remoteThr},
+		{thrShort, zring, libzmq, localThr, remoteThr},
+		{thrLong, libzmq, zring, localThr, remoteThr},
+		{thrLong, zring, libzmq, localThr, remoteThr},
+		{lat, zring, libzmq, localLat, remoteLat},
+		{lat, libzmq, zring, localLat, remoteLat},
+	}
+	var results []crossResult
+	for _, p := range pairs {
+		var name string
+		if p.c.kind == throughput {
+			name = fmt.Sprintf("%s %s → %s %s, %s × %s", p.client.name, p.cliTool, p.server.name, p.srvTool,
+				sizeLabel(p.c.size), thousands(float64(p.c.count)))
+		} else {
+			name = fmt.Sprintf("%s %s ↔ %s %s, %s × %s round trips", p.client.name, p.cliTool, p.server.name, p.srvTool,
+				sizeLabel(p.c.size), thousands(float64(p.c.count)))
+		}
+		r := crossResult{name: name}
+		switch {
+		case !libzmq.ok || !zring.ok:
+			r.status = "skipped"
+			for _, im := range []*impl{zring, libzmq} {
+				if !im.ok {
+					r.summary = im.name + " " + im.status // "zring not run", "zring skipped"
+					break
+				}
+			}
+		default:
+			_, reporter := p.c.tools()
+			cmds := [][]string{p.server.command(p.srvTool), p.client.command(p.cliTool)}
+			out := runTools(p.c, cmds, reporter, min(o.timeout, crossTimeout), o.verbose)
+			r.status = out.status.String()
+			switch {
+			case out.status != statusOK:
+				r.summary = out.detail
+			case p.c.kind == throughput:
+				r.summary = thousands(out.metrics[keyMsgs]) + " msg/s"
+			default:
+				r.summary = fmt.Sprintf("p50 %s µs", latencyText(out.metrics[keyP50]))
+			}
+			logf("interop  %s: %s: %s", name, r.status, r.summary)
+		}
+		results = append(results, r)
+	}
+	return results
+}

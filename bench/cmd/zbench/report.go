@@ -1,0 +1,301 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type reportInput struct {
+	impls   []*impl
+	cases   []benchCase
+	results *resultTable
+	cross   []crossResult
+	reps    int
+	env     environment
+}
+
+// renderReport writes the markdown report: throughput, latency and CPU
+// tables with columns libzmq | zring | zring/libzmq | floor | zring/floor,
+// the interop pairs, notes on anything that failed, and the machine.
+func renderReport(in reportInput) string {
+	var b strings.Builder
+	byName := map[string]*impl{}
+	for _, im := range in.impls {
+		byName[im.name] = im
+	}
+	libzmq, zring, floor := byName["libzmq"], byName["zring"], byName["floor"]
+
+	runs := "1 run"
+	if in.reps > 1 {
+		runs = fmt.Sprintf("median of %d interleaved runs", in.reps)
+	}
+	fmt.Fprintf(&b, "## zring vs libzmq %s (%s)\n", in.env.libzmqVersion, runs)
+
+	header := func(better string) {
+		fmt.Fprintf(&b, "| case | %s | %s | zring/libzmq (%s is better) | %s | zring/floor |\n",
+			libzmq.title, zring.title, better, floor.title)
+		b.WriteString("|---|--:|--:|--:|--:|--:|\n")
+	}
+	// row writes one table row for metric key; show formats a valid cell.
+	row := func(c benchCase, label, key string, show func(c benchCase, cl cell) string) {
+		cells := map[string]cell{}
+		text := map[string]string{}
+		for _, im := range in.impls {
+			switch {
+			case !im.ok:
+				text[im.name] = im.status
+			case im.command(mustTool(c)) == nil:
+				text[im.name] = "n/a"
+			default:
+				cl := in.results.median(c, im.name, key)
+				cells[im.name] = cl
+				if cl.valid() {
+					text[im.name] = show(c, cl)
+					if cl.ok < cl.runs {
+						text[im.name] += fmt.Sprintf(" (%d/%d ok)", cl.ok, cl.runs)
+					}
+				} else {
+					text[im.name] = cl.state
+				}
+			}
+		}
+		ratio := func(a, b string) string {
+			x, y := cells[a], cells[b]
+			if !x.valid() || !y.valid() || y.value == 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f×", x.value/y.value)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", label,
+			text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))
+	}
+
+	var thr, lat []benchCase
+	for _, c := range in.cases {
+		if c.kind == throughput {
+			thr = append(thr, c)
+		} else {
+			lat = append(lat, c)
+		}
+	}
+
+	if len(thr) > 0 {
+		b.WriteString("\n### Throughput (PUSH → PULL, as local_thr reports)\n\n")
+		header("higher")
+		for _, c := range thr {
+			row(c, c.label(), keyMsgs, func(c benchCase, cl cell) string {
+				return fmt.Sprintf("%s msg/s · %s Mb/s", thousands(cl.value), decimal(cl.value*float64(c.size)*8/1e6, 1))
+			})
+		}
+	}
+	if len(lat) > 0 {
+		b.WriteString("\n### Latency, one way in µs (REQ ↔ REP, as remote_lat reports: half a round trip)\n\n")
+		header("lower")
+		us := func(_ benchCase, cl cell) string { return latencyText(cl.value) }
+		for _, c := range lat {
+			row(c, c.label()+" p50", keyP50, us)
+			row(c, c.label()+" p99", keyP99, us)
+			row(c, c.label()+" p99.9", keyP999, us)
+			row(c, c.label()+" avg", keyAvg, us)
+		}
+	}
+	if len(thr) > 0 {
+		b.WriteString("\n### CPU seconds per million messages (user + sys of both processes, throughput runs)\n\n")
+		header("lower")
+		for _, c := range thr {
+			row(c, c.label(), keyCPUPer, func(_ benchCase, cl cell) string { return decimal(cl.value, 3) })
+		}
+	}
+
+	b.WriteString("\n### Interoperability (zring with libzmq over tcp, each once)\n\n")
+	b.WriteString("| pair | result |\n|---|---|\n")
+	for _, r := range in.cross {
+		text := r.status
+		if r.summary != "" {
+			text += ": " + r.summary
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", r.name, strings.ReplaceAll(text, "|", "/"))
+	}
+
+	var notes []string
+	for _, im := range in.impls {
+		if im.skipReason != "" {
+			notes = append(notes, fmt.Sprintf("%s skipped: %s", im.name, im.skipReason))
+		}
+	}
+	for _, c := range in.cases {
+		for _, im := range in.impls {
+			for _, f := range in.results.failures(c, im.name) {
+				notes = append(notes, fmt.Sprintf("%s %s %s: %s", c.kindName(), c.label(), im.name, f))
+			}
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\nNotes:\n\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", strings.ReplaceAll(n, "\n", " "))
+		}
+	}
+
+	e := in.env
+	b.WriteString("\n### How this was measured\n\n")
+	fmt.Fprintf(&b, "- command: `%s`\n", e.command)
+	fmt.Fprintf(&b, "- date: %s; took %s\n", e.date, e.took)
+	fmt.Fprintf(&b, "- kernel (`uname -r`): %s\n", e.kernel)
+	fmt.Fprintf(&b, "- Go: %s\n", e.goVersion)
+	fmt.Fprintf(&b, "- CPU: %s; load average (1, 5, 15 min) %s before, %s after\n", e.cpu, e.loadBefore, e.loadAfter)
+	fmt.Fprintf(&b, "- libzmq: %s (bench/libzmq, gcc -O2); floor: bench/floor, length-prefixed frames over one net.Conn\n", e.libzmqVersion)
+	var counts []string
+	for _, c := range in.cases {
+		unit := "messages"
+		if c.kind == latency {
+			unit = "round trips"
+		}
+		counts = append(counts, fmt.Sprintf("%s %s × %s %s", c.kindName(), c.label(), thousands(float64(c.count)), unit))
+	}
+	fmt.Fprintf(&b, "- counts: %s\n", strings.Join(counts, "; "))
+	b.WriteString("- tcp runs on 127.0.0.1, a fresh port each; per repetition, case by case, each implementation in turn (the order rotating between repetitions)\n")
+	return b.String()
+}
+
+// mustTool is the reporting tool of c, used to ask whether an
+// implementation has it.
+func mustTool(c benchCase) tool {
+	ts, reporter := c.tools()
+	return ts[reporter]
+}
+
+func latencyText(us float64) string {
+	if us < 10 {
+		return decimal(us, 2)
+	}
+	return decimal(us, 1)
+}
+
+// thousands formats v rounded to an integer with commas: 6,432,277.
+func thousands(v float64) string {
+	return groupDigits(fmt.Sprintf("%.0f", v))
+}
+
+// decimal formats v with prec decimals and commas in the integer part.
+func decimal(v float64, prec int) string {
+	whole, frac, ok := strings.Cut(fmt.Sprintf("%.*f", prec, v), ".")
+	if !ok {
+		return groupDigits(whole)
+	}
+	return groupDigits(whole) + "." + frac
+}
+
+// groupDigits puts commas between groups of three digits of an integer.
+func groupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return sign + string(out)
+}
+
+// environment describes where and how the numbers were taken.
+type environment struct {
+	command, date, took, kernel, goVersion, cpu, libzmqVersion string
+	loadBefore, loadAfter                                      string
+}
+
+func describeEnvironment(began time.Time, loadBefore string) environment {
+	e := environment{
+		loadBefore: loadBefore,
+		loadAfter:  loadAverage(),
+		command:    "go run ./bench/cmd/zbench" + shellArgs(os.Args[1:]),
+		date:       began.UTC().Format("2006-01-02 15:04 MST"),
+		took:       time.Since(began).Round(time.Second).String(),
+	}
+	if out, err := exec.Command("uname", "-r").Output(); err == nil {
+		e.kernel = strings.TrimSpace(string(out))
+	}
+	if out, err := exec.Command("go", "version").Output(); err == nil {
+		e.goVersion = strings.TrimSpace(string(out))
+	} else {
+		e.goVersion = runtime.Version()
+	}
+	e.cpu = fmt.Sprintf("%s, %d logical CPUs", cpuModel(), runtime.NumCPU())
+	e.libzmqVersion = libzmqVersion()
+	return e
+}
+
+// loadAverage is the first three fields of /proc/loadavg: other work on the
+// machine during a run shows here, and makes its numbers suspect.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
+
+// libzmqVersion reads ZMQ_VERSION_* from the zmq.h the C tools compile
+// against (pkg-config first, then the header itself).
+func libzmqVersion() string {
+	if out, err := exec.Command("pkg-config", "--modversion", "libzmq").Output(); err == nil {
+		if v := strings.TrimSpace(string(out)); v != "" {
+			return v
+		}
+	}
+	b, err := os.ReadFile("/usr/include/zmq.h")
+	if err != nil {
+		return "(version unknown)"
+	}
+	part := func(name string) string {
+		m := regexp.MustCompile(`#define\s+ZMQ_VERSION_` + name + `\s+(\d+)`).FindSubmatch(b)
+		if m == nil {
+			return "?"
+		}
+		return string(m[1])
+	}
+	return part("MAJOR") + "." + part("MINOR") + "." + part("PATCH")
+}
+
+// shellArgs quotes args for a command line a reader can paste.
+func shellArgs(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		b.WriteByte(' ')
+		if a != "" && strings.IndexFunc(a, func(r rune) bool {
+			return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ',' || r == '=' || r == ':' ||
+				'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+		}) < 0 {
+			b.WriteString(a)
+		} else {
+			b.WriteString("'" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+		}
+	}
+	return b.String()
+}

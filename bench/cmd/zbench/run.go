@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type status int
+
+const (
+	statusOK status = iota
+	statusFailed
+	statusTimeout
+)
+
+func (s status) String() string {
+	switch s {
+	case statusOK:
+		return "ok"
+	case statusTimeout:
+		return "timeout"
+	}
+	return "failed"
+}
+
+// An outcome is what one run of a case produced.
+type outcome struct {
+	status  status
+	detail  string  // why it failed, for the log
+	metrics metrics // the reporting tool's output lines
+	cpu     time.Duration
+	wall    time.Duration
+}
+
+// summary is the one-line form for the progress log.
+func (o outcome) summary(c benchCase) string {
+	if o.status != statusOK {
+		return fmt.Sprintf("%s: %s", o.status, o.detail)
+	}
+	if c.kind == throughput {
+		return fmt.Sprintf("%s msg/s  %.1f Mb/s  cpu %.2f s  (%.1f s)",
+			thousands(o.metrics[keyMsgs]), o.metrics[keyMbits], o.cpu.Seconds(), o.wall.Seconds())
+	}
+	return fmt.Sprintf("p50 %.1f  p99 %.1f  avg %.1f µs  (%.1f s)",
+		o.metrics[keyP50], o.metrics[keyP99], o.metrics[keyAvg], o.wall.Seconds())
+}
+
+// runCase runs case c with the tools of one implementation on a fresh port.
+func runCase(c benchCase, im *impl, timeout time.Duration, verbose bool) outcome {
+	ts, reporter := c.tools()
+	cmds := make([][]string, len(ts))
+	for i, t := range ts {
+		cmds[i] = im.command(t)
+	}
+	return runTools(c, cmds, reporter, timeout, verbose)
+}
+
+// runTools runs one case with the given argv prefixes (binding side first;
+// the endpoint or, for inproc, nothing goes before size and count) and
+// parses the output of cmds[reporter].
+func runTools(c benchCase, cmds [][]string, reporter int, timeout time.Duration, verbose bool) outcome {
+	var port int
+	if !c.inproc {
+		var err error
+		if port, err = freePort(); err != nil {
+			return outcome{status: statusFailed, detail: err.Error()}
+		}
+	}
+	argv := func(i int) []string {
+		a := append([]string(nil), cmds[i]...)
+		if !c.inproc {
+			a = append(a, fmt.Sprintf("tcp://127.0.0.1:%d", port))
+		}
+		return append(a, strconv.Itoa(c.size), strconv.Itoa(c.count))
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+
+	type proc struct {
+		argv     []string
+		cmd      *exec.Cmd
+		out, err bytes.Buffer
+		waitErr  error
+		exited   chan struct{} // closed once waitErr is set
+	}
+	procs := make([]*proc, len(cmds))
+	done := make(chan int, len(cmds))
+	start := time.Now()
+	started := 0
+	var startErr error
+	for i := range cmds {
+		p := &proc{argv: argv(i), exited: make(chan struct{})}
+		procs[i] = p
+		p.cmd = exec.CommandContext(ctx, p.argv[0], p.argv[1:]...)
+		p.cmd.Stdout = &p.out
+		p.cmd.Stderr = &p.err
+		p.cmd.WaitDelay = time.Second
+		ownProcessGroup(p.cmd)
+		if err := p.cmd.Start(); err != nil {
+			startErr = err
+			break
+		}
+		started++
+		go func() {
+			p.waitErr = p.cmd.Wait()
+			close(p.exited)
+			done <- i
+		}()
+		// Let the binding side listen before the connecting side starts:
+		// a libzmq connect refused at first retries only after
+		// ZMQ_RECONNECT_IVL (100 ms), which remote_lat would time.
+		if i == 0 && len(cmds) > 1 {
+			waitListening(ctx, port, p.exited)
+		}
+	}
+	if startErr != nil {
+		cancel()
+	}
+	first := -1 // the first process to fail; the others are then killed
+	for range started {
+		i := <-done
+		if procs[i].waitErr != nil && first < 0 {
+			first = i
+			cancel()
+		}
+	}
+	o := outcome{wall: time.Since(start)}
+	for _, p := range procs {
+		if p != nil && p.cmd.ProcessState != nil {
+			o.cpu += p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+		}
+	}
+	if verbose {
+		for _, p := range procs {
+			if p != nil {
+				logf("$ %s\n%s%s", strings.Join(p.argv, " "), p.out.String(), p.err.String())
+			}
+		}
+	}
+	switch {
+	case (startErr != nil || first >= 0) && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		var hung []string
+		for _, p := range procs[:started] {
+			if p.waitErr != nil {
+				hung = append(hung, baseName(p.argv))
+			}
+		}
+		o.status = statusTimeout
+		o.detail = fmt.Sprintf("killed after %s: %s", timeout, strings.Join(hung, ", "))
+		return o
+	case startErr != nil:
+		o.status, o.detail = statusFailed, startErr.Error()
+		return o
+	case first >= 0:
+		p := procs[first]
+		o.status = statusFailed
+		o.detail = fmt.Sprintf("%s: %v", baseName(p.argv), p.waitErr)
+		if msg := lastLines(p.out.String()+"\n"+p.err.String(), 3); msg != "" {
+			o.detail += ": " + msg
+		}
+		return o
+	}
+	m := parseMetrics(procs[reporter].out.String())
+	if err := m.check(c); err != nil {
+		o.status = statusFailed
+		o.detail = fmt.Sprintf("%s: %v", baseName(procs[reporter].argv), err)
+		return o
+	}
+	o.metrics = m
+	return o
+}
+
+// baseName names a process for messages: "local_thr", "floor lat-client".
+func baseName(argv []string) string {
+	name := argv[0][strings.LastIndexByte(argv[0], '/')+1:]
+	if name == "floor" && len(argv) > 1 {
+		name += " " + argv[1]
+	}
+	return name
+}
+
+// freePort asks the kernel for a port nobody listens on. Another process
+// could take it before the tool binds; on a benchmark machine that is rare
+// and shows as a failed run, not a wrong number.
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitListening waits until something listens on 127.0.0.1:port, the
+// binding tool has exited, or 5 s have passed. It reads /proc/net/tcp rather
+// than connecting, since a probe connection would be taken for the peer by a
+// tool that accepts only one (the floor). Where /proc is missing it just
+// gives the tool a moment.
+func waitListening(ctx context.Context, port int, exited <-chan struct{}) {
+	want := fmt.Sprintf("0100007F:%04X", port)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-exited:
+			return
+		default:
+		}
+		b, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			time.Sleep(200 * time.Millisecond)
+			return
+		}
+		for line := range strings.SplitSeq(string(b), "\n") {
+			f := strings.Fields(line)
+			// sl local_address rem_address st ...; st 0A is LISTEN.
+			if len(f) > 3 && f[1] == want && f[3] == "0A" {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// metrics are the "name: value [unit]" lines of a perf tool, keyed by name
+// and unit ("mean throughput [msg/s]"), since local_thr prints two lines
+// named "mean throughput".
+type metrics map[string]float64
+
+const (
+	keySize   = "message size [B]"
+	keyCount  = "message count"
+	keyTrips  = "roundtrip count"
+	keyMsgs   = "mean throughput [msg/s]"
+	keyMbits  = "mean throughput [Mb/s]"
+	keyAvg    = "average latency [us]"
+	keyP50    = "p50 latency [us]"
+	keyP99    = "p99 latency [us]"
+	keyP999   = "p99.9 latency [us]"
+	keyCPUPer = "cpu per million" // ours, not a tool's: CPU seconds per 10⁶ messages
+)
+
+func parseMetrics(out string) metrics {
+	m := metrics{}
+	for line := range strings.SplitSeq(out, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ": ")
+		if !ok {
+			continue
+		}
+		value, unit, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			continue
+		}
+		key := name
+		if unit = strings.TrimSpace(unit); unit != "" {
+			key += " " + unit
+		}
+		m[key] = v
+	}
+	return m
+}
+
+// check verifies that the output is a complete report of case c.
+func (m metrics) check(c benchCase) error {
+	var need []string
+	countKey := keyCount
+	if c.kind == throughput {
+		need = []string{keyMsgs, keyMbits}
+	} else {
+		countKey = keyTrips
+		need = []string{keyAvg, keyP50, keyP99, keyP999}
+	}
+	if v, ok := m[keySize]; !ok || v != float64(c.size) {
+		return fmt.Errorf("output lacks %q with %d", "message size: N [B]", c.size)
+	}
+	if v, ok := m[countKey]; !ok || v != float64(c.count) {
+		return fmt.Errorf("output lacks %q with %d", countKey+": N", c.count)
+	}
+	for _, k := range need {
+		if _, ok := m[k]; !ok {
+			return fmt.Errorf("output lacks a %q line", k)
+		}
+	}
+	return nil
+}
