@@ -12,19 +12,9 @@ import (
 
 func main() {
 	_, size, count := perf.Args("<message-size> <roundtrip-count>", false)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	rep := perf.Must(ctx.NewSocket(zring.REP))
-	if err := rep.Bind("inproc://lat_test"); err != nil {
-		perf.Die("zmq_bind", err)
-	}
+	ctx, rep := perf.Open(zring.REP, "inproc://lat_test", true)
 	go perf.Echo(rep, size, count)
-	req := perf.Must(ctx.NewSocket(zring.REQ))
-	if err := req.Connect("inproc://lat_test"); err != nil {
-		perf.Die("zmq_connect", err)
-	}
+	req := perf.Attach(ctx, zring.REQ, "inproc://lat_test", false)
 	samples, elapsed := perf.RoundTrips(req, size, count)
 	perf.Latency(size, samples, elapsed)
 	req.Close()

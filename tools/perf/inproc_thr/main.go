@@ -11,21 +11,11 @@ import (
 
 func main() {
 	_, size, count := perf.Args("<message-size> <message-count>", false)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	s := perf.Must(ctx.NewSocket(zring.PULL))
-	if err := s.Bind("inproc://thr_test"); err != nil {
-		perf.Die("zmq_bind", err)
-	}
+	ctx, s := perf.Open(zring.PULL, "inproc://thr_test", true)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		p := perf.Must(ctx.NewSocket(zring.PUSH))
-		if err := p.Connect("inproc://thr_test"); err != nil {
-			perf.Die("zmq_connect", err)
-		}
+		p := perf.Attach(ctx, zring.PUSH, "inproc://thr_test", false)
 		perf.Pump(p, size, count)
 		p.Close()
 	}()

@@ -11,14 +11,7 @@ import (
 
 func main() {
 	ep, size, count := perf.Args("<bind-to> <message-size> <roundtrip-count>", true)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	s := perf.Must(ctx.NewSocket(zring.REP))
-	if err := s.Bind(ep); err != nil {
-		perf.Die("zmq_bind", err)
-	}
+	ctx, s := perf.Open(zring.REP, ep, true)
 	perf.Echo(s, size, count)
 	s.Close()
 	ctx.Term()

@@ -11,14 +11,7 @@ import (
 
 func main() {
 	ep, size, count := perf.Args("<bind-to> <message-size> <message-count>", true)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	s := perf.Must(ctx.NewSocket(zring.PULL))
-	if err := s.Bind(ep); err != nil {
-		perf.Die("zmq_bind", err)
-	}
+	ctx, s := perf.Open(zring.PULL, ep, true)
 	elapsed := perf.Drain(s, size, count)
 	perf.Throughput(size, count, elapsed) // as libzmq: all messages over the time from the first
 	s.Close()

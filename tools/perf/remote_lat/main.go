@@ -12,14 +12,7 @@ import (
 
 func main() {
 	ep, size, count := perf.Args("<connect-to> <message-size> <roundtrip-count>", true)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	s := perf.Must(ctx.NewSocket(zring.REQ))
-	if err := s.Connect(ep); err != nil {
-		perf.Die("zmq_connect", err)
-	}
+	ctx, s := perf.Open(zring.REQ, ep, false)
 	samples, elapsed := perf.RoundTrips(s, size, count)
 	perf.Latency(size, samples, elapsed)
 	s.Close()

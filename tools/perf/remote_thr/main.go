@@ -11,14 +11,7 @@ import (
 
 func main() {
 	ep, size, count := perf.Args("<connect-to> <message-size> <message-count>", true)
-	ctx, err := zring.NewContext()
-	if err != nil {
-		perf.Die("zmq_init", err)
-	}
-	s := perf.Must(ctx.NewSocket(zring.PUSH))
-	if err := s.Connect(ep); err != nil {
-		perf.Die("zmq_connect", err)
-	}
+	ctx, s := perf.Open(zring.PUSH, ep, false)
 	perf.Pump(s, size, count)
 	s.Close()
 	ctx.Term() // linger -1: returns once every message is on the wire

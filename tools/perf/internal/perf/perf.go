@@ -45,10 +45,29 @@ func Die(what string, err error) {
 	os.Exit(1)
 }
 
-// Must returns s or dies.
-func Must(s *zring.Socket, err error) *zring.Socket {
+// Open starts a context and a socket of type t on it, bound to endpoint
+// when bind is set, else connected to it. It dies on error.
+func Open(t zring.SocketType, endpoint string, bind bool) (*zring.Context, *zring.Socket) {
+	ctx, err := zring.NewContext()
+	if err != nil {
+		Die("zmq_init", err)
+	}
+	return ctx, Attach(ctx, t, endpoint, bind)
+}
+
+// Attach adds a socket of type t to ctx, bound or connected to endpoint.
+func Attach(ctx *zring.Context, t zring.SocketType, endpoint string, bind bool) *zring.Socket {
+	s, err := ctx.NewSocket(t)
 	if err != nil {
 		Die("zmq_socket", err)
+	}
+	if bind {
+		err = s.Bind(endpoint)
+	} else {
+		err = s.Connect(endpoint)
+	}
+	if err != nil {
+		Die(map[bool]string{true: "zmq_bind", false: "zmq_connect"}[bind], err)
 	}
 	return s
 }
