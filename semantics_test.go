@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -584,5 +586,25 @@ func TestPeerResetWhilePaused(t *testing.T) {
 	// What reached the socket's pipe is still delivered.
 	for i := 1; i < 5; i++ {
 		mustRecv(t, pull, fmt.Sprintf("%03d", i))
+	}
+}
+
+// TestIPCWildcard: "ipc://*" binds a fresh path that LAST_ENDPOINT tells;
+// unbinding removes it and its directory.
+func TestIPCWildcard(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	ep := bindAt(t, pull, "ipc://*")
+	path := strings.TrimPrefix(ep, "ipc://")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("LAST_ENDPOINT %q: %v", ep, err)
+	}
+	push := sock(t, ctx, zring.PUSH)
+	push.Connect(ep)
+	push.Send([]byte("x"), 0)
+	mustRecv(t, pull, "x")
+	pull.Unbind(ep)
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Fatalf("%s left behind: %v", filepath.Dir(path), err)
 	}
 }

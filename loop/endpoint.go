@@ -27,6 +27,9 @@ func (a Address) String() string {
 	return "tcp://" + a.TCP.String()
 }
 
+// ipcTempPrefix names the directories made for "ipc://*".
+const ipcTempPrefix = "zring-ipc-"
+
 // SplitEndpoint splits "transport://address". A missing "://" is EINVAL.
 func SplitEndpoint(ep string) (transport, addr string, err error) {
 	i := strings.Index(ep, "://")
@@ -60,7 +63,7 @@ func ResolveBind(transport, addr string) (Address, error) {
 			return Address{}, errno.EINVAL
 		}
 		if addr == "*" {
-			dir, err := os.MkdirTemp("", "zring-ipc-")
+			dir, err := os.MkdirTemp("", ipcTempPrefix+"*")
 			if err != nil {
 				return Address{}, errno.ENOENT
 			}

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/zring/zring/internal/errno"
 	"golang.org/x/sys/unix"
@@ -109,6 +111,9 @@ func closeFD(fd int) { unix.Close(fd) }
 func removeIPC(a Address) {
 	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
 		os.Remove(a.Path)
+		if dir := filepath.Dir(a.Path); strings.HasPrefix(filepath.Base(dir), ipcTempPrefix) {
+			os.Remove(dir) // made for "ipc://*" by ResolveBind
+		}
 	}
 }
 
