@@ -1,0 +1,12 @@
+module github.com/zring/zring/interop
+
+go 1.26.0
+
+require github.com/zring/zring v0.0.0
+
+require (
+	github.com/pebbe/zmq4 v1.4.0
+	golang.org/x/sys v0.50.0 // indirect
+)
+
+replace github.com/zring/zring => ../
