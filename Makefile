@@ -10,8 +10,8 @@ RACE      ?= -race
 all: test
 
 deps:
-	@if [ ! -f /usr/include/zmq.h ] || ! command -v gcc >/dev/null; then \
-		echo "installing libzmq3-dev and gcc"; \
+	@if [ ! -f /usr/include/zmq.h ] || ! command -v gcc >/dev/null || ! command -v pkg-config >/dev/null; then \
+		echo "installing libzmq3-dev, gcc and pkg-config"; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev gcc pkg-config >/dev/null; \
