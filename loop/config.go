@@ -29,6 +29,8 @@ type Host interface {
 	// Detach says p's connection is gone for good: p.In holds what was
 	// received (and is then Closed), p.Out is no longer read.
 	Detach(p *Peer)
+	// Event reports a monitor event. It must not block.
+	Event(e Event)
 }
 
 // Peer is the pair of pipes between a socket and one peer connection.

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/zring/zring/internal/errno"
 	"math/rand/v2"
 	"time"
 )
@@ -11,6 +12,7 @@ import (
 // Close runs on its loop.
 type Connecter struct {
 	loop  *Loop
+	host  Host
 	addr  Address
 	cfg   Config
 	sess  *session
@@ -25,7 +27,7 @@ type Connecter struct {
 // the same pipes serve every connection this endpoint makes; with peer nil
 // each connection gets fresh pipes after its handshake.
 func (l *Loop) Connect(addr Address, cfg Config, host Host, peer *Peer) *Connecter {
-	c := &Connecter{loop: l, addr: addr, cfg: cfg, fd: -1, ivl: time.Duration(cfg.ReconnectIvl) * time.Millisecond}
+	c := &Connecter{loop: l, host: host, addr: addr, cfg: cfg, fd: -1, ivl: time.Duration(cfg.ReconnectIvl) * time.Millisecond}
 	c.sess = newSession(l, cfg, host, c, peer, addr.String())
 	l.pool.live.Add(1)
 	l.load.Add(1)
@@ -47,6 +49,7 @@ func (c *Connecter) dial() {
 		return
 	}
 	c.fd = fd
+	c.host.Event(Event{Kind: EventConnectDelayed, Value: uint32(errno.EINPROGRESS), Endpoint: c.addr.String()})
 	if err := c.loop.poller.add(fd, evWrite, c); err != nil {
 		closeFD(fd)
 		c.fd = -1
@@ -60,6 +63,7 @@ func (c *Connecter) handle(events uint32) {
 	c.fd = -1
 	if err := connectResult(fd); err != nil {
 		closeFD(fd)
+		c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
 		c.scheduleRetry()
 		return
 	}
@@ -69,6 +73,7 @@ func (c *Connecter) handle(events uint32) {
 func (c *Connecter) connected(fd int) {
 	c.ivl = time.Duration(c.cfg.ReconnectIvl) * time.Millisecond
 	tuneConn(fd, c.addr.Transport)
+	c.host.Event(Event{Kind: EventConnected, Value: uint32(fd), Endpoint: c.addr.String()})
 	c.sess.attachConn(fd, c.addr.Transport)
 }
 
@@ -86,6 +91,7 @@ func (c *Connecter) scheduleRetry() {
 		d += time.Duration(rand.Int64N(int64(base)))
 	}
 	c.retry = c.loop.after(d, c.dial)
+	c.host.Event(Event{Kind: EventConnectRetried, Value: uint32(d / time.Millisecond), Endpoint: c.addr.String()})
 	if max := time.Duration(c.cfg.ReconnectIvlMax) * time.Millisecond; max > base {
 		c.ivl *= 2
 		if c.ivl > max {

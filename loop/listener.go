@@ -28,6 +28,7 @@ func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, e
 		return nil, "", err
 	}
 	ln := &Listener{loop: l, fd: fd, addr: bound, cfg: cfg, host: host, sessions: make(map[*session]struct{})}
+	host.Event(Event{Kind: EventListening, Value: uint32(fd), Endpoint: bound.String()})
 	l.pool.live.Add(1)
 	l.load.Add(1)
 	l.Post(func() {
@@ -45,8 +46,12 @@ func (ln *Listener) handle(events uint32) {
 	for i := 0; i < 64; i++ {
 		nfd, err := acceptFD(ln.fd)
 		if err != nil {
-			return // EAGAIN, or a transient error (EMFILE...): try on the next event
+			if !isAgain(err) { // EMFILE and friends: try again on the next event
+				ln.host.Event(Event{Kind: EventAcceptFailed, Value: uint32(errnoOf(err)), Endpoint: ln.addr.String(), Err: sysErr(err)})
+			}
+			return
 		}
+		ln.host.Event(Event{Kind: EventAccepted, Value: uint32(nfd), Endpoint: ln.addr.String()})
 		tuneConn(nfd, ln.addr.Transport)
 		target := ln.loop.pool.Choose(ln.cfg.Affinity)
 		s := newSession(target, ln.cfg, ln.host, ln, nil, ln.addr.String())
@@ -97,6 +102,7 @@ func (ln *Listener) closeNow() {
 	}
 	ln.loop.poller.del(ln.fd)
 	closeFD(ln.fd)
+	ln.host.Event(Event{Kind: EventClosed, Value: uint32(ln.fd), Endpoint: ln.addr.String()})
 	removeIPC(ln.addr)
 	ln.fd = -1
 	ln.loop.load.Add(-1)

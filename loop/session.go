@@ -306,6 +306,7 @@ func (s *session) process() {
 
 func (s *session) handshakeDone() {
 	s.active = true
+	s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
 	pi := s.hs.Peer()
 	if s.peer == nil {
 		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
@@ -542,6 +543,13 @@ func (s *session) onPipeReady() {
 // lost ends the current connection after an error, EOF or protocol
 // violation. A connecter's session may wait for the next connection.
 func (s *session) lost(err error) {
+	if s.fd >= 0 {
+		if !s.active {
+			kind, value := handshakeFailure(err)
+			s.host.Event(Event{Kind: kind, Value: value, Endpoint: s.endpoint, Err: err})
+		}
+		s.host.Event(Event{Kind: EventDisconnected, Value: uint32(s.fd), Endpoint: s.endpoint, Err: err})
+	}
 	s.closeConn()
 	if s.peer != nil && !s.persistent {
 		s.releasePeer()

@@ -117,6 +117,14 @@ func removeIPC(a Address) {
 	}
 }
 
+// errnoOf is the errno number behind err, or 0.
+func errnoOf(err error) errno.Errno {
+	if e, ok := err.(unix.Errno); ok {
+		return errno.Errno(e)
+	}
+	return 0
+}
+
 // acceptFD accepts one connection, non-blocking and close-on-exec.
 func acceptFD(fd int) (int, error) {
 	nfd, _, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)

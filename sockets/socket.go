@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,8 @@ type Socket struct {
 	hasCmds atomic.Bool
 	closed  bool
 	runCmds []command
+
+	monitor atomic.Pointer[monitor]
 
 	listeners  map[string]*loop.Listener // by bound and by requested endpoint
 	connecters map[string][]*endpointConn
@@ -291,17 +294,20 @@ func (s *Socket) Bind(endpoint string) error {
 		return nil
 	}
 	a, err := loop.ResolveBind(transport, addr)
-	if err != nil {
-		return err
+	if err == nil {
+		var ln *loop.Listener
+		var bound string
+		if ln, bound, err = s.ctx.pool.Choose(s.opts.Affinity).Listen(a, s.loopConfig(), s); err == nil {
+			s.listeners[bound] = ln
+			s.listeners[endpoint] = ln
+			s.opts.LastEndpoint = bound
+			return nil
+		}
 	}
-	ln, bound, err := s.ctx.pool.Choose(s.opts.Affinity).Listen(a, s.loopConfig(), s)
-	if err != nil {
-		return err
-	}
-	s.listeners[bound] = ln
-	s.listeners[endpoint] = ln
-	s.opts.LastEndpoint = bound
-	return nil
+	var e errno.Errno
+	errors.As(err, &e)
+	s.Event(loop.Event{Kind: loop.EventBindFailed, Value: uint32(e), Endpoint: endpoint, Err: err})
+	return err
 }
 
 // Connect connects to endpoint: tcp://, ipc:// or inproc://. For tcp and
@@ -439,6 +445,7 @@ func (s *Socket) Close() error {
 		}
 	}
 	s.listeners, s.connecters = nil, nil
+	s.stopMonitor()
 	s.ctx.forget(s)
 	return nil
 }

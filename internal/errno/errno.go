@@ -33,6 +33,7 @@ const (
 	ENETDOWN        Errno = 100
 	ECONNREFUSED    Errno = 111
 	EHOSTUNREACH    Errno = 113
+	EINPROGRESS     Errno = 115
 	ENOBUFS         Errno = 105
 )
 

@@ -1,0 +1,71 @@
+package loop
+
+import (
+	"errors"
+
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/zmtp"
+)
+
+// Event is something that happened to one of a socket's endpoints or
+// connections, for zmq_socket_monitor. Kind and Value follow zmq.h:
+// Value is an fd, an errno, a reconnect interval or a protocol error code,
+// as the kind says. Err carries the cause in Go terms where there is one.
+type Event struct {
+	Kind     uint16
+	Value    uint32
+	Endpoint string
+	Err      error
+}
+
+// The event kinds of zmq.h.
+const (
+	EventConnected               uint16 = 0x0001
+	EventConnectDelayed          uint16 = 0x0002
+	EventConnectRetried          uint16 = 0x0004
+	EventListening               uint16 = 0x0008
+	EventBindFailed              uint16 = 0x0010
+	EventAccepted                uint16 = 0x0020
+	EventAcceptFailed            uint16 = 0x0040
+	EventClosed                  uint16 = 0x0080
+	EventCloseFailed             uint16 = 0x0100
+	EventDisconnected            uint16 = 0x0200
+	EventMonitorStopped          uint16 = 0x0400
+	EventHandshakeFailedNoDetail uint16 = 0x0800
+	EventHandshakeSucceeded      uint16 = 0x1000
+	EventHandshakeFailedProtocol uint16 = 0x2000
+	EventHandshakeFailedAuth     uint16 = 0x4000
+	EventAll                     uint16 = 0xFFFF
+)
+
+// Protocol error codes of zmq.h, the Value of EventHandshakeFailedProtocol.
+const (
+	ProtocolErrorUnspecified       uint32 = 0x10000000
+	ProtocolErrorUnexpectedCommand uint32 = 0x10000001
+	ProtocolErrorMalformedCommand  uint32 = 0x10000011
+	ProtocolErrorMalformedError    uint32 = 0x10000015
+	ProtocolErrorMalformedReady    uint32 = 0x10000016
+	ProtocolErrorInvalidMetadata   uint32 = 0x10000018
+	ProtocolErrorMechanismMismatch uint32 = 0x11000002
+)
+
+// handshakeFailure turns why a handshake failed into libzmq's event.
+func handshakeFailure(err error) (uint16, uint32) {
+	switch {
+	case errors.Is(err, zmtp.ErrMechanism):
+		return EventHandshakeFailedProtocol, ProtocolErrorMechanismMismatch
+	case errors.Is(err, zmtp.ErrIncompatible):
+		return EventHandshakeFailedProtocol, ProtocolErrorInvalidMetadata
+	case errors.Is(err, zmtp.ErrMalformed), errors.Is(err, zmtp.ErrTooLarge):
+		return EventHandshakeFailedProtocol, ProtocolErrorMalformedReady
+	case errors.Is(err, zmtp.ErrPeerError):
+		return EventHandshakeFailedProtocol, ProtocolErrorMalformedError
+	case errors.Is(err, zmtp.ErrSignature), errors.Is(err, zmtp.ErrVersion):
+		return EventHandshakeFailedProtocol, ProtocolErrorUnspecified
+	}
+	var e errno.Errno
+	if errors.As(err, &e) {
+		return EventHandshakeFailedNoDetail, uint32(e)
+	}
+	return EventHandshakeFailedNoDetail, 0
+}

@@ -1,0 +1,77 @@
+package zring
+
+import (
+	"encoding/binary"
+
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+)
+
+// Event is a socket event of zmq_socket_monitor, numbered as in zmq.h.
+type Event uint16
+
+// The events.
+const (
+	EventConnected               = Event(loop.EventConnected)               // value: fd
+	EventConnectDelayed          = Event(loop.EventConnectDelayed)          // value: errno
+	EventConnectRetried          = Event(loop.EventConnectRetried)          // value: reconnect interval, ms
+	EventListening               = Event(loop.EventListening)               // value: fd
+	EventBindFailed              = Event(loop.EventBindFailed)              // value: errno
+	EventAccepted                = Event(loop.EventAccepted)                // value: fd
+	EventAcceptFailed            = Event(loop.EventAcceptFailed)            // value: errno
+	EventClosed                  = Event(loop.EventClosed)                  // value: fd
+	EventCloseFailed             = Event(loop.EventCloseFailed)             // value: errno
+	EventDisconnected            = Event(loop.EventDisconnected)            // value: fd
+	EventMonitorStopped          = Event(loop.EventMonitorStopped)          // value: 0
+	EventHandshakeFailedNoDetail = Event(loop.EventHandshakeFailedNoDetail) // value: errno
+	EventHandshakeSucceeded      = Event(loop.EventHandshakeSucceeded)      // value: 0
+	EventHandshakeFailedProtocol = Event(loop.EventHandshakeFailedProtocol) // value: a ProtocolError code
+	EventHandshakeFailedAuth     = Event(loop.EventHandshakeFailedAuth)     // value: ZAP status code
+	EventAll                     = Event(loop.EventAll)
+)
+
+// The ZMQ_PROTOCOL_ERROR_* values of EventHandshakeFailedProtocol that
+// zring reports.
+const (
+	ProtocolErrorUnspecified       = loop.ProtocolErrorUnspecified
+	ProtocolErrorUnexpectedCommand = loop.ProtocolErrorUnexpectedCommand
+	ProtocolErrorMalformedCommand  = loop.ProtocolErrorMalformedCommand
+	ProtocolErrorMalformedError    = loop.ProtocolErrorMalformedError
+	ProtocolErrorMalformedReady    = loop.ProtocolErrorMalformedReady
+	ProtocolErrorInvalidMetadata   = loop.ProtocolErrorInvalidMetadata
+	ProtocolErrorMechanismMismatch = loop.ProtocolErrorMechanismMismatch
+)
+
+// Monitor is zmq_socket_monitor: the events in mask are published on a
+// PAIR socket bound to endpoint (inproc only), which another socket
+// connects to. Each event is two frames, as libzmq sends them: 6 bytes
+// (event as uint16, value as uint32, little-endian) and the endpoint.
+// RecvEvent reads one. An empty endpoint stops monitoring, after a last
+// EventMonitorStopped. Events past 4096 unread ones are dropped.
+func (s *Socket) Monitor(endpoint string, mask Event) error {
+	return errno.Wrap("monitor", endpoint, s.s.Monitor(endpoint, int(mask)))
+}
+
+// MonitorEvent is one event read by RecvEvent.
+type MonitorEvent struct {
+	Event    Event
+	Value    uint32
+	Endpoint string
+}
+
+// RecvEvent reads one monitor event from a socket connected to a monitor
+// endpoint.
+func (s *Socket) RecvEvent(flags Flag) (MonitorEvent, error) {
+	parts, err := s.RecvMultipart(flags)
+	if err != nil {
+		return MonitorEvent{}, err
+	}
+	if len(parts) != 2 || len(parts[0]) != 6 {
+		return MonitorEvent{}, errno.EPROTONOSUPPORT
+	}
+	return MonitorEvent{
+		Event:    Event(binary.LittleEndian.Uint16(parts[0])),
+		Value:    binary.LittleEndian.Uint32(parts[0][2:]),
+		Endpoint: string(parts[1]),
+	}, nil
+}
