@@ -288,17 +288,23 @@ func TestConnectBeforeBindTCP(t *testing.T) {
 }
 
 // TestReconnect: the connecting side redials after the bound side
-// restarts.
+// restarts, and a message sent while it is away waits in the pipe for the
+// new connection. (Like libzmq, a message written into the old connection
+// before its end is noticed is lost, so the test waits for DISCONNECTED.)
 func TestReconnect(t *testing.T) {
 	ctx := newCtx(t)
 	pull := sock(t, ctx, zring.PULL)
 	ep := bindAt(t, pull, "tcp://127.0.0.1:0")
 	push := sock(t, ctx, zring.PUSH)
+	mon := watch(t, ctx, push, "mon-reconnect", zring.EventDisconnected|zring.EventHandshakeSucceeded)
 	push.SetOption(zring.ReconnectIvl, 20)
 	push.Connect(ep)
 	push.Send([]byte("one"), 0)
 	mustRecv(t, pull, "one")
+	expect(t, mon, zring.EventHandshakeSucceeded)
 	pull.Close()
+	expect(t, mon, zring.EventDisconnected)
+	push.Send([]byte("two"), 0) // queued while disconnected
 	pull2 := sock(t, ctx, zring.PULL)
 	var err error
 	for i := 0; i < 100; i++ {
@@ -310,8 +316,8 @@ func TestReconnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	push.Send([]byte("two"), 0)
 	mustRecv(t, pull2, "two")
+	expect(t, mon, zring.EventHandshakeSucceeded)
 }
 
 // TestIncompatiblePeerRefused: a PUSH may only talk to a PULL.
