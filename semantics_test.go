@@ -614,3 +614,33 @@ func TestIPCWildcard(t *testing.T) {
 		t.Fatalf("%s left behind: %v", filepath.Dir(path), err)
 	}
 }
+
+// TestNothingLostAtPeerClose: a sender that closes right after a burst of
+// big messages (linger -1) must not lose the last ones. The receiver reads
+// them and the end of the stream in one batch; whole messages decoded
+// before the EOF are delivered, not rolled back with it.
+func TestNothingLostAtPeerClose(t *testing.T) {
+	for round := 0; round < 3; round++ {
+		rctx := newCtx(t)
+		pull := sock(t, rctx, zring.PULL)
+		ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+		go func() {
+			ctx, _ := zring.NewContext()
+			push, _ := ctx.NewSocket(zring.PUSH)
+			push.Connect(ep)
+			for i := 0; i < 3000; i++ {
+				m := zring.NewMsg(64 << 10)
+				push.SendMsg(&m, 0)
+			}
+			push.Close()
+			ctx.Term()
+		}()
+		for i := 0; i < 3000; i++ {
+			var m zring.Msg
+			if err := pull.RecvMsg(&m, 0); err != nil {
+				t.Fatalf("round %d: message %d of 3000: %v", round, i, err)
+			}
+			m.Free()
+		}
+	}
+}
