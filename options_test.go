@@ -3,6 +3,7 @@ package zring_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/zring/zring"
 )
@@ -100,4 +101,43 @@ func TestOptionValidation(t *testing.T) {
 	if v, _ := s.GetOption(zring.RoutingID); string(v.([]byte)) != "abc" {
 		t.Errorf("routing id %q", v)
 	}
+}
+
+func TestSpinOption(t *testing.T) {
+	if _, err := zring.NewContext(zring.Spin(-1)); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("Spin(-1): %v", err)
+	}
+	t.Setenv("ZRING_SPIN", "soon")
+	if _, err := zring.NewContext(); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("ZRING_SPIN=soon: %v", err)
+	}
+	t.Setenv("ZRING_SPIN", "")
+	// A spinning context still does everything a sleeping one does,
+	// including time-outs and termination.
+	ctx, err := zring.NewContext(zring.Spin(30 * time.Microsecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := ctx.NewSocket(zring.REP)
+	req, _ := ctx.NewSocket(zring.REQ)
+	for _, s := range []*zring.Socket{rep, req} {
+		s.SetOption(zring.Linger, 0)
+		s.SetOption(zring.RcvTimeo, 5000)
+	}
+	rep.Bind("tcp://127.0.0.1:0")
+	ep, _ := rep.GetOption(zring.LastEndpoint)
+	req.Connect(ep.(string))
+	for i := 0; i < 200; i++ {
+		req.Send([]byte("q"), 0)
+		mustRecv(t, rep, "q")
+		rep.Send([]byte("a"), 0)
+		mustRecv(t, req, "a")
+	}
+	rep.SetOption(zring.RcvTimeo, 20)
+	if _, err := rep.Recv(0); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("RCVTIMEO while spinning: %v", err)
+	}
+	rep.Close()
+	req.Close()
+	ctx.Term()
 }

@@ -22,8 +22,9 @@ type poller interface {
 	mod(fd int, events uint32) error
 	del(fd int) error
 	// wait blocks for at most timeoutMs (-1 forever, 0 poll) and calls
-	// h.handle for every ready fd; a wake() makes it return early.
-	wait(timeoutMs int) error
+	// h.handle for every ready fd; a wake() makes it return early. It
+	// returns how many fds it handled.
+	wait(timeoutMs int) (int, error)
 	wake()
 	close()
 }

@@ -54,14 +54,15 @@ func (p *epollPoller) del(fd int) error {
 	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 }
 
-func (p *epollPoller) wait(timeoutMs int) error {
+func (p *epollPoller) wait(timeoutMs int) (int, error) {
 	n, err := unix.EpollWait(p.epfd, p.events, timeoutMs)
 	if err != nil {
 		if err == unix.EINTR {
-			return nil
+			return 0, nil
 		}
-		return err
+		return 0, err
 	}
+	handled := 0
 	for i := 0; i < n; i++ {
 		ev := &p.events[i]
 		if ev.Fd == int32(p.evfd) {
@@ -72,9 +73,10 @@ func (p *epollPoller) wait(timeoutMs int) error {
 		// A handler may have been removed by an earlier event of this batch.
 		if h, ok := p.handlers[ev.Fd]; ok {
 			h.handle(ev.Events)
+			handled++
 		}
 	}
-	return nil
+	return handled, nil
 }
 
 func (p *epollPoller) wake() {

@@ -14,14 +14,15 @@ type Pool struct {
 	live  sync.WaitGroup // sessions, listeners and connecters not yet finished
 }
 
-// NewPool starts n loops (n >= 1).
-func NewPool(n int) (*Pool, error) {
+// NewPool starts n loops (n >= 1). An idle loop polls for up to spin
+// before it sleeps in the poller (see Loop.run).
+func NewPool(n int, spin time.Duration) (*Pool, error) {
 	if n < 1 {
 		n = 1
 	}
 	p := &Pool{}
 	for i := 0; i < n; i++ {
-		l, err := newLoop(p, i)
+		l, err := newLoop(p, i, spin)
 		if err != nil {
 			p.stop()
 			return nil, err
@@ -73,6 +74,8 @@ type Loop struct {
 	ready    []*session
 	sleeping atomic.Bool // in (or about to enter) poller.wait
 	notified atomic.Bool // a wake() is in flight
+	queued   atomic.Bool // posted or ready is not empty
+	spin     time.Duration
 
 	// Loop-goroutine state.
 	stopping  bool
@@ -81,12 +84,12 @@ type Loop struct {
 	runReady  []*session
 }
 
-func newLoop(p *Pool, i int) (*Loop, error) {
+func newLoop(p *Pool, i int, spin time.Duration) (*Loop, error) {
 	pl, err := newPoller()
 	if err != nil {
 		return nil, err
 	}
-	return &Loop{pool: p, index: i, poller: pl, done: make(chan struct{})}, nil
+	return &Loop{pool: p, index: i, poller: pl, spin: spin, done: make(chan struct{})}, nil
 }
 
 // Post runs fn on the loop goroutine. It is for control operations; the
@@ -94,6 +97,7 @@ func newLoop(p *Pool, i int) (*Loop, error) {
 func (l *Loop) Post(fn func()) {
 	l.mu.Lock()
 	l.posted = append(l.posted, fn)
+	l.queued.Store(true)
 	l.mu.Unlock()
 	l.kick()
 }
@@ -103,6 +107,7 @@ func (l *Loop) Post(fn func()) {
 func (l *Loop) schedule(s *session) {
 	l.mu.Lock()
 	l.ready = append(l.ready, s)
+	l.queued.Store(true)
 	l.mu.Unlock()
 	l.kick()
 }
@@ -128,6 +133,9 @@ func (l *Loop) run() {
 			break
 		}
 		timeout := l.runTimers()
+		if l.spin > 0 && timeout != 0 && l.poll(timeout) {
+			continue
+		}
 		l.sleeping.Store(true)
 		l.mu.Lock()
 		pending := len(l.posted) + len(l.ready)
@@ -146,6 +154,7 @@ func (l *Loop) runQueues() {
 		l.mu.Lock()
 		l.runPosted, l.posted = l.posted, l.runPosted[:0]
 		l.runReady, l.ready = l.ready, l.runReady[:0]
+		l.queued.Store(false)
 		l.mu.Unlock()
 		if len(l.runPosted) == 0 && len(l.runReady) == 0 {
 			return
@@ -158,6 +167,27 @@ func (l *Loop) runQueues() {
 			s.scheduled.Store(false)
 			s.onPipeReady()
 			l.runReady[i] = nil
+		}
+	}
+}
+
+// poll is the bounded spin before sleeping: for up to l.spin (and no
+// longer than the next timer) it looks for ready fds without blocking and
+// for queued work, so that a busy request/reply path never pays the tens of
+// microseconds a sleeping thread costs to wake. It reports whether it found
+// work.
+func (l *Loop) poll(timeoutMs int) bool {
+	spin := l.spin
+	if timeoutMs > 0 && time.Duration(timeoutMs)*time.Millisecond < spin {
+		spin = time.Duration(timeoutMs) * time.Millisecond
+	}
+	deadline := time.Now().Add(spin)
+	for {
+		if n, _ := l.poller.wait(0); n > 0 || l.queued.Load() {
+			return true
+		}
+		if !time.Now().Before(deadline) {
+			return false
 		}
 	}
 }

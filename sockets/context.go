@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"sync"
+	"time"
 
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
@@ -11,6 +12,7 @@ import (
 // its open sockets (zmq_ctx_new's context).
 type Context struct {
 	pool *loop.Pool
+	spin time.Duration
 
 	termOnce sync.Once
 	term     chan struct{} // closed by Shutdown/Term: blocking calls return ETERM
@@ -22,13 +24,15 @@ type Context struct {
 	done    bool       // Term finished
 }
 
-// NewContext starts ioThreads I/O loops.
-func NewContext(ioThreads int) (*Context, error) {
-	pool, err := loop.NewPool(ioThreads)
+// NewContext starts ioThreads I/O loops. spin is how long an idle loop,
+// and a socket about to block in Send or Recv, keep looking for work before
+// they sleep (0: never spin).
+func NewContext(ioThreads int, spin time.Duration) (*Context, error) {
+	pool, err := loop.NewPool(ioThreads, spin)
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{pool: pool, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c := &Context{pool: pool, spin: spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
 	c.idle = sync.NewCond(&c.mu)
 	return c, nil
 }

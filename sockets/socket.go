@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -213,6 +214,11 @@ func (s *Socket) block(timeoutMs int, sending bool) error {
 	if timeoutMs > 0 {
 		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
 	}
+	if s.ctx.spin > 0 {
+		if err := s.spin(sending, deadline); err != errno.EAGAIN {
+			return err
+		}
+	}
 	for {
 		if timeoutMs > 0 {
 			d := time.Until(deadline)
@@ -244,6 +250,38 @@ func (s *Socket) block(timeoutMs int, sending bool) error {
 		}
 		if err != errno.EAGAIN {
 			return err
+		}
+	}
+}
+
+// spin retries the operation without parking for up to the context's spin
+// time (and no later than deadline), yielding the processor between tries
+// so the loops keep running. Parking a goroutine and waking it again costs
+// a thread wake-up when the processor went idle meanwhile.
+func (s *Socket) spin(sending bool, deadline time.Time) error {
+	end := time.Now().Add(s.ctx.spin)
+	if !deadline.IsZero() && deadline.Before(end) {
+		end = deadline
+	}
+	for {
+		runtime.Gosched()
+		s.processCmds()
+		var err error
+		if sending {
+			err = s.pat.send(&s.out)
+		} else {
+			err = s.pat.recv(&s.in)
+		}
+		if err != errno.EAGAIN {
+			return err
+		}
+		select {
+		case <-s.ctx.term:
+			return errno.ETERM
+		default:
+		}
+		if !time.Now().Before(end) {
+			return errno.EAGAIN
 		}
 	}
 }
