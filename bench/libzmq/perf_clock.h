@@ -1,11 +1,16 @@
 /*
- * perf_clock.h — timing, percentile and output helpers shared by the C perf
- * tools in bench/libzmq. Header-only so each tool is still one gcc line:
+ * perf_clock.h — everything the C perf tools in bench/libzmq share: argument
+ * parsing, socket setup, the send / receive / echo / round-trip loops, timing,
+ * percentiles and the output lines. Header-only so each tool is still one gcc
+ * line:
  *
  *     gcc -O2 -o local_thr local_thr.c -lzmq -lpthread
  *
  * Output lines follow libzmq's perf tools word for word; the p50/p99/p99.9
- * lines are ours, and zring's Go tools print the same.
+ * lines are ours, and zring's Go tools print the same. Every error prints one
+ * line, as libzmq's tools do ("usage: ...", "error in CALL: strerror",
+ * "message of incorrect size received"), and exits with status 1, from
+ * whichever thread it happens in.
  *
  * Conventions (the Go tools in tools/perf and bench/floor follow them too):
  *   - Times come from CLOCK_MONOTONIC.
@@ -23,6 +28,7 @@
 #define ZRING_BENCH_PERF_CLOCK_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,30 +50,232 @@ static inline void perf_die (const char *what)
     exit (1);
 }
 
-/* perf_parse_positive parses a count > 0, perf_parse_size a size >= 0;
- * anything else prints the usage line and exits. */
-static inline long perf_parse_positive (const char *s, const char *usage)
+/* perf_usage prints the usage line and exits. */
+static inline void perf_usage (const char *usage)
+{
+    printf ("usage: %s\n", usage);
+    exit (1);
+}
+
+/* perf_parse_long parses a whole decimal argument >= min, or prints the
+ * usage line and exits. */
+static inline long perf_parse_long (const char *s, long min, const char *usage)
 {
     char *end = NULL;
     errno = 0;
     long v = strtol (s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v <= 0) {
-        printf ("usage: %s\n", usage);
-        exit (1);
-    }
+    if (errno != 0 || end == s || *end != '\0' || v < min)
+        perf_usage (usage);
     return v;
 }
 
-static inline long perf_parse_size (const char *s, const char *usage)
+/* perf_args is a tool's command line: [<endpoint>] <message-size> <count>,
+ * the count being of messages or of round trips. */
+struct perf_args
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol (s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 0) {
-        printf ("usage: %s\n", usage);
+    const char *endpoint; /* NULL for the inproc tools */
+    long size;            /* >= 0 */
+    long count;           /* > 0 */
+};
+
+enum
+{
+    PERF_NO_ENDPOINT = 0,
+    PERF_WITH_ENDPOINT = 1
+};
+
+/* perf_parse_args checks the argument count and parses the arguments; on any
+ * error it prints the usage line and exits. */
+static inline struct perf_args
+perf_parse_args (int argc, char *argv[], int endpoint, const char *usage)
+{
+    int first = endpoint == PERF_WITH_ENDPOINT ? 2 : 1;
+    if (argc != first + 2)
+        perf_usage (usage);
+    struct perf_args a;
+    a.endpoint = endpoint == PERF_WITH_ENDPOINT ? argv[1] : NULL;
+    a.size = perf_parse_long (argv[first], 0, usage);
+    a.count = perf_parse_long (argv[first + 1], 1, usage);
+    return a;
+}
+
+/* perf_ctx_new, perf_bind, perf_connect, perf_close and perf_ctx_term are
+ * the zmq calls of the same names, exiting with "error in zmq_...". */
+static inline void *perf_ctx_new (void)
+{
+    void *ctx = zmq_ctx_new ();
+    if (!ctx)
+        perf_die ("zmq_ctx_new");
+    return ctx;
+}
+
+static inline void *perf_socket (void *ctx, int type)
+{
+    void *s = zmq_socket (ctx, type);
+    if (!s)
+        perf_die ("zmq_socket");
+    return s;
+}
+
+static inline void *perf_bind (void *ctx, int type, const char *endpoint)
+{
+    void *s = perf_socket (ctx, type);
+    if (zmq_bind (s, endpoint) != 0)
+        perf_die ("zmq_bind");
+    return s;
+}
+
+static inline void *perf_connect (void *ctx, int type, const char *endpoint)
+{
+    void *s = perf_socket (ctx, type);
+    if (zmq_connect (s, endpoint) != 0)
+        perf_die ("zmq_connect");
+    return s;
+}
+
+static inline void perf_close (void *s)
+{
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+}
+
+/* With the default infinite linger, zmq_ctx_term returns only once every
+ * message sent has left. */
+static inline void perf_ctx_term (void *ctx)
+{
+    if (zmq_ctx_term (ctx) != 0)
+        perf_die ("zmq_ctx_term");
+}
+
+/* perf_thread_start and perf_thread_join run the inproc tools' peer thread. */
+static inline pthread_t perf_thread_start (void *(*fn) (void *), void *arg)
+{
+    pthread_t thread;
+    int rc = pthread_create (&thread, NULL, fn, arg);
+    if (rc != 0) {
+        printf ("error in pthread_create: %s\n", strerror (rc));
         exit (1);
     }
-    return v;
+    return thread;
+}
+
+static inline void perf_thread_join (pthread_t thread)
+{
+    int rc = pthread_join (thread, NULL);
+    if (rc != 0) {
+        printf ("error in pthread_join: %s\n", strerror (rc));
+        exit (1);
+    }
+}
+
+static inline void perf_msg_init (zmq_msg_t *msg)
+{
+    if (zmq_msg_init (msg) != 0)
+        perf_die ("zmq_msg_init");
+}
+
+static inline void perf_msg_init_size (zmq_msg_t *msg, long size)
+{
+    if (zmq_msg_init_size (msg, (size_t) size) != 0)
+        perf_die ("zmq_msg_init_size");
+}
+
+static inline void perf_msg_close (zmq_msg_t *msg)
+{
+    if (zmq_msg_close (msg) != 0)
+        perf_die ("zmq_msg_close");
+}
+
+static inline void perf_send (zmq_msg_t *msg, void *s)
+{
+    if (zmq_msg_send (msg, s, 0) < 0)
+        perf_die ("zmq_msg_send");
+}
+
+/* perf_recv receives into msg and exits if it is not size bytes long. */
+static inline void perf_recv (zmq_msg_t *msg, void *s, long size)
+{
+    if (zmq_msg_recv (msg, s, 0) < 0)
+        perf_die ("zmq_msg_recv");
+    if ((long) zmq_msg_size (msg) != size) {
+        printf ("message of incorrect size received\n");
+        exit (1);
+    }
+}
+
+/* perf_send_count sends count messages of size bytes, each a fresh zmq_msg_t
+ * as in libzmq's perf/remote_thr. A sent message is left empty, so there is
+ * nothing to close. */
+static inline void perf_send_count (void *s, long size, long count)
+{
+    for (long i = 0; i != count; i++) {
+        zmq_msg_t msg;
+        perf_msg_init_size (&msg, size);
+        perf_send (&msg, s);
+    }
+}
+
+/* perf_recv_count receives count messages of size bytes and returns the time
+ * from the first message's arrival to the last's. */
+static inline uint64_t perf_recv_count (void *s, long size, long count)
+{
+    zmq_msg_t msg;
+    perf_msg_init (&msg);
+    uint64_t start = 0;
+    for (long i = 0; i != count; i++) {
+        perf_recv (&msg, s, size);
+        if (i == 0)
+            start = perf_now_ns ();
+    }
+    uint64_t elapsed = perf_now_ns () - start;
+    perf_msg_close (&msg);
+    return elapsed;
+}
+
+/* perf_echo receives count messages of size bytes and sends each back. */
+static inline void perf_echo (void *s, long size, long count)
+{
+    zmq_msg_t msg;
+    perf_msg_init (&msg);
+    for (long i = 0; i != count; i++) {
+        perf_recv (&msg, s, size);
+        perf_send (&msg, s);
+    }
+    perf_msg_close (&msg);
+}
+
+/* perf_alloc_rtt allocates room for count round-trip times. */
+static inline uint64_t *perf_alloc_rtt (long count)
+{
+    uint64_t *rtt = malloc ((size_t) count * sizeof *rtt);
+    if (!rtt) {
+        printf ("error in malloc: %s\n", strerror (errno));
+        exit (1);
+    }
+    return rtt;
+}
+
+/* perf_roundtrips sends one zeroed message of size bytes and receives it
+ * back, count times, storing each round trip's time in rtt[i]; it returns the
+ * time of the whole loop. */
+static inline uint64_t perf_roundtrips (void *s, long size, long count,
+                                        uint64_t *rtt)
+{
+    zmq_msg_t msg;
+    perf_msg_init_size (&msg, size);
+    memset (zmq_msg_data (&msg), 0, (size_t) size);
+
+    uint64_t start = perf_now_ns ();
+    uint64_t t0 = start;
+    for (long i = 0; i != count; i++) {
+        perf_send (&msg, s);
+        perf_recv (&msg, s, size);
+        uint64_t t1 = perf_now_ns ();
+        rtt[i] = t1 - t0;
+        t0 = t1;
+    }
+    perf_msg_close (&msg);
+    return t0 - start;
 }
 
 /* perf_print_throughput prints the four lines of local_thr / inproc_thr. */
@@ -86,7 +294,7 @@ static inline void perf_print_throughput (long size, long count,
     printf ("mean throughput: %.3f [Mb/s]\n", megabits);
 }
 
-static int perf_cmp_u64 (const void *a, const void *b)
+static inline int perf_cmp_u64 (const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
     return x < y ? -1 : x > y;

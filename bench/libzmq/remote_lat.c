@@ -7,59 +7,16 @@
 
 int main (int argc, char *argv[])
 {
-    if (argc != 4) {
-        printf ("usage: %s\n", USAGE);
-        return 1;
-    }
-    const char *connect_to = argv[1];
-    long size = perf_parse_size (argv[2], USAGE);
-    long count = perf_parse_positive (argv[3], USAGE);
+    struct perf_args a = perf_parse_args (argc, argv, PERF_WITH_ENDPOINT, USAGE);
+    uint64_t *rtt = perf_alloc_rtt (a.count);
+    void *ctx = perf_ctx_new ();
+    void *s = perf_connect (ctx, ZMQ_REQ, a.endpoint);
 
-    uint64_t *rtt = malloc ((size_t) count * sizeof *rtt);
-    if (!rtt) {
-        printf ("error in malloc: %s\n", strerror (errno));
-        return 1;
-    }
-
-    void *ctx = zmq_ctx_new ();
-    if (!ctx)
-        perf_die ("zmq_ctx_new");
-    void *s = zmq_socket (ctx, ZMQ_REQ);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_connect (s, connect_to) != 0)
-        perf_die ("zmq_connect");
-
-    zmq_msg_t msg;
-    if (zmq_msg_init_size (&msg, (size_t) size) != 0)
-        perf_die ("zmq_msg_init_size");
-    memset (zmq_msg_data (&msg), 0, (size_t) size);
-
-    uint64_t start = perf_now_ns ();
-    uint64_t t0 = start;
-    for (long i = 0; i != count; i++) {
-        if (zmq_msg_send (&msg, s, 0) < 0)
-            perf_die ("zmq_msg_send");
-        if (zmq_msg_recv (&msg, s, 0) < 0)
-            perf_die ("zmq_msg_recv");
-        uint64_t t1 = perf_now_ns ();
-        if ((long) zmq_msg_size (&msg) != size) {
-            printf ("message of incorrect size received\n");
-            return 1;
-        }
-        rtt[i] = t1 - t0;
-        t0 = t1;
-    }
-    uint64_t elapsed = t0 - start;
-
-    if (zmq_msg_close (&msg) != 0)
-        perf_die ("zmq_msg_close");
-    perf_print_latency (size, count, elapsed, rtt);
+    uint64_t elapsed = perf_roundtrips (s, a.size, a.count, rtt);
+    perf_print_latency (a.size, a.count, elapsed, rtt);
     free (rtt);
 
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
-    if (zmq_ctx_term (ctx) != 0)
-        perf_die ("zmq_ctx_term");
+    perf_close (s);
+    perf_ctx_term (ctx);
     return 0;
 }
