@@ -109,3 +109,37 @@ func TestSteadyStateAllocs(t *testing.T) {
 		}
 	}
 }
+
+// benchSendCopy is benchThroughput with Send([]byte), zmq_send's copying
+// form, which carves small frames from the socket's slab.
+func benchSendCopy(b *testing.B, ep string, size int) {
+	ctx := newCtx(b)
+	pull := sock(b, ctx, zring.PULL)
+	push := sock(b, ctx, zring.PUSH)
+	push.Connect(bindAt(b, pull, ep))
+	body := make([]byte, size)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < b.N; i++ {
+			if err := push.Send(body, 0); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	}()
+	var in zring.Msg
+	for i := 0; i < b.N; i++ {
+		if err := pull.RecvMsg(&in, 0); err != nil {
+			b.Fatal(err)
+		}
+		in.Free()
+	}
+	<-done
+}
+
+func BenchmarkSendCopyTCP8(b *testing.B)    { benchSendCopy(b, "tcp://127.0.0.1:0", 8) }
+func BenchmarkSendCopyInproc8(b *testing.B) { benchSendCopy(b, "inproc://copy", 8) }

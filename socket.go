@@ -14,6 +14,12 @@ type Msg = ring.Msg
 // NewMsg returns a frame of size bytes backed by pooled memory.
 func NewMsg(size int) Msg { return ring.NewMsg(size) }
 
+// NewMsg returns a frame of size bytes for this socket's SendMsg. Small
+// frames are carved from a block the socket owns, which saves a pool
+// operation per message; call it on the socket's goroutine. The frame may
+// be freed anywhere, like any Msg.
+func (s *Socket) NewMsg(size int) Msg { return s.s.NewMsg(size) }
+
 // MsgFrom wraps b without copying. After SendMsg the caller must not
 // change b until the message has gone out (the socket may write it to the
 // kernel straight from b).
@@ -51,9 +57,10 @@ func (s *Socket) Disconnect(endpoint string) error {
 // within ZMQ_LINGER.
 func (s *Socket) Close() error { return s.s.Close() }
 
-// Send sends b as one frame (SndMore: more follow). b is copied.
+// Send sends b as one frame (SndMore: more follow). b is copied (small
+// frames into a block of the socket's, without a pool operation each).
 func (s *Socket) Send(b []byte, flags Flag) error {
-	m := ring.NewMsg(len(b))
+	m := s.s.NewMsg(len(b))
 	copy(m.Data, b)
 	if err := s.s.Send(&m, int(flags)); err != nil {
 		m.Free()

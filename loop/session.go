@@ -68,7 +68,8 @@ type session struct {
 	hs          *zmtp.Handshake
 	active      bool
 	in          *ring.Buffer
-	big         ring.Msg // a big frame being read into its own memory
+	slab        ring.Slab // small decoded frames are carved from here
+	big         ring.Msg  // a big frame being read into its own memory
 	bigSize     int
 	bigFill     int
 	inMid       bool // the last frame written to peer.In had More
@@ -296,7 +297,7 @@ func (s *session) process() {
 			}
 			return
 		}
-		m := ring.NewMsg(size)
+		m := s.slab.NewMsg(size)
 		m.Flags = rf
 		copy(m.Data, b[hn:hn+size])
 		s.in.Consume(hn + size)
@@ -643,5 +644,6 @@ func (s *session) finish() {
 	if s.peer != nil {
 		s.releasePeer()
 	}
+	s.slab.Release()
 	s.owner.sessionFinished(s)
 }

@@ -3,6 +3,7 @@ package ring
 import (
 	"math/bits"
 	"sync"
+	"sync/atomic"
 )
 
 // Flags are the per-frame flags of a Msg.
@@ -34,6 +35,10 @@ const (
 type poolBuf struct {
 	buf []byte
 	gen uint32
+	// refs counts the Msgs carved from a slab block (see Slab); it is
+	// unused for a buffer that backs one Msg.
+	refs atomic.Int64
+	slab bool
 }
 
 var pools [numClasses]sync.Pool
@@ -105,11 +110,15 @@ func MsgFrom(b []byte) Msg {
 // twice on the same variable. Copies of a Msg share one buffer: only one of
 // them may be freed (see Msg).
 func (m *Msg) Free() {
-	if pb := m.pooled; pb != nil && pb.gen == m.gen {
-		// Bump the generation on return as well as on hand-out, so that a
-		// stale copy cannot match even before the buffer is reused.
-		pb.gen++
-		pools[sizeClass(cap(pb.buf))].Put(pb)
+	if pb := m.pooled; pb != nil {
+		if pb.slab {
+			pb.release(1) // a frame carved by a Slab
+		} else if pb.gen == m.gen {
+			// Bump the generation on return as well as on hand-out, so that
+			// a stale copy cannot match even before the buffer is reused.
+			pb.gen++
+			pools[sizeClass(cap(pb.buf))].Put(pb)
+		}
 	}
 	*m = Msg{}
 }

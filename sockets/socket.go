@@ -25,8 +25,9 @@ type Socket struct {
 	opts Options
 	pat  pattern
 
-	out ring.Msg // the frame being sent
-	in  ring.Msg // the frame being received
+	out  ring.Msg  // the frame being sent
+	slab ring.Slab // small frames for NewMsg
+	in   ring.Msg  // the frame being received
 
 	sig   chan struct{} // one pending wake-up: pipes, mailbox
 	timer *time.Timer
@@ -143,6 +144,11 @@ func (s *Socket) isClosed() bool {
 	defer s.mu.Unlock()
 	return s.closed
 }
+
+// NewMsg returns a frame of size bytes for Send; small ones are carved
+// from the socket's slab, so a stream of small messages costs no pool
+// operation per message on this goroutine. Socket goroutine only.
+func (s *Socket) NewMsg(size int) ring.Msg { return s.slab.NewMsg(size) }
 
 // Send sends one frame: SndMore says more frames of the message follow. On
 // success the socket owns m's memory and m is zeroed; on error m is
@@ -484,6 +490,7 @@ func (s *Socket) Close() error {
 	}
 	s.listeners, s.connecters = nil, nil
 	s.stopMonitor()
+	s.slab.Release()
 	s.ctx.forget(s)
 	return nil
 }

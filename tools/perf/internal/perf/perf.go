@@ -130,7 +130,7 @@ func RoundTrips(s *zring.Socket, size, count int) ([]time.Duration, time.Duratio
 	start := time.Now()
 	for i := 0; i < count; i++ {
 		t0 := time.Now()
-		m := zring.NewMsg(size)
+		m := s.NewMsg(size)
 		if err := s.SendMsg(&m, 0); err != nil {
 			Die("zmq_sendmsg", err)
 		}
@@ -169,7 +169,7 @@ func Drain(s *zring.Socket, size, count int) time.Duration {
 // Pump sends count messages of size bytes on s from pooled memory.
 func Pump(s *zring.Socket, size, count int) {
 	for i := 0; i < count; i++ {
-		m := zring.NewMsg(size)
+		m := s.NewMsg(size) // zmq_msg_init_size, as libzmq's remote_thr
 		if err := s.SendMsg(&m, 0); err != nil {
 			Die("zmq_sendmsg", err)
 		}

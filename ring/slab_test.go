@@ -1,0 +1,97 @@
+package ring
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestSlabCarvesAndRecycles(t *testing.T) {
+	var s Slab
+	var msgs []Msg
+	for i := 0; i < 3*slabSize/16; i++ { // spans several blocks
+		m := s.NewMsg(9)
+		if len(m.Data) != 9 || cap(m.Data) != 9 {
+			t.Fatalf("len %d cap %d", len(m.Data), cap(m.Data))
+		}
+		m.Data[0], m.Data[8] = byte(i), byte(i>>8)
+		msgs = append(msgs, m)
+	}
+	for i, m := range msgs { // neighbours did not overwrite each other
+		if m.Data[0] != byte(i) || m.Data[8] != byte(i>>8) {
+			t.Fatalf("frame %d corrupted", i)
+		}
+	}
+	first := msgs[0].pooled
+	for i := range msgs {
+		msgs[i].Free()
+	}
+	if got := first.refs.Load(); got != 0 {
+		t.Fatalf("first block refs %d after every frame was freed", got)
+	}
+	s.Release()
+	if big := s.NewMsg(SlabMax + 1); big.pooled == nil || big.pooled.slab {
+		t.Fatal("a frame above SlabMax must come from NewMsg")
+	}
+	if z := s.NewMsg(0); z.Data != nil {
+		t.Fatal("empty frame")
+	}
+}
+
+// TestSlabFreedElsewhere: one goroutine carves, another frees, as a session
+// and its socket do. Run with -race.
+func TestSlabFreedElsewhere(t *testing.T) {
+	p := NewPipe(0)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var s Slab
+		for i := 0; i < 200000; i++ {
+			m := s.NewMsg(8)
+			m.Data[0] = byte(i)
+			p.Write(m)
+			p.Flush()
+		}
+		s.Release()
+		p.Close()
+	}()
+	n := 0
+	for !p.Closed() {
+		m, ok := p.Read()
+		if !ok {
+			continue
+		}
+		if m.Data[0] != byte(n) {
+			t.Fatalf("frame %d holds %d", n, m.Data[0])
+		}
+		m.Free()
+		n++
+	}
+	wg.Wait()
+	if n != 200000 {
+		t.Fatalf("read %d", n)
+	}
+}
+
+func TestSlabAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under -race")
+	}
+	var s Slab
+	a := testing.AllocsPerRun(100000, func() {
+		m := s.NewMsg(8)
+		m.Free()
+	})
+	if a != 0 {
+		t.Fatalf("%.3f allocations per frame", a)
+	}
+}
+
+func BenchmarkSlabNewFree(b *testing.B) {
+	var s Slab
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m := s.NewMsg(8)
+		m.Free()
+	}
+}
