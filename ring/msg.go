@@ -35,10 +35,13 @@ const (
 type poolBuf struct {
 	buf []byte
 	gen uint32
-	// refs counts the Msgs carved from a slab block (see Slab); it is
-	// unused for a buffer that backs one Msg.
-	refs atomic.Int64
 	slab bool
+	// refs counts the Msgs carved from a slab block (see Slab); it is
+	// unused for a buffer that backs one Msg. Other goroutines decrement it
+	// while the owner carves, so it has a cache line to itself.
+	_    [64]byte
+	refs atomic.Int64
+	_    [56]byte
 }
 
 var pools [numClasses]sync.Pool

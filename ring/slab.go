@@ -28,6 +28,7 @@ var slabPool = sync.Pool{New: func() any { return &poolBuf{buf: make([]byte, sla
 // and only one may be freed.
 type Slab struct {
 	cur  *poolBuf
+	buf  []byte // cur.buf, kept here so carving never reads cur's cache lines
 	off  int
 	used int64 // frames carved from cur
 }
@@ -42,9 +43,10 @@ func (s *Slab) NewMsg(size int) Msg {
 		s.Release()
 		s.cur = slabPool.Get().(*poolBuf)
 		s.cur.refs.Store(slabBias)
+		s.buf = s.cur.buf
 		s.off, s.used = 0, 0
 	}
-	b := s.cur.buf[s.off : s.off+size : s.off+size] // capped: an append cannot reach a neighbour
+	b := s.buf[s.off : s.off+size : s.off+size] // capped: an append cannot reach a neighbour
 	s.off += (size + 7) &^ 7
 	s.used++
 	return Msg{Data: b, pooled: s.cur}
@@ -56,7 +58,7 @@ func (s *Slab) NewMsg(size int) Msg {
 func (s *Slab) Release() {
 	if s.cur != nil {
 		s.cur.release(slabBias - s.used)
-		s.cur = nil
+		s.cur, s.buf = nil, nil
 	}
 }
 
