@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
 	"github.com/zring/zring/sockets"
 )
 
@@ -15,8 +16,10 @@ type Context struct {
 }
 
 type contextConfig struct {
-	ioThreads int
-	spin      time.Duration
+	ioThreads  int
+	spin       time.Duration
+	cpus       []int
+	namePrefix string
 }
 
 // ContextOption configures NewContext.
@@ -52,6 +55,32 @@ func Spin(d time.Duration) ContextOption {
 	}
 }
 
+// IOThreadCPUs pins every I/O loop's thread to these CPUs
+// (sched_setaffinity), as libzmq's ZMQ_THREAD_AFFINITY_CPU_ADD does for its
+// I/O threads. A CPU the machine does not have makes NewContext fail with
+// ErrInvalid. By default the threads may run anywhere.
+func IOThreadCPUs(cpus ...int) ContextOption {
+	return func(c *contextConfig) error {
+		for _, cpu := range cpus {
+			if cpu < 0 {
+				return errno.EINVAL
+			}
+		}
+		c.cpus = append([]int(nil), cpus...)
+		return nil
+	}
+}
+
+// ThreadNamePrefix names the I/O loops' threads prefix+"/IO/"+index (as
+// ps and /proc show them; "zring/IO/0" by default), like libzmq's
+// ZMQ_THREAD_NAME_PREFIX. Linux keeps the first 15 bytes of a name.
+func ThreadNamePrefix(prefix string) ContextOption {
+	return func(c *contextConfig) error {
+		c.namePrefix = prefix
+		return nil
+	}
+}
+
 // NewContext starts a context.
 func NewContext(opts ...ContextOption) (*Context, error) {
 	cfg := contextConfig{ioThreads: 1}
@@ -67,7 +96,7 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 			return nil, err
 		}
 	}
-	c, err := sockets.NewContext(cfg.ioThreads, cfg.spin)
+	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, Spin: cfg.spin, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix})
 	if err != nil {
 		return nil, err
 	}

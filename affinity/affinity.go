@@ -1,6 +1,7 @@
-// Package affinity owns how ZMQ_AFFINITY maps a socket's connections to I/O
-// loops: bit i of the bitmap is loop i; 0 means any loop. CPU pinning of the
-// loops comes with the engine work.
+// Package affinity owns where zring's I/O runs: how ZMQ_AFFINITY maps a
+// socket's connections to I/O loops (bit i of the bitmap is loop i; 0 means
+// any loop), and pinning and naming the loops' OS threads (the idea of
+// libzmq's ZMQ_THREAD_AFFINITY_CPU_ADD and ZMQ_THREAD_NAME_PREFIX).
 package affinity
 
 // Choose returns the loop for a new connection: the least loaded loop among

@@ -1,11 +1,13 @@
 package loop
 
 import (
-	"github.com/zring/zring/affinity"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/zring/zring/affinity"
 )
 
 // Pool is the fixed set of I/O loops of one context.
@@ -14,23 +16,49 @@ type Pool struct {
 	live  sync.WaitGroup // sessions, listeners and connecters not yet finished
 }
 
-// NewPool starts n loops (n >= 1). An idle loop polls for up to spin
-// before it sleeps in the poller (see Loop.run).
-func NewPool(n int, spin time.Duration) (*Pool, error) {
-	if n < 1 {
-		n = 1
+// PoolConfig says how many loops to start and how they run.
+type PoolConfig struct {
+	Loops int           // number of loops (at least 1)
+	Spin  time.Duration // an idle loop polls this long before it sleeps (see Loop.poll)
+	// CPUs, when not empty, pins every loop's thread to these CPUs
+	// (sched_setaffinity), as ZMQ_THREAD_AFFINITY_CPU_ADD does in libzmq.
+	CPUs []int
+	// NamePrefix names the loops' threads NamePrefix+"/IO/"+index, as
+	// ps and /proc show them ("zring" when empty; Linux keeps 15 bytes).
+	NamePrefix string
+}
+
+// NewPool starts the loops. It returns once each has named and pinned its
+// thread, with the first error any of them met.
+func NewPool(cfg PoolConfig) (*Pool, error) {
+	n := max(cfg.Loops, 1)
+	if cfg.NamePrefix == "" {
+		cfg.NamePrefix = "zring"
 	}
 	p := &Pool{}
 	for i := 0; i < n; i++ {
-		l, err := newLoop(p, i, spin)
+		l, err := newLoop(p, i, cfg.Spin)
 		if err != nil {
-			p.stop()
+			for _, l := range p.loops {
+				l.poller.close()
+			}
 			return nil, err
 		}
 		p.loops = append(p.loops, l)
 	}
+	started := make(chan error, n)
 	for _, l := range p.loops {
-		go l.run()
+		go l.run(cfg, started)
+	}
+	var first error
+	for range p.loops {
+		if err := <-started; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		p.stop()
+		return nil, first
 	}
 	return p, nil
 }
@@ -54,7 +82,11 @@ func (p *Pool) Close() {
 
 func (p *Pool) stop() {
 	for _, l := range p.loops {
-		l.Post(func() { l.stopping = true })
+		select {
+		case <-l.done: // already gone (it failed to start)
+		default:
+			l.Post(func() { l.stopping = true })
+		}
 	}
 	for _, l := range p.loops {
 		<-l.done
@@ -76,6 +108,7 @@ type Loop struct {
 	notified atomic.Bool // a wake() is in flight
 	queued   atomic.Bool // posted or ready is not empty
 	spin     time.Duration
+	tid      int
 
 	// Loop-goroutine state.
 	stopping  bool
@@ -122,11 +155,24 @@ func (l *Loop) kick() {
 	}
 }
 
-func (l *Loop) run() {
+// ThreadID is the id of the loop's OS thread (for tests and tools).
+func (l *Loop) ThreadID() int { return l.tid }
+
+func (l *Loop) run(cfg PoolConfig, started chan<- error) {
+	// The loop owns its thread for good: the thread is named and maybe
+	// pinned, and epoll and (later) io_uring want one thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer close(l.done)
 	defer l.poller.close()
+	l.tid = affinity.ThreadID()
+	affinity.NameThread(cfg.NamePrefix + "/IO/" + strconv.Itoa(l.index))
+	if err := affinity.PinThread(cfg.CPUs); err != nil {
+		started <- sysErr(err)
+		l.stopping = true
+	} else {
+		started <- nil
+	}
 	for !l.stopping {
 		l.runQueues()
 		if l.stopping {

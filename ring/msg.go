@@ -33,8 +33,8 @@ const (
 // through a stale copy (whose generation no longer matches) does nothing
 // instead of returning a buffer that someone else now owns.
 type poolBuf struct {
-	buf []byte
-	gen uint32
+	buf  []byte
+	gen  uint32
 	slab bool
 	// refs counts the Msgs carved from a slab block (see Slab); it is
 	// unused for a buffer that backs one Msg. Other goroutines decrement it

@@ -24,15 +24,15 @@ type Context struct {
 	done    bool       // Term finished
 }
 
-// NewContext starts ioThreads I/O loops. spin is how long an idle loop,
-// and a socket about to block in Send or Recv, keep looking for work before
-// they sleep (0: never spin).
-func NewContext(ioThreads int, spin time.Duration) (*Context, error) {
-	pool, err := loop.NewPool(ioThreads, spin)
+// NewContext starts the I/O loops cfg describes. cfg.Spin is also how long
+// a socket about to block in Send or Recv keeps looking for work before it
+// parks (0: never spin).
+func NewContext(cfg loop.PoolConfig) (*Context, error) {
+	pool, err := loop.NewPool(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{pool: pool, spin: spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c := &Context{pool: pool, spin: cfg.Spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
 	c.idle = sync.NewCond(&c.mu)
 	return c, nil
 }
