@@ -21,6 +21,8 @@ test: deps lint unit interop
 
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
+	@echo "== again on the epoll backend (the default is netpoll)"
+	ZRING_BACKEND=epoll $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
 
 interop: deps
 	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...

@@ -53,7 +53,7 @@ func TestLoopThreadsNamedAndPinned(t *testing.T) {
 		t.Skip("Linux only")
 	}
 	cpu := runtime.NumCPU() - 1
-	ctx, err := zring.NewContext(zring.IOThreads(2), zring.ThreadNamePrefix("zt"), zring.IOThreadCPUs(cpu))
+	ctx, err := zring.NewContext(zring.IOThreads(2), zring.Backend("epoll"), zring.ThreadNamePrefix("zt"), zring.IOThreadCPUs(cpu))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestLoopThreadsDefaultName(t *testing.T) {
 		t.Skip("Linux only")
 	}
 	before := len(threadsNamed(t, "zring/IO/"))
-	ctx, _ := zring.NewContext()
+	ctx, _ := zring.NewContext(zring.Backend("epoll"))
 	if got := len(threadsNamed(t, "zring/IO/")); got != before+1 {
 		t.Errorf("%d threads named zring/IO/*, want %d", got, before+1)
 	}
@@ -100,8 +100,15 @@ func TestIOThreadCPUsInvalid(t *testing.T) {
 	}
 	if runtime.GOOS == "linux" {
 		// A CPU the machine does not have: sched_setaffinity says EINVAL.
-		if _, err := zring.NewContext(zring.IOThreadCPUs(1000)); !errors.Is(err, zring.ErrInvalid) {
+		if _, err := zring.NewContext(zring.Backend("epoll"), zring.IOThreadCPUs(1000)); !errors.Is(err, zring.ErrInvalid) {
 			t.Fatalf("CPU 1000: %v", err)
 		}
+	}
+	// Goroutine loops cannot be pinned: say so instead of ignoring it.
+	if _, err := zring.NewContext(zring.Backend("netpoll"), zring.IOThreadCPUs(0)); !errors.Is(err, zring.ErrNotSupported) {
+		t.Fatalf("netpoll with CPUs: %v", err)
+	}
+	if _, err := zring.NewContext(zring.Backend("kqueue")); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("unknown backend: %v", err)
 	}
 }

@@ -20,6 +20,7 @@ type contextConfig struct {
 	spin       time.Duration
 	cpus       []int
 	namePrefix string
+	backend    string
 }
 
 // ContextOption configures NewContext.
@@ -81,6 +82,24 @@ func ThreadNamePrefix(prefix string) ContextOption {
 	}
 }
 
+// Backend chooses how the I/O loops wait for the network: "epoll" (Linux;
+// each loop owns an OS thread blocked in epoll_wait) or "netpoll" (any
+// system; loops are goroutines woken through Go's own netpoller, so
+// hand-offs are between goroutines, not threads). The environment variable
+// ZRING_BACKEND sets the default; without either, netpoll, which measured
+// far lower request/reply latency on the machines zring is tested on
+// (BENCHMARKS.md). epoll is the choice for pinned loops (IOThreadCPUs).
+func Backend(name string) ContextOption {
+	return func(c *contextConfig) error {
+		switch name {
+		case loop.BackendEpoll, loop.BackendNetpoll:
+			c.backend = name
+			return nil
+		}
+		return errno.EINVAL
+	}
+}
+
 // NewContext starts a context.
 func NewContext(opts ...ContextOption) (*Context, error) {
 	cfg := contextConfig{ioThreads: 1}
@@ -91,12 +110,17 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 		}
 		cfg.spin = d
 	}
+	if v := os.Getenv("ZRING_BACKEND"); v != "" {
+		if err := Backend(v)(&cfg); err != nil {
+			return nil, errno.Wrap("ZRING_BACKEND", v, err)
+		}
+	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, Spin: cfg.spin, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix})
+	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, Spin: cfg.spin, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix, Backend: cfg.backend})
 	if err != nil {
 		return nil, err
 	}

@@ -26,5 +26,15 @@ type poller interface {
 	// returns how many fds it handled.
 	wait(timeoutMs int) (int, error)
 	wake()
+	// dedicated reports whether the loop must own an OS thread (epoll,
+	// io_uring) or is an ordinary goroutine (netpoll).
+	dedicated() bool
 	close()
 }
+
+// Backends by name: ZRING_BACKEND and the context's Backend option take
+// these. "" picks the default for the system.
+const (
+	BackendEpoll   = "epoll"
+	BackendNetpoll = "netpoll"
+)

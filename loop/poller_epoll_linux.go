@@ -2,6 +2,7 @@ package loop
 
 import (
 	"encoding/binary"
+	"github.com/zring/zring/internal/errno"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,7 +16,7 @@ type epollPoller struct {
 	wakeBuf  [8]byte
 }
 
-func newPoller() (poller, error) {
+func newEpollPoller() (poller, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, err
@@ -83,7 +84,22 @@ func (p *epollPoller) wake() {
 	unix.Write(p.evfd, p.wakeBuf[:])
 }
 
+// dedicated: an epoll loop blocks its thread in epoll_wait.
+func (p *epollPoller) dedicated() bool { return true }
+
 func (p *epollPoller) close() {
 	unix.Close(p.evfd)
 	unix.Close(p.epfd)
+}
+
+// newPoller makes the backend named (see BackendEpoll); "" is netpoll,
+// chosen by measurement (see the package doc).
+func newPoller(backend string) (poller, error) {
+	switch backend {
+	case BackendEpoll:
+		return newEpollPoller()
+	case "", BackendNetpoll:
+		return newNetPoller()
+	}
+	return nil, errno.EINVAL
 }

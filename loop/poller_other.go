@@ -1,9 +1,16 @@
-//go:build !linux
+//go:build unix && !linux
 
 package loop
 
 import "github.com/zring/zring/internal/errno"
 
-// newPoller: the portable netpoller backend is not part of this release;
-// see the package doc.
-func newPoller() (poller, error) { return nil, errno.ENOTSUP }
+// newPoller: epoll is Linux's; the netpoll backend is the portable one.
+func newPoller(backend string) (poller, error) {
+	switch backend {
+	case "", BackendNetpoll:
+		return newNetPoller()
+	case BackendEpoll:
+		return nil, errno.ENOTSUP
+	}
+	return nil, errno.EINVAL
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zring/zring/affinity"
+	"github.com/zring/zring/internal/errno"
 )
 
 // Pool is the fixed set of I/O loops of one context.
@@ -26,6 +27,9 @@ type PoolConfig struct {
 	// NamePrefix names the loops' threads NamePrefix+"/IO/"+index, as
 	// ps and /proc show them ("zring" when empty; Linux keeps 15 bytes).
 	NamePrefix string
+	// Backend is BackendEpoll, BackendNetpoll or "" (the system's default).
+	// Pinning (CPUs) needs a backend whose loops own a thread.
+	Backend string
 }
 
 // NewPool starts the loops. It returns once each has named and pinned its
@@ -37,7 +41,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	}
 	p := &Pool{}
 	for i := 0; i < n; i++ {
-		l, err := newLoop(p, i, cfg.Spin)
+		l, err := newLoop(p, i, cfg.Spin, cfg.Backend)
 		if err != nil {
 			for _, l := range p.loops {
 				l.poller.close()
@@ -117,8 +121,8 @@ type Loop struct {
 	runReady  []*session
 }
 
-func newLoop(p *Pool, i int, spin time.Duration) (*Loop, error) {
-	pl, err := newPoller()
+func newLoop(p *Pool, i int, spin time.Duration, backend string) (*Loop, error) {
+	pl, err := newPoller(backend)
 	if err != nil {
 		return nil, err
 	}
@@ -161,13 +165,19 @@ func (l *Loop) ThreadID() int { return l.tid }
 func (l *Loop) run(cfg PoolConfig, started chan<- error) {
 	// The loop owns its thread for good: the thread is named and maybe
 	// pinned, and epoll and (later) io_uring want one thread.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	defer close(l.done)
 	defer l.poller.close()
-	l.tid = affinity.ThreadID()
-	affinity.NameThread(cfg.NamePrefix + "/IO/" + strconv.Itoa(l.index))
-	if err := affinity.PinThread(cfg.CPUs); err != nil {
+	var err error
+	if l.poller.dedicated() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		l.tid = affinity.ThreadID()
+		affinity.NameThread(cfg.NamePrefix + "/IO/" + strconv.Itoa(l.index))
+		err = affinity.PinThread(cfg.CPUs)
+	} else if len(cfg.CPUs) > 0 {
+		err = errno.ENOTSUP // a goroutine cannot be pinned
+	}
+	if err != nil {
 		started <- sysErr(err)
 		l.stopping = true
 	} else {

@@ -1,0 +1,231 @@
+//go:build unix
+
+package loop
+
+import (
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// netPoller is the portable backend: readiness comes from Go's own
+// netpoller instead of a loop thread blocked in epoll_wait. Each registered
+// fd gets a watcher goroutine per direction that parks in the netpoller
+// (RawConn.Read/Write) until the fd is ready, posts the readiness to the
+// loop goroutine and waits until the loop has handled it, which gives the
+// level-triggered behaviour the sessions expect. The loop goroutine then
+// sleeps on a channel, so every hand-off on the message path is between
+// goroutines (a scheduler hand-off, around a microsecond) rather than a
+// thread wake-up through the kernel; the price is two goroutines per
+// connection and a poll(2) per readiness check.
+//
+// The netpoller takes over the fd it watches (and closes it), so each watch
+// holds a dup of the loop's fd: the loop keeps closing its own.
+type netPoller struct {
+	wakeCh  chan struct{}
+	timer   *time.Timer
+	mu      sync.Mutex
+	ready   []readiness // posted by watchers, drained by wait
+	batch   []readiness
+	watches map[int]*watch
+}
+
+type readiness struct {
+	w    *watch
+	dir  uint32 // the watcher's direction, evRead or evWrite
+	bits uint32 // what poll(2) reported
+}
+
+type watch struct {
+	p    *netPoller
+	fd   int
+	h    handler
+	file *os.File
+	rc   syscall.RawConn
+
+	mu       sync.Mutex
+	cond     sync.Cond
+	interest uint32
+	pending  uint32 // directions posted and not yet handled
+	closed   bool
+}
+
+func newNetPoller() (poller, error) {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &netPoller{wakeCh: make(chan struct{}, 1), timer: t, watches: make(map[int]*watch)}, nil
+}
+
+func (p *netPoller) add(fd int, events uint32, h handler) error {
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(dup), "zring")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	w := &watch{p: p, fd: fd, h: h, file: f, rc: rc, interest: events}
+	w.cond.L = &w.mu
+	p.watches[fd] = w
+	go w.watchDir(evRead)
+	go w.watchDir(evWrite)
+	return nil
+}
+
+func (p *netPoller) mod(fd int, events uint32) error {
+	if w := p.watches[fd]; w != nil {
+		w.mu.Lock()
+		w.interest = events
+		w.cond.Broadcast()
+		w.mu.Unlock()
+	}
+	return nil
+}
+
+func (p *netPoller) del(fd int) error {
+	if w := p.watches[fd]; w != nil {
+		delete(p.watches, fd)
+		w.stop()
+	}
+	return nil
+}
+
+func (w *watch) stop() {
+	w.mu.Lock()
+	w.closed = true
+	w.cond.Broadcast()
+	w.mu.Unlock()
+	w.file.Close() // wakes a watcher parked in the netpoller
+}
+
+// watchDir waits, again and again, until the fd is ready in direction bit
+// while the loop wants that direction, and posts it.
+func (w *watch) watchDir(bit uint32) {
+	wait := w.rc.Read
+	pollEv := int16(unix.POLLIN)
+	if bit == evWrite {
+		wait, pollEv = w.rc.Write, unix.POLLOUT
+	}
+	// One closure and one poll set for the watcher's life: waiting
+	// allocates nothing.
+	var got uint32
+	pfd := make([]unix.PollFd, 1)
+	ready := func(fd uintptr) bool {
+		pfd[0] = unix.PollFd{Fd: int32(fd), Events: pollEv}
+		if n, err := unix.Poll(pfd, 0); err != nil || n == 0 {
+			return false // not ready: park in the netpoller
+		}
+		got = pollBits(pfd[0].Revents)
+		return true
+	}
+	for {
+		w.mu.Lock()
+		for !w.closed && (w.interest&bit == 0 || w.pending&bit != 0) {
+			w.cond.Wait()
+		}
+		closed := w.closed
+		w.mu.Unlock()
+		if closed {
+			return
+		}
+		if err := wait(ready); err != nil {
+			return // the watch was stopped
+		}
+		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			return
+		}
+		w.pending |= bit
+		w.mu.Unlock()
+		w.p.post(readiness{w, bit, got})
+	}
+}
+
+func pollBits(revents int16) uint32 {
+	var b uint32
+	if revents&unix.POLLIN != 0 {
+		b |= evRead
+	}
+	if revents&unix.POLLOUT != 0 {
+		b |= evWrite
+	}
+	if revents&unix.POLLERR != 0 {
+		b |= evErr
+	}
+	if revents&unix.POLLHUP != 0 {
+		b |= evHup
+	}
+	return b
+}
+
+func (p *netPoller) post(r readiness) {
+	p.mu.Lock()
+	p.ready = append(p.ready, r)
+	p.mu.Unlock()
+	p.wake()
+}
+
+func (p *netPoller) wait(timeoutMs int) (int, error) {
+	p.mu.Lock()
+	empty := len(p.ready) == 0
+	p.mu.Unlock()
+	if empty && timeoutMs != 0 {
+		if timeoutMs < 0 {
+			<-p.wakeCh
+		} else {
+			p.timer.Reset(time.Duration(timeoutMs) * time.Millisecond)
+			select {
+			case <-p.wakeCh:
+			case <-p.timer.C:
+			}
+			p.timer.Stop()
+		}
+	}
+	p.mu.Lock()
+	p.batch, p.ready = p.ready, p.batch[:0]
+	p.mu.Unlock()
+	handled := 0
+	for i, r := range p.batch {
+		p.batch[i] = readiness{}
+		w := r.w
+		w.mu.Lock()
+		closed := w.closed
+		bits := r.bits & (w.interest | evErr | evHup)
+		w.mu.Unlock()
+		if !closed && bits != 0 {
+			w.h.handle(bits)
+			handled++
+		}
+		// Let the watcher look again: still ready means posted again, as
+		// a level-triggered poller would report it.
+		w.mu.Lock()
+		w.pending &^= r.dir
+		w.cond.Broadcast()
+		w.mu.Unlock()
+	}
+	return handled, nil
+}
+
+func (p *netPoller) wake() {
+	select {
+	case p.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// dedicated: the netpoll loop is an ordinary goroutine.
+func (p *netPoller) dedicated() bool { return false }
+
+func (p *netPoller) close() {
+	for fd, w := range p.watches {
+		delete(p.watches, fd)
+		w.stop()
+	}
+}

@@ -1,0 +1,34 @@
+//go:build unix && !linux
+
+package loop
+
+import "golang.org/x/sys/unix"
+
+// socketFD opens a non-blocking, close-on-exec stream socket. Without
+// Linux's SOCK_NONBLOCK and SOCK_CLOEXEC it takes three calls.
+func socketFD(family int) (int, error) {
+	fd, err := unix.Socket(family, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return -1, err
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+// acceptFD accepts one connection, non-blocking and close-on-exec.
+func acceptFD(fd int) (int, error) {
+	nfd, _, err := unix.Accept(fd)
+	if err != nil {
+		return -1, err
+	}
+	unix.CloseOnExec(nfd)
+	if err := unix.SetNonblock(nfd, true); err != nil {
+		unix.Close(nfd)
+		return -1, err
+	}
+	return nfd, nil
+}

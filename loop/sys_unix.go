@@ -1,0 +1,153 @@
+//go:build unix
+
+package loop
+
+import (
+	"net/netip"
+	"unsafe"
+
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zring/zring/internal/errno"
+	"golang.org/x/sys/unix"
+)
+
+// sysErr turns a unix error into zring's Errno (the numbers are the same on
+// Linux).
+func sysErr(err error) error {
+	if e, ok := err.(unix.Errno); ok {
+		return errno.Errno(e)
+	}
+	return err
+}
+
+func sockaddr(a Address) (family int, sa unix.Sockaddr) {
+	if a.Transport == "ipc" {
+		return unix.AF_UNIX, &unix.SockaddrUnix{Name: a.Path}
+	}
+	ip := a.TCP.Addr()
+	if ip.Is4() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(a.TCP.Port()), Addr: ip.As4()}
+	}
+	return unix.AF_INET6, &unix.SockaddrInet6{Port: int(a.TCP.Port()), Addr: ip.As16()}
+}
+
+// listenFD opens a non-blocking listening socket and returns it with the
+// address it really bound (the port chosen for port 0).
+func listenFD(a Address) (int, Address, error) {
+	family, sa := sockaddr(a)
+	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
+		os.Remove(a.Path) // libzmq unlinks a stale socket file before binding
+	}
+	fd, err := socketFD(family)
+	if err != nil {
+		return -1, a, sysErr(err)
+	}
+	if a.Transport == "tcp" {
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return -1, a, sysErr(err)
+	}
+	if err := unix.Listen(fd, 100); err != nil { // ZMQ_BACKLOG's default
+		unix.Close(fd)
+		return -1, a, sysErr(err)
+	}
+	if a.Transport == "tcp" {
+		if got, err := unix.Getsockname(fd); err == nil {
+			switch s := got.(type) {
+			case *unix.SockaddrInet4:
+				a.TCP = netip.AddrPortFrom(a.TCP.Addr(), uint16(s.Port))
+			case *unix.SockaddrInet6:
+				a.TCP = netip.AddrPortFrom(a.TCP.Addr(), uint16(s.Port))
+			}
+		}
+	}
+	return fd, a, nil
+}
+
+// dialFD starts a non-blocking connect. inProgress is true when the result
+// comes later as writability.
+func dialFD(a Address) (fd int, inProgress bool, err error) {
+	family, sa := sockaddr(a)
+	fd, err = socketFD(family)
+	if err != nil {
+		return -1, false, sysErr(err)
+	}
+	err = unix.Connect(fd, sa)
+	switch err {
+	case nil:
+		return fd, false, nil
+	case unix.EINPROGRESS, unix.EAGAIN:
+		return fd, true, nil
+	}
+	unix.Close(fd)
+	return -1, false, sysErr(err)
+}
+
+// connectResult reads the outcome of a non-blocking connect.
+func connectResult(fd int) error {
+	v, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return sysErr(err)
+	}
+	if v != 0 {
+		return errno.Errno(v)
+	}
+	return nil
+}
+
+// tuneConn applies per-connection socket options: TCP_NODELAY as libzmq
+// always sets it.
+func tuneConn(fd int, transport string) {
+	if transport == "tcp" {
+		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	}
+}
+
+func closeFD(fd int) { unix.Close(fd) }
+
+func removeIPC(a Address) {
+	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
+		os.Remove(a.Path)
+		if dir := filepath.Dir(a.Path); strings.HasPrefix(filepath.Base(dir), ipcTempPrefix) {
+			os.Remove(dir) // made for "ipc://*" by ResolveBind
+		}
+	}
+}
+
+// errnoOf is the errno number behind err, or 0.
+func errnoOf(err error) errno.Errno {
+	if e, ok := err.(unix.Errno); ok {
+		return errno.Errno(e)
+	}
+	return 0
+}
+
+// isAgain reports the "try later" result of a non-blocking call.
+func isAgain(err error) bool { return err == unix.EAGAIN || err == unix.EINTR }
+
+func readFD(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
+
+// iovec is one element of a vectored write.
+type iovec = unix.Iovec
+
+func setIovec(v *iovec, b []byte) {
+	v.Base = &b[0]
+	v.SetLen(len(b))
+}
+
+// writevFD writes the iovecs in one system call.
+func writevFD(fd int, iov []iovec) (int, error) {
+	if len(iov) == 0 {
+		return 0, nil
+	}
+	n, _, e := unix.Syscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
