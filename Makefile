@@ -33,7 +33,9 @@ lint:
 	$(GO) vet ./...
 
 bench: deps
-	$(GO) run ./bench/cmd/zbench -out bench/out/latest.md
+	$(GO) run ./bench/cmd/zbench -inproc -out bench/out/latest.md
+	@echo "== zring on the epoll backend (the default above is netpoll)"
+	ZRING_BACKEND=epoll $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/epoll.md
 
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick
