@@ -6,19 +6,25 @@ import (
 	"github.com/zring/zring"
 )
 
-// benchThroughput pushes b.N messages of size bytes from a PUSH goroutine
-// to a PULL over ep, with pooled messages on both sides: the steady state
-// must allocate nothing.
+// benchThroughput pushes b.N messages of size bytes, in frames from
+// zring.NewMsg, from a PUSH goroutine to a PULL over ep, which receives
+// them into pooled frames: the steady state must allocate nothing.
 func benchThroughput(b *testing.B, ep string, size int) {
+	benchStream(b, ep, size, func(push *zring.Socket, _ []byte) error {
+		m := zring.NewMsg(size)
+		return push.SendMsg(&m, 0)
+	})
+}
+
+func benchStream(b *testing.B, ep string, size int, send func(push *zring.Socket, body []byte) error) {
 	ctx := newCtx(b)
 	pull := sock(b, ctx, zring.PULL)
 	push := sock(b, ctx, zring.PUSH)
 	push.Connect(bindAt(b, pull, ep))
-	// Warm up the pools and the connection.
-	for i := 0; i < 1000; i++ {
-		m := zring.NewMsg(size)
-		push.SendMsg(&m, 0)
-		var in zring.Msg
+	body := make([]byte, size)
+	var in zring.Msg
+	for i := 0; i < 1000; i++ { // warm up the pools and the connection
+		send(push, body)
 		pull.RecvMsg(&in, 0)
 		in.Free()
 	}
@@ -29,14 +35,12 @@ func benchThroughput(b *testing.B, ep string, size int) {
 	go func() {
 		defer close(done)
 		for i := 0; i < b.N; i++ {
-			m := zring.NewMsg(size)
-			if err := push.SendMsg(&m, 0); err != nil {
+			if err := send(push, body); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	}()
-	var in zring.Msg
 	for i := 0; i < b.N; i++ {
 		if err := pull.RecvMsg(&in, 0); err != nil {
 			b.Fatal(err)
@@ -110,35 +114,10 @@ func TestSteadyStateAllocs(t *testing.T) {
 	}
 }
 
-// benchSendCopy is benchThroughput with Send([]byte), zmq_send's copying
-// form, which carves small frames from the socket's slab.
+// benchSendCopy streams with Send([]byte), zmq_send's copying form, which
+// carves small frames from the socket's slab.
 func benchSendCopy(b *testing.B, ep string, size int) {
-	ctx := newCtx(b)
-	pull := sock(b, ctx, zring.PULL)
-	push := sock(b, ctx, zring.PUSH)
-	push.Connect(bindAt(b, pull, ep))
-	body := make([]byte, size)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; i < b.N; i++ {
-			if err := push.Send(body, 0); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	}()
-	var in zring.Msg
-	for i := 0; i < b.N; i++ {
-		if err := pull.RecvMsg(&in, 0); err != nil {
-			b.Fatal(err)
-		}
-		in.Free()
-	}
-	<-done
+	benchStream(b, ep, size, func(push *zring.Socket, body []byte) error { return push.Send(body, 0) })
 }
 
 func BenchmarkSendCopyTCP8(b *testing.B)    { benchSendCopy(b, "tcp://127.0.0.1:0", 8) }

@@ -1,6 +1,7 @@
-// Package loop owns zring's engine: a fixed pool of I/O loops, each one
-// goroutine locked to its OS thread, that own every file descriptor of the
-// tcp and ipc transports — listeners, dialers with reconnect, and the
+// Package loop owns zring's engine: a fixed pool of I/O loops (goroutines
+// on Go's netpoller, or goroutines that own an OS thread blocked in
+// epoll_wait, per backend) that own every file descriptor of the tcp and
+// ipc transports — listeners, dialers with reconnect, and the
 // per-connection sessions that drive the zmtp codec and move whole messages
 // between the wire and ring pipes.
 //
@@ -9,8 +10,8 @@
 // loop's goroutine. Other goroutines reach it through Loop.Post (control
 // commands: bind, connect, close) and through the pipes' wakers (a session
 // whose out pipe gets data after its reader went to sleep is queued on the
-// loop's ready list; the loop is woken by its eventfd only when it is, or is
-// about to be, blocked in the poller — a burst costs one wake-up).
+// loop's ready list; the loop is woken (eventfd or channel) only when it
+// is, or is about to be, blocked in the poller — a burst costs one wake-up).
 //
 // Backends. The poller interface is the seam. Two backends exist, chosen
 // per pool (PoolConfig.Backend, the context's Backend option, or
@@ -45,9 +46,8 @@
 // stop reading a connection and has no writable callback, so a full pipe
 // cannot push back on the sender: its heap grew to ~150 MiB where zring's
 // stays at 1.2 MiB, and on close it frees input not yet decoded. Its
-// request/reply p50 was 51 µs against zring's 57 µs, which points at
-// zring's wake path (a hand-off into a thread blocked in epoll_wait), not at
-// epoll: the engine work addresses that with the caller's inline write,
-// which gnet's "only the loop writes" model cannot offer. So zring keeps its
-// own loop, and gnet is used nowhere.
+// request/reply p50 was 51 µs against zring's epoll loop's 57 µs, which
+// pointed at zring's wake path (a hand-off into a thread blocked in
+// epoll_wait), not at epoll; the netpoll backend removed that hand-off
+// (34-36 µs). So zring keeps its own loops, and gnet is used nowhere.
 package loop

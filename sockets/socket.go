@@ -247,17 +247,20 @@ func (s *Socket) block(timeoutMs int, sending bool) error {
 				return errno.ETERM
 			}
 		}
-		s.processCmds()
-		var err error
-		if sending {
-			err = s.pat.send(&s.out)
-		} else {
-			err = s.pat.recv(&s.in)
-		}
-		if err != errno.EAGAIN {
+		if err := s.retry(sending); err != errno.EAGAIN {
 			return err
 		}
 	}
+}
+
+// retry applies the mailbox and tries the pending send of s.out, or the
+// receive into s.in, once more.
+func (s *Socket) retry(sending bool) error {
+	s.processCmds()
+	if sending {
+		return s.pat.send(&s.out)
+	}
+	return s.pat.recv(&s.in)
 }
 
 // spin retries the operation without parking for up to the context's spin
@@ -271,14 +274,7 @@ func (s *Socket) spin(sending bool, deadline time.Time) error {
 	}
 	for {
 		runtime.Gosched()
-		s.processCmds()
-		var err error
-		if sending {
-			err = s.pat.send(&s.out)
-		} else {
-			err = s.pat.recv(&s.in)
-		}
-		if err != errno.EAGAIN {
+		if err := s.retry(sending); err != errno.EAGAIN {
 			return err
 		}
 		select {
