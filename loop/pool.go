@@ -189,8 +189,11 @@ func (l *Loop) run(cfg PoolConfig, started chan<- error) {
 			break
 		}
 		timeout := l.runTimers()
-		if l.spin > 0 && timeout != 0 && l.poll(timeout) {
-			continue
+		if l.spin > 0 && timeout != 0 {
+			if l.poll(timeout) {
+				continue
+			}
+			timeout = l.runTimers() // the spin used up part of the wait
 		}
 		l.sleeping.Store(true)
 		l.mu.Lock()

@@ -530,7 +530,8 @@ func (s *session) onPipeReady() {
 				return
 			}
 			s.events |= evRead
-			s.readIn()
+			// No read here: what the buffer holds is decoded first (below),
+			// and the level-triggered poller reports the hang-up after.
 		}
 		s.setInterest(s.events | evRead)
 		s.process()
