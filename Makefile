@@ -21,8 +21,10 @@ test: deps lint unit interop
 
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
-	@echo "== again on the epoll backend (the default is netpoll)"
+	@echo "== again on the epoll and io_uring backends (the default is netpoll), and spinning"
 	ZRING_BACKEND=epoll $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
+	ZRING_BACKEND=uring $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
+	ZRING_SPIN=50us $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
 
 interop: deps
 	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...

@@ -37,13 +37,20 @@ func IOThreads(n int) ContextOption {
 	}
 }
 
-// Spin sets how long an idle I/O loop, and a socket about to block in
-// Send or Recv, keep polling for work before they sleep. Waking a sleeping
-// thread costs tens of microseconds on a loaded or virtual machine, so a
-// request/reply path answers faster when its threads spin through the gap;
-// the price is CPU burnt while idle. 0 (the default, for shared machines)
-// never spins; latency-critical programs on dedicated cores can set tens of
-// microseconds. The environment variable ZRING_SPIN (a Go duration, e.g.
+// Spin sets how long a socket about to block in Send or Recv keeps
+// working before it parks. While it spins, the socket does its own
+// connections' I/O on the calling goroutine: it reads what the kernel has
+// and writes what it sends, so a request/reply hop costs no thread wake-up
+// on either side (a loop asleep in the poller, then the application woken
+// by the loop, each cost tens of microseconds on a virtual machine). The
+// connection goes back to its I/O loop when the socket parks, or after a
+// millisecond without a call. 0 (the default, for shared machines) never
+// spins; latency-critical programs with a core to spare set tens of
+// microseconds (measured in BENCHMARKS.md: 64 B request/reply p50 about
+// 5 µs at 50 µs of spin, against 35 µs without). The price is a core
+// burnt while a socket waits within the spin time. The I/O loops
+// themselves never spin: measured, a spinning loop only took CPU from
+// the sockets. The environment variable ZRING_SPIN (a Go duration, e.g.
 // "50us") sets the default, so tools such as the perf tools can be tuned
 // without changing their command lines.
 func Spin(d time.Duration) ContextOption {
@@ -83,16 +90,19 @@ func ThreadNamePrefix(prefix string) ContextOption {
 }
 
 // Backend chooses how the I/O loops wait for the network: "epoll" (Linux;
-// each loop owns an OS thread blocked in epoll_wait) or "netpoll" (any
-// system; loops are goroutines woken through Go's own netpoller, so
-// hand-offs are between goroutines, not threads). The environment variable
-// ZRING_BACKEND sets the default; without either, netpoll, which measured
-// far lower request/reply latency on the machines zring is tested on
-// (BENCHMARKS.md). epoll is the choice for pinned loops (IOThreadCPUs).
+// each loop owns an OS thread blocked in epoll_wait), "uring" (Linux; each
+// loop owns an OS thread blocked in io_uring_enter, with polls in the ring;
+// where io_uring cannot be set up, the loops run on epoll and the context
+// logs why, once) or "netpoll" (any system; loops are goroutines woken
+// through Go's own netpoller, so hand-offs are between goroutines, not
+// threads). The environment variable ZRING_BACKEND sets the default;
+// without either, netpoll, which measured far lower request/reply latency
+// on the machines zring is tested on (BENCHMARKS.md). epoll and uring are
+// the choices for pinned loops (IOThreadCPUs).
 func Backend(name string) ContextOption {
 	return func(c *contextConfig) error {
 		switch name {
-		case loop.BackendEpoll, loop.BackendNetpoll:
+		case loop.BackendEpoll, loop.BackendUring, loop.BackendNetpoll:
 			c.backend = name
 			return nil
 		}
@@ -120,7 +130,7 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 			return nil, err
 		}
 	}
-	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, Spin: cfg.spin, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix, Backend: cfg.backend})
+	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix, Backend: cfg.backend}, cfg.spin)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,9 @@ func TestLayering(t *testing.T) {
 		"zmtp":           {},
 		"affinity":       {},
 		"internal/errno": {},
-		"loop":           {"ring", "zmtp", "affinity", "internal/errno"},
-		"sockets":        {"ring", "zmtp", "loop", "affinity", "internal/errno"},
+		"internal/uring": {},
+		"loop":           {"ring", "zmtp", "affinity", "internal/errno", "internal/uring"},
+		"sockets":        {"ring", "zmtp", "loop", "affinity", "internal/errno", "internal/uring"},
 	}
 	for pkg, ok := range allowed {
 		out, err := exec.Command("go", "list", "-deps", mod+"/"+pkg).Output()

@@ -1,6 +1,8 @@
 package loop
 
 import (
+	"sync/atomic"
+
 	"github.com/zring/zring/ring"
 )
 
@@ -43,6 +45,43 @@ type Peer struct {
 	SocketType string // the peer's Socket-Type
 	RoutingID  []byte // the peer's Identity property, if it sent one
 	Endpoint   string
+
+	// session carries the pipes to a tcp/ipc connection (nil for inproc,
+	// and once the session is done with them): Drive reaches it.
+	session atomic.Pointer[session]
+}
+
+// Drive does, on the calling goroutine, what the loop would do for this
+// peer's connection: it writes what Out holds and reads what the kernel
+// has into In, without blocking. A socket that spins (the context's Spin)
+// calls it instead of waiting for the loop to be woken, which on a busy
+// request/reply path saves a thread wake-up per hop. It does nothing if
+// the loop is busy (the loop then does the work) or for inproc peers.
+// The socket's goroutine only; Undrive before it parks.
+func (p *Peer) Drive() {
+	s := p.session.Load()
+	if s == nil || !s.loop.exec.TryLock() {
+		return
+	}
+	if s.peer == p && !s.finished && s.fd >= 0 && s.active {
+		s.drive()
+	}
+	s.loop.exec.Unlock()
+}
+
+// Undrive gives the connection back to its loop at once: the socket that
+// drove it is about to park and would otherwise leave what arrives
+// meanwhile unread until the loop takes it back by itself.
+func (p *Peer) Undrive() {
+	s := p.session.Load()
+	if s == nil {
+		return
+	}
+	s.loop.exec.Lock()
+	if s.peer == p && s.driven.Load() {
+		s.undrive()
+	}
+	s.loop.exec.Unlock()
 }
 
 // NewPeer makes a pipe pair with the socket's HWMs: the socket's receive

@@ -50,7 +50,7 @@ func (c *Connecter) dial() {
 	}
 	c.fd = fd
 	c.host.Event(Event{Kind: EventConnectDelayed, Value: uint32(errno.EINPROGRESS), Endpoint: c.addr.String()})
-	if err := c.loop.poller.add(fd, evWrite, c); err != nil {
+	if err := c.loop.watch(fd, evWrite, c); err != nil {
 		closeFD(fd)
 		c.fd = -1
 		c.scheduleRetry()
@@ -59,7 +59,7 @@ func (c *Connecter) dial() {
 
 func (c *Connecter) handle(events uint32) {
 	fd := c.fd
-	c.loop.poller.del(fd)
+	c.loop.unwatch(fd)
 	c.fd = -1
 	if err := connectResult(fd); err != nil {
 		closeFD(fd)
@@ -118,7 +118,7 @@ func (c *Connecter) sessionFinished(*session) {
 	c.done = true
 	c.retry.cancel()
 	if c.fd >= 0 {
-		c.loop.poller.del(c.fd)
+		c.loop.unwatch(c.fd)
 		closeFD(c.fd)
 		c.fd = -1
 	}

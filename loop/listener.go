@@ -32,7 +32,7 @@ func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, e
 	l.pool.live.Add(1)
 	l.load.Add(1)
 	l.Post(func() {
-		if err := l.poller.add(fd, evRead, ln); err != nil {
+		if err := l.watch(fd, evRead, ln); err != nil {
 			ln.closeNow()
 		}
 	})
@@ -100,7 +100,7 @@ func (ln *Listener) closeNow() {
 	if ln.fd < 0 {
 		return
 	}
-	ln.loop.poller.del(ln.fd)
+	ln.loop.unwatch(ln.fd)
 	closeFD(ln.fd)
 	ln.host.Event(Event{Kind: EventClosed, Value: uint32(ln.fd), Endpoint: ln.addr.String()})
 	removeIPC(ln.addr)

@@ -24,7 +24,7 @@ func (h *parkHost) Event(Event)    {}
 // first met the EOF, and the connection's end dropped the whole messages
 // still buffered (2 of 10 arrived, every run, before the fix).
 func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
-	for _, backend := range []string{BackendEpoll, BackendNetpoll} {
+	for _, backend := range []string{BackendEpoll, BackendUring, BackendNetpoll} {
 		t.Run(backend, func(t *testing.T) {
 			const hwm, total = 2, 10
 			pool, err := NewPool(PoolConfig{Loops: 1, Backend: backend})

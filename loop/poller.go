@@ -1,7 +1,8 @@
 package loop
 
 // Readiness bits a handler asks for and receives. They have epoll's values
-// so the epoll backend passes them through unchanged.
+// (which are poll(2)'s too) so the epoll and io_uring backends pass them
+// through unchanged.
 const (
 	evRead  uint32 = 0x001 // EPOLLIN
 	evWrite uint32 = 0x004 // EPOLLOUT
@@ -15,8 +16,12 @@ type handler interface {
 	handle(events uint32)
 }
 
-// poller is the backend seam: one per loop, used only on that loop's
-// goroutine, except wake, which any goroutine may call.
+// poller is the backend seam: one per loop. wait runs on the loop
+// goroutine and calls the handlers there. add, mod and del come from the
+// loop goroutine, or, with inline I/O (see session.Wake), from a socket's
+// goroutine holding the loop's exec lock, while wait may be running or
+// blocked; a change must then take effect without waking the loop. Any
+// goroutine may call wake.
 type poller interface {
 	add(fd int, events uint32, h handler) error
 	mod(fd int, events uint32) error
@@ -33,8 +38,12 @@ type poller interface {
 }
 
 // Backends by name: ZRING_BACKEND and the context's Backend option take
-// these. "" picks the default for the system.
+// these. "" picks the default for the system (netpoll). BackendEpoll and
+// BackendUring are Linux's; where io_uring cannot be set up (an old kernel,
+// seccomp, kernel.io_uring_disabled), BackendUring runs on epoll instead
+// and logs why once per pool.
 const (
 	BackendEpoll   = "epoll"
+	BackendUring   = "uring"
 	BackendNetpoll = "netpoll"
 )

@@ -2,16 +2,22 @@ package loop
 
 import (
 	"encoding/binary"
+	"log"
+	"sync"
+
 	"github.com/zring/zring/internal/errno"
 
 	"golang.org/x/sys/unix"
 )
 
 // epollPoller is the epoll backend: level-triggered, one eventfd for wake-ups.
+// add and del may come from a socket driving its connection while the
+// loop is in wait, so mu guards handlers (epoll_ctl is safe anyway).
 type epollPoller struct {
 	epfd     int
 	evfd     int
 	events   []unix.EpollEvent
+	mu       sync.Mutex
 	handlers map[int32]handler
 	wakeBuf  [8]byte
 }
@@ -41,7 +47,9 @@ func (p *epollPoller) add(fd int, events uint32, h handler) error {
 	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		return err
 	}
+	p.mu.Lock()
 	p.handlers[int32(fd)] = h
+	p.mu.Unlock()
 	return nil
 }
 
@@ -51,7 +59,9 @@ func (p *epollPoller) mod(fd int, events uint32) error {
 }
 
 func (p *epollPoller) del(fd int) error {
+	p.mu.Lock()
 	delete(p.handlers, int32(fd))
+	p.mu.Unlock()
 	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 }
 
@@ -72,7 +82,10 @@ func (p *epollPoller) wait(timeoutMs int) (int, error) {
 			continue
 		}
 		// A handler may have been removed by an earlier event of this batch.
-		if h, ok := p.handlers[ev.Fd]; ok {
+		p.mu.Lock()
+		h, ok := p.handlers[ev.Fd]
+		p.mu.Unlock()
+		if ok {
 			h.handle(ev.Events)
 			handled++
 		}
@@ -92,11 +105,22 @@ func (p *epollPoller) close() {
 	unix.Close(p.epfd)
 }
 
-// newPoller makes the backend named (see BackendEpoll); "" is netpoll,
-// chosen by measurement (see the package doc).
-func newPoller(backend string) (poller, error) {
-	switch backend {
+// newPoller makes the backend cfg.Backend names; "" is netpoll, chosen by
+// measurement (see the package doc). If io_uring cannot be set up, it logs
+// the reason and makes an epoll poller instead, and sets cfg.Backend to
+// epoll so that the pool's other loops do not try again (one log line per
+// pool).
+func newPoller(cfg *PoolConfig) (poller, error) {
+	switch cfg.Backend {
 	case BackendEpoll:
+		return newEpollPoller()
+	case BackendUring:
+		p, err := newUringPoller(cfg.uringEntries)
+		if err == nil {
+			return p, nil
+		}
+		log.Printf("zring: io_uring unavailable (%v), using epoll", err)
+		cfg.Backend = BackendEpoll
 		return newEpollPoller()
 	case "", BackendNetpoll:
 		return newNetPoller()

@@ -14,9 +14,9 @@ func (h recordHandler) handle(ev uint32) { h.got <- ev }
 // TestPollers drives each backend with a socketpair: readiness is reported
 // while it lasts (level-triggered), follows mod, and stops after del.
 func TestPollers(t *testing.T) {
-	for _, backend := range []string{BackendEpoll, BackendNetpoll} {
+	for _, backend := range []string{BackendEpoll, BackendUring, BackendNetpoll} {
 		t.Run(backend, func(t *testing.T) {
-			p, err := newPoller(backend)
+			p, err := newPoller(&PoolConfig{Backend: backend})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestPollers(t *testing.T) {
 			if time.Since(start) > 2*time.Second {
 				t.Fatal("wake did not interrupt wait")
 			}
-			if p.dedicated() != (backend == BackendEpoll) {
+			if p.dedicated() != (backend != BackendNetpoll) {
 				t.Fatal("dedicated()")
 			}
 		})

@@ -19,17 +19,22 @@ type Pool struct {
 
 // PoolConfig says how many loops to start and how they run.
 type PoolConfig struct {
-	Loops int           // number of loops (at least 1)
-	Spin  time.Duration // an idle loop polls this long before it sleeps (see Loop.poll)
+	Loops int // number of loops (at least 1)
 	// CPUs, when not empty, pins every loop's thread to these CPUs
 	// (sched_setaffinity), as ZMQ_THREAD_AFFINITY_CPU_ADD does in libzmq.
 	CPUs []int
 	// NamePrefix names the loops' threads NamePrefix+"/IO/"+index, as
 	// ps and /proc show them ("zring" when empty; Linux keeps 15 bytes).
 	NamePrefix string
-	// Backend is BackendEpoll, BackendNetpoll or "" (the system's default).
-	// Pinning (CPUs) needs a backend whose loops own a thread.
+	// Backend is BackendEpoll, BackendUring, BackendNetpoll or "" (the
+	// system's default). BackendUring falls back to epoll, with one log
+	// line, where io_uring cannot be set up. Pinning (CPUs) needs a
+	// backend whose loops own a thread.
 	Backend string
+
+	// uringEntries sizes an io_uring loop's submission queue (0: the
+	// default). Tests set an impossible size to make the setup fail.
+	uringEntries uint32
 }
 
 // NewPool starts the loops. It returns once each has named and pinned its
@@ -41,7 +46,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	}
 	p := &Pool{}
 	for i := 0; i < n; i++ {
-		l, err := newLoop(p, i, cfg.Spin, cfg.Backend)
+		l, err := newLoop(p, i, &cfg)
 		if err != nil {
 			for _, l := range p.loops {
 				l.poller.close()
@@ -105,13 +110,19 @@ type Loop struct {
 	load   atomic.Int32 // endpoints and sessions on this loop, for Choose
 	done   chan struct{}
 
+	// exec is held by whoever runs the loop's state: the loop goroutine
+	// while it runs posted work, timers and ready handlers, or a spinning
+	// socket doing its own connections' I/O (see Peer.Drive). It is not
+	// held while the loop sleeps in the poller.
+	exec    sync.Mutex
+	watched map[int]*execHandler // under exec: the handlers of watched fds
+
 	mu       sync.Mutex
 	posted   []func()
 	ready    []*session
 	sleeping atomic.Bool // in (or about to enter) poller.wait
 	notified atomic.Bool // a wake() is in flight
 	queued   atomic.Bool // posted or ready is not empty
-	spin     time.Duration
 	tid      int
 
 	// Loop-goroutine state.
@@ -121,12 +132,51 @@ type Loop struct {
 	runReady  []*session
 }
 
-func newLoop(p *Pool, i int, spin time.Duration, backend string) (*Loop, error) {
-	pl, err := newPoller(backend)
+// newLoop makes loop i. newPoller may change cfg.Backend (a fallback), so
+// the pool's later loops follow the first and the fallback is logged once.
+func newLoop(p *Pool, i int, cfg *PoolConfig) (*Loop, error) {
+	pl, err := newPoller(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Loop{pool: p, index: i, poller: pl, spin: spin, done: make(chan struct{})}, nil
+	return &Loop{pool: p, index: i, poller: pl, done: make(chan struct{}), watched: make(map[int]*execHandler)}, nil
+}
+
+// watch registers fd with the poller; h runs under exec. Under exec.
+func (l *Loop) watch(fd int, events uint32, h handler) error {
+	e := &execHandler{l: l, h: h}
+	if err := l.poller.add(fd, events, e); err != nil {
+		return err
+	}
+	l.watched[fd] = e
+	return nil
+}
+
+// unwatch takes fd out of the poller. Its handler is never called again,
+// even if the poller had already picked it when unwatch ran on another
+// goroutine (a socket driving its connection). Under exec.
+func (l *Loop) unwatch(fd int) {
+	if e := l.watched[fd]; e != nil {
+		e.gone = true
+		delete(l.watched, fd)
+	}
+	l.poller.del(fd)
+}
+
+// execHandler runs a handler under its loop's exec lock: pollers call
+// handlers without it, since a socket may hold it (see Peer.Drive).
+type execHandler struct {
+	l    *Loop
+	h    handler
+	gone bool // unwatched; under exec
+}
+
+func (e *execHandler) handle(events uint32) {
+	e.l.exec.Lock()
+	if !e.gone {
+		e.h.handle(events)
+	}
+	e.l.exec.Unlock()
 }
 
 // Post runs fn on the loop goroutine. It is for control operations; the
@@ -164,7 +214,7 @@ func (l *Loop) ThreadID() int { return l.tid }
 
 func (l *Loop) run(cfg PoolConfig, started chan<- error) {
 	// The loop owns its thread for good: the thread is named and maybe
-	// pinned, and epoll and (later) io_uring want one thread.
+	// pinned, and epoll and io_uring want one thread.
 	defer close(l.done)
 	defer l.poller.close()
 	var err error
@@ -184,17 +234,14 @@ func (l *Loop) run(cfg PoolConfig, started chan<- error) {
 		started <- nil
 	}
 	for !l.stopping {
+		l.exec.Lock()
 		l.runQueues()
 		if l.stopping {
+			l.exec.Unlock()
 			break
 		}
 		timeout := l.runTimers()
-		if l.spin > 0 && timeout != 0 {
-			if l.poll(timeout) {
-				continue
-			}
-			timeout = l.runTimers() // the spin used up part of the wait
-		}
+		l.exec.Unlock()
 		l.sleeping.Store(true)
 		l.mu.Lock()
 		pending := len(l.posted) + len(l.ready)
@@ -226,27 +273,6 @@ func (l *Loop) runQueues() {
 			s.scheduled.Store(false)
 			s.onPipeReady()
 			l.runReady[i] = nil
-		}
-	}
-}
-
-// poll is the bounded spin before sleeping: for up to l.spin (and no
-// longer than the next timer) it looks for ready fds without blocking and
-// for queued work, so that a busy request/reply path never pays the tens of
-// microseconds a sleeping thread costs to wake. It reports whether it found
-// work.
-func (l *Loop) poll(timeoutMs int) bool {
-	spin := l.spin
-	if timeoutMs > 0 && time.Duration(timeoutMs)*time.Millisecond < spin {
-		spin = time.Duration(timeoutMs) * time.Millisecond
-	}
-	deadline := time.Now().Add(spin)
-	for {
-		if n, _ := l.poller.wait(0); n > 0 || l.queued.Load() {
-			return true
-		}
-		if !time.Now().Before(deadline) {
-			return false
 		}
 	}
 }

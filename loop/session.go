@@ -84,6 +84,15 @@ type session struct {
 	outMid      bool // the last frame taken from peer.Out had More
 	dropTail    bool // drop frames from peer.Out up to a message end
 
+	// driven: a spinning socket reads this connection itself (Peer.Drive),
+	// so the poller is not asked for read readiness; drives counts its
+	// calls, and driveTimer gives the connection back to the poller once
+	// the socket has stopped calling (see drive).
+	driven     atomic.Bool // written under exec, read by Wake
+	drives     uint64
+	driveSeen  uint64
+	driveTimer *timer
+
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
 
@@ -102,6 +111,7 @@ func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, 
 	if peer != nil {
 		s.peer = peer
 		s.persistent = true
+		peer.session.Store(s)
 		peer.In.SetWriterWaker(s)
 		peer.Out.SetReaderWaker(s)
 	}
@@ -110,7 +120,18 @@ func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, 
 
 // Wake is the pipes' waker: peer.Out has data after the session found it
 // empty, or peer.In has room after the session found it full. Any goroutine.
+//
+// A driven session (its socket spins, see drive) is served on the waking
+// goroutine when the loop is not busy: a reply goes to the kernel within
+// the Send that made it, with no loop to wake, even if the socket then
+// waits on another socket. Streams are not written a message per syscall
+// this way, since sockets that only send are never driven.
 func (s *session) Wake() {
+	if s.driven.Load() && s.loop.exec.TryLock() {
+		s.onPipeReady()
+		s.loop.exec.Unlock()
+		return
+	}
 	if !s.scheduled.Swap(true) {
 		s.loop.schedule(s)
 	}
@@ -128,7 +149,7 @@ func (s *session) attachConn(fd int, transport string) {
 	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID})
 	s.queueBytes(s.hs.Output(nil))
 	s.events = evRead
-	if err := s.loop.poller.add(fd, evRead, s); err != nil {
+	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
 		return
 	}
@@ -151,12 +172,75 @@ func (s *session) handle(events uint32) {
 			s.writeOut() // fails, and ends the connection, if it is gone
 		}
 		if s.fd >= 0 && !s.parked {
-			s.loop.poller.del(s.fd)
+			s.loop.unwatch(s.fd)
 			s.parked = true
 		}
 		return
 	}
 	s.readIn()
+}
+
+// updateRead asks the poller for read readiness unless the pipe to the
+// socket is full or the socket reads the connection itself.
+func (s *session) updateRead() {
+	if s.readPaused || s.driven.Load() {
+		s.setInterest(s.events &^ evRead)
+	} else {
+		s.setInterest(s.events | evRead)
+	}
+}
+
+// driveIdle is how long a socket may leave a driven connection alone
+// before the loop takes it back: long enough that a request/reply
+// round trip (tens of microseconds) never hands it back and forth, short
+// enough that a socket that stopped spinning costs little delay.
+const driveIdle = time.Millisecond
+
+// drive is Peer.Drive's work, under exec: write what peer.Out holds, read
+// what the kernel has. The first call takes read readiness away from the
+// poller, which would otherwise wake the loop for every message only to
+// find it read already; a timer gives it back after driveIdle without a
+// call.
+func (s *session) drive() {
+	s.drives++
+	if !s.driven.Load() {
+		s.driven.Store(true)
+		s.driveSeen = s.drives
+		s.updateRead()
+		// Through Post, not after: the loop may be asleep with no timer,
+		// and only posted work wakes it.
+		s.loop.Post(s.armDriveCheck)
+	}
+	s.onPipeReady()
+	if s.fd >= 0 && !s.readPaused {
+		s.readIn()
+	}
+}
+
+func (s *session) armDriveCheck() {
+	if s.driven.Load() && s.driveTimer == nil {
+		s.driveTimer = s.loop.after(driveIdle, s.checkDriven)
+	}
+}
+
+func (s *session) checkDriven() {
+	if !s.driven.Load() || s.fd < 0 {
+		return
+	}
+	if s.drives != s.driveSeen {
+		s.driveSeen = s.drives
+		s.driveTimer = s.loop.after(driveIdle, s.checkDriven)
+		return
+	}
+	s.undrive()
+}
+
+// undrive hands the connection back to the poller.
+func (s *session) undrive() {
+	s.driven.Store(false)
+	s.driveTimer.cancel()
+	s.driveTimer = nil
+	s.updateRead()
 }
 
 func (s *session) setInterest(ev uint32) {
@@ -266,7 +350,7 @@ func (s *session) process() {
 			// Mute on receive: stop reading until the socket drains the
 			// pipe (its reads wake us through the writer waker).
 			s.readPaused = true
-			s.setInterest(s.events &^ evRead)
+			s.updateRead()
 			return
 		}
 		flags, size, hn, err := zmtp.ParseFrameHeader(b, s.cfg.MaxMsgSize)
@@ -313,6 +397,7 @@ func (s *session) handshakeDone() {
 		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
+		s.peer.session.Store(s)
 		s.peer.In.SetWriterWaker(s)
 		s.peer.Out.SetReaderWaker(s)
 		s.host.Attach(s.peer)
@@ -525,15 +610,19 @@ func (s *session) onPipeReady() {
 		s.readPaused = false
 		if s.parked {
 			s.parked = false
-			if err := s.loop.poller.add(s.fd, s.events|evRead, s); err != nil {
+			ev := s.events | evRead
+			if s.driven.Load() {
+				ev &^= evRead
+			}
+			if err := s.loop.watch(s.fd, ev, s); err != nil {
 				s.lost(sysErr(err))
 				return
 			}
-			s.events |= evRead
+			s.events = ev
 			// No read here: what the buffer holds is decoded first (below),
 			// and the level-triggered poller reports the hang-up after.
 		}
-		s.setInterest(s.events | evRead)
+		s.updateRead()
 		s.process()
 		s.flushIn()
 	}
@@ -568,7 +657,7 @@ func (s *session) closeConn() {
 		return
 	}
 	if !s.parked {
-		s.loop.poller.del(s.fd)
+		s.loop.unwatch(s.fd)
 	}
 	s.parked = false
 	closeFD(s.fd)
@@ -584,6 +673,11 @@ func (s *session) closeConn() {
 	s.held, s.segs, s.wbuf = s.held[:0], s.segs[:0], s.wbuf[:0]
 	s.pongPending = false
 	s.readPaused = false
+	if s.driven.Load() {
+		s.driven.Store(false)
+		s.driveTimer.cancel()
+		s.driveTimer = nil
+	}
 	if s.peer != nil {
 		s.flushIn()          // whole messages already decoded are delivered
 		s.peer.In.Rollback() // a message cut short is not
@@ -598,6 +692,7 @@ func (s *session) closeConn() {
 // releasePeer hands the pipes back: the socket reads what In holds, then
 // sees it closed; Out is read no more.
 func (s *session) releasePeer() {
+	s.peer.session.Store(nil)
 	s.flushIn()
 	s.peer.In.Close()
 	s.peer.Out.Detach()

@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zring/zring/internal/errno"
@@ -16,6 +17,9 @@ type Context struct {
 
 	termOnce sync.Once
 	term     chan struct{} // closed by Shutdown/Term: blocking calls return ETERM
+	// ended is set just before term closes: every Send and Recv looks at
+	// it, and an atomic load costs less than a select on the channel.
+	ended atomic.Bool
 
 	mu      sync.Mutex
 	inproc  map[string]*inprocEntry
@@ -24,15 +28,15 @@ type Context struct {
 	done    bool       // Term finished
 }
 
-// NewContext starts the I/O loops cfg describes. cfg.Spin is also how long
-// a socket about to block in Send or Recv keeps looking for work before it
-// parks (0: never spin).
-func NewContext(cfg loop.PoolConfig) (*Context, error) {
+// NewContext starts the I/O loops cfg describes. spin is how long a socket
+// about to block in Send or Recv keeps working, driving its own
+// connections, before it parks (0: never spin).
+func NewContext(cfg loop.PoolConfig, spin time.Duration) (*Context, error) {
 	pool, err := loop.NewPool(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{pool: pool, spin: cfg.Spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c := &Context{pool: pool, spin: spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
 	c.idle = sync.NewCond(&c.mu)
 	return c, nil
 }
@@ -57,19 +61,15 @@ func (c *Context) NewSocket(t Type) (*Socket, error) {
 	return s, nil
 }
 
-func (c *Context) terminated() bool {
-	select {
-	case <-c.term:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Context) terminated() bool { return c.ended.Load() }
 
 // Shutdown makes every blocking and future call on the context's sockets
 // (but Close) return ETERM, without waiting (zmq_ctx_shutdown).
 func (c *Context) Shutdown() {
-	c.termOnce.Do(func() { close(c.term) })
+	c.termOnce.Do(func() {
+		c.ended.Store(true)
+		close(c.term)
+	})
 }
 
 // Term is zmq_ctx_term: Shutdown, then wait until the application has

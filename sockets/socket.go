@@ -266,25 +266,39 @@ func (s *Socket) retry(sending bool) error {
 // spin retries the operation without parking for up to the context's spin
 // time (and no later than deadline), yielding the processor between tries
 // so the loops keep running. Parking a goroutine and waking it again costs
-// a thread wake-up when the processor went idle meanwhile.
+// a thread wake-up when the processor went idle meanwhile. While it spins
+// the socket does its connections' I/O itself (Peer.Drive): reads land in
+// the pipes retry looks at, and a send the loop has not written yet goes
+// out, with no loop to wake on either side.
 func (s *Socket) spin(sending bool, deadline time.Time) error {
 	end := time.Now().Add(s.ctx.spin)
 	if !deadline.IsZero() && deadline.Before(end) {
 		end = deadline
 	}
 	for {
-		runtime.Gosched()
-		if err := s.retry(sending); err != errno.EAGAIN {
-			return err
+		for p := range s.peers {
+			p.Drive()
 		}
-		select {
-		case <-s.ctx.term:
-			return errno.ETERM
-		default:
+		err := s.retry(sending)
+		if err == errno.EAGAIN {
+			select {
+			case <-s.ctx.term:
+				err = errno.ETERM
+			default:
+			}
+		}
+		if err != errno.EAGAIN {
+			return err // the connections stay driven for the next call
 		}
 		if !time.Now().Before(end) {
-			return errno.EAGAIN
+			// About to park: the loops read again, and what arrived since
+			// the last look reaches the pipes (block re-checks them).
+			for p := range s.peers {
+				p.Undrive()
+			}
+			return s.retry(sending)
 		}
+		runtime.Gosched()
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	_, size, count := perf.Args("<message-size> <roundtrip-count>", false)
 	ctx, rep := perf.Open(zring.REP, "inproc://lat_test", true)
 	go perf.Echo(rep, size, count)

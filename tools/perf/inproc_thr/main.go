@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	_, size, count := perf.Args("<message-size> <message-count>", false)
 	ctx, s := perf.Open(zring.PULL, "inproc://thr_test", true)
 	done := make(chan struct{})

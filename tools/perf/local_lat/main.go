@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	ep, size, count := perf.Args("<bind-to> <message-size> <roundtrip-count>", true)
 	ctx, s := perf.Open(zring.REP, ep, true)
 	perf.Echo(s, size, count)

@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	ep, size, count := perf.Args("<bind-to> <message-size> <message-count>", true)
 	ctx, s := perf.Open(zring.PULL, ep, true)
 	elapsed := perf.Drain(s, size, count)

@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	ep, size, count := perf.Args("<connect-to> <message-size> <roundtrip-count>", true)
 	ctx, s := perf.Open(zring.REQ, ep, false)
 	samples, elapsed := perf.RoundTrips(s, size, count)

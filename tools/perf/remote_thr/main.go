@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	defer perf.Profile()()
 	ep, size, count := perf.Args("<connect-to> <message-size> <message-count>", true)
 	ctx, s := perf.Open(zring.PUSH, ep, false)
 	perf.Pump(s, size, count)

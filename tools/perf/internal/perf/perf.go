@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"time"
@@ -37,6 +38,27 @@ func Args(usage string, withEndpoint bool) (endpoint string, size, count int) {
 		os.Exit(1)
 	}
 	return endpoint, size, count
+}
+
+// Profile starts a CPU profile when ZRING_PERF_CPUPROFILE names a file
+// prefix (the profile goes to prefix.<tool>) and returns what stops it;
+// the tools defer it first thing, so it covers their whole run.
+func Profile() (stop func()) {
+	prefix := os.Getenv("ZRING_PERF_CPUPROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "." + filepath.Base(os.Args[0]))
+	if err != nil {
+		Die("cpu profile", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		Die("cpu profile", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // Die prints what failed and exits.
