@@ -38,6 +38,10 @@ bench: deps
 	$(GO) run ./bench/cmd/zbench -inproc -out bench/out/latest.md
 	@echo "== zring on the epoll backend (the default above is netpoll)"
 	ZRING_BACKEND=epoll $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/epoll.md
+	@echo "== zring on the io_uring backend"
+	ZRING_BACKEND=uring $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/uring.md
+	@echo "== zring with spinning sockets (ZRING_SPIN=50us; libzmq has no such mode)"
+	ZRING_SPIN=50us $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/spin.md
 
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick

@@ -88,10 +88,11 @@ type session struct {
 	// so the poller is not asked for read readiness; drives counts its
 	// calls, and driveTimer gives the connection back to the poller once
 	// the socket has stopped calling (see drive).
-	driven     atomic.Bool // written under exec, read by Wake
-	drives     uint64
-	driveSeen  uint64
-	driveTimer *timer
+	driven      atomic.Bool // written under exec, read by Wake
+	inlineSends int         // sends Wake may still write itself; reset by drive
+	drives      uint64
+	driveSeen   uint64
+	driveTimer  *timer
 
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
@@ -122,15 +123,22 @@ func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, 
 // empty, or peer.In has room after the session found it full. Any goroutine.
 //
 // A driven session (its socket spins, see drive) is served on the waking
-// goroutine when the loop is not busy: a reply goes to the kernel within
-// the Send that made it, with no loop to wake, even if the socket then
-// waits on another socket. Streams are not written a message per syscall
-// this way, since sockets that only send are never driven.
+// goroutine, once per drive, when the loop is not busy: a reply goes to
+// the kernel within the Send that made it, with no loop to wake, even if
+// the socket then waits on another socket. Later sends before the next
+// drive go through the loop as usual, which batches them: written inline,
+// a stream (a PUSH that once blocked at its HWM, say) would cost a
+// syscall per message (measured: 8 B throughput fell from 9 M to 1.7 M
+// msg/s).
 func (s *session) Wake() {
 	if s.driven.Load() && s.loop.exec.TryLock() {
-		s.onPipeReady()
+		if s.inlineSends > 0 {
+			s.inlineSends--
+			s.onPipeReady()
+			s.loop.exec.Unlock()
+			return
+		}
 		s.loop.exec.Unlock()
-		return
 	}
 	if !s.scheduled.Swap(true) {
 		s.loop.schedule(s)
@@ -203,6 +211,7 @@ const driveIdle = time.Millisecond
 // call.
 func (s *session) drive() {
 	s.drives++
+	s.inlineSends = 1
 	if !s.driven.Load() {
 		s.driven.Store(true)
 		s.driveSeen = s.drives
