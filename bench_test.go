@@ -1,7 +1,10 @@
 package zring_test
 
 import (
+	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/zring/zring"
 )
@@ -122,3 +125,51 @@ func benchSendCopy(b *testing.B, ep string, size int) {
 
 func BenchmarkSendCopyTCP8(b *testing.B)    { benchSendCopy(b, "tcp://127.0.0.1:0", 8) }
 func BenchmarkSendCopyInproc8(b *testing.B) { benchSendCopy(b, "inproc://copy", 8) }
+
+// BenchmarkSporadicRecvCPU measures what spinning costs a socket whose
+// messages come apart: a PULL waits for messages sent every 200 µs, and
+// the metric is the process's CPU time (user+sys, getrusage) per message.
+// With a fixed spin, each wait would burn the whole spin time; adaptive
+// spinning (sockets.Socket.adaptSpin) should bring that back near the
+// no-spin figure.
+func BenchmarkSporadicRecvCPU(b *testing.B) {
+	for _, spin := range []time.Duration{0, 50 * time.Microsecond} {
+		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
+			ctx, err := zring.NewContext(zring.Spin(spin))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { ctx.Term() }) // after the sockets' Close (cleanups run last first)
+			pull := sock(b, ctx, zring.PULL)
+			push := sock(b, ctx, zring.PUSH)
+			push.Connect(bindAt(b, pull, "tcp://127.0.0.1:0"))
+			push.Send([]byte("warm"), 0)
+			pull.Recv(0)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for i := 0; i < b.N; i++ {
+					time.Sleep(200 * time.Microsecond)
+					push.Send([]byte("tick"), 0)
+				}
+			}()
+			before := cpuTime(b)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := pull.Recv(0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			<-done
+			b.ReportMetric(float64((cpuTime(b)-before).Microseconds())/float64(b.N), "cpu-µs/msg")
+		})
+	}
+}
+
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -44,7 +44,11 @@ func IOThreads(n int) ContextOption {
 // on either side (a loop asleep in the poller, then the application woken
 // by the loop, each cost tens of microseconds on a virtual machine). The
 // connection goes back to its I/O loop when the socket parks, or after a
-// millisecond without a call. 0 (the default, for shared machines) never
+// millisecond without a call; a socket with more than 8 connections only
+// spins and leaves the I/O to the loops. The spin adapts: a wait longer
+// than the spin time halves the next spin (down to none), and a wait the
+// spin would have covered restores it, so a socket with sporadic traffic
+// soon stops burning CPU. 0 (the default, for shared machines) never
 // spins; latency-critical programs with a core to spare set tens of
 // microseconds (measured in BENCHMARKS.md: 64 B request/reply p50 about
 // 5 µs at 50 µs of spin, against 35 µs without). The price is a core

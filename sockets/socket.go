@@ -40,6 +40,8 @@ type Socket struct {
 
 	monitor atomic.Pointer[monitor]
 
+	spinFor time.Duration // how long the next wait spins (see adaptSpin)
+
 	listeners  map[string]*loop.Listener // by bound and by requested endpoint
 	connecters map[string][]*endpointConn
 	inprocs    map[string]bool // names bound
@@ -60,7 +62,7 @@ type command struct {
 func newSocket(c *Context, t Type, pat pattern) *Socket {
 	tm := time.NewTimer(time.Hour)
 	tm.Stop()
-	return &Socket{ctx: c, opts: DefaultOptions(t), pat: pat, sig: make(chan struct{}, 1), timer: tm,
+	return &Socket{ctx: c, opts: DefaultOptions(t), pat: pat, sig: make(chan struct{}, 1), timer: tm, spinFor: c.spin,
 		listeners: make(map[string]*loop.Listener), connecters: make(map[string][]*endpointConn),
 		inprocs: make(map[string]bool), peers: make(map[*loop.Peer]struct{})}
 }
@@ -212,18 +214,59 @@ func (s *Socket) result(err error) error {
 	return err
 }
 
-// block retries the send of s.out (sending) or the receive into s.in each
+// block retries the send of s.out (sending) or the receive into s.in,
+// spinning first in a spinning context (see spin, adaptSpin), then each
 // time the socket is woken, until it stops saying EAGAIN, timeoutMs passes
 // (-1: never), or the context terminates.
 func (s *Socket) block(timeoutMs int, sending bool) error {
+	if s.ctx.spin == 0 {
+		return s.park(timeoutMs, sending, time.Time{})
+	}
+	start := time.Now()
 	var deadline time.Time
 	if timeoutMs > 0 {
-		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
+		deadline = start.Add(time.Duration(timeoutMs) * time.Millisecond)
 	}
-	if s.ctx.spin > 0 {
-		if err := s.spin(sending, deadline); err != errno.EAGAIN {
-			return err
-		}
+	var err error = errno.EAGAIN
+	if s.spinFor > 0 {
+		err = s.spin(sending, start.Add(s.spinFor), deadline)
+	}
+	if err == errno.EAGAIN {
+		err = s.park(timeoutMs, sending, deadline)
+	}
+	s.adaptSpin(time.Since(start))
+	return err
+}
+
+// maxDriven: a spinning socket with more connections than this leaves
+// their I/O to the loops (a read syscall per connection per spin round
+// would cost more than the wake-ups it saves; driving is for the few
+// connections of a latency path).
+const maxDriven = 8
+
+// adaptSpin sets how long the next wait spins from how long this one
+// took: a wait the full spin time would have covered earns the full spin
+// next time; a longer one (the spin, if any, was burnt for nothing) halves
+// it, down to none. So a socket whose messages come back to back keeps
+// spinning, and one with sporadic traffic soon stops paying for it,
+// until a short wait shows spinning would pay again.
+func (s *Socket) adaptSpin(waited time.Duration) {
+	switch {
+	case waited <= s.ctx.spin:
+		s.spinFor = s.ctx.spin
+	case s.spinFor < 2*time.Microsecond:
+		s.spinFor = 0
+	default:
+		s.spinFor /= 2
+	}
+}
+
+// park waits for the socket to be woken and retries, until the operation
+// stops saying EAGAIN, timeoutMs passes (-1: never; deadline is when, if
+// the caller computed it), or the context terminates.
+func (s *Socket) park(timeoutMs int, sending bool, deadline time.Time) error {
+	if timeoutMs > 0 && deadline.IsZero() {
+		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
 	}
 	for {
 		if timeoutMs > 0 {
@@ -263,21 +306,23 @@ func (s *Socket) retry(sending bool) error {
 	return s.pat.recv(&s.in)
 }
 
-// spin retries the operation without parking for up to the context's spin
-// time (and no later than deadline), yielding the processor between tries
+// spin retries the operation without parking until end (and no later than
+// deadline, if set), yielding the processor between tries
 // so the loops keep running. Parking a goroutine and waking it again costs
 // a thread wake-up when the processor went idle meanwhile. While it spins
 // the socket does its connections' I/O itself (Peer.Drive): reads land in
 // the pipes retry looks at, and a send the loop has not written yet goes
 // out, with no loop to wake on either side.
-func (s *Socket) spin(sending bool, deadline time.Time) error {
-	end := time.Now().Add(s.ctx.spin)
+func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 	if !deadline.IsZero() && deadline.Before(end) {
 		end = deadline
 	}
+	drive := len(s.peers) <= maxDriven
 	for {
-		for p := range s.peers {
-			p.Drive()
+		if drive {
+			for p := range s.peers {
+				p.Drive()
+			}
 		}
 		err := s.retry(sending)
 		if err == errno.EAGAIN {
@@ -293,8 +338,10 @@ func (s *Socket) spin(sending bool, deadline time.Time) error {
 		if !time.Now().Before(end) {
 			// About to park: the loops read again, and what arrived since
 			// the last look reaches the pipes (block re-checks them).
-			for p := range s.peers {
-				p.Undrive()
+			if drive {
+				for p := range s.peers {
+					p.Undrive()
+				}
 			}
 			return s.retry(sending)
 		}
