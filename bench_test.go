@@ -173,3 +173,132 @@ func cpuTime(b *testing.B) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkManySocketsCPU is the case spinning could hurt: 64 PUSH → PULL
+// pairs over tcp in one context, every pair in its own goroutines, all
+// busy at once on a machine with fewer cores than waiting sockets. It
+// reports aggregate messages per second and process CPU per message.
+func BenchmarkManySocketsCPU(b *testing.B) {
+	const pairs = 64
+	for _, spin := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond} {
+		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
+			ctx, err := zring.NewContext(zring.Spin(spin))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { ctx.Term() })
+			var pulls, pushes [pairs]*zring.Socket
+			for i := range pairs {
+				pulls[i] = sock(b, ctx, zring.PULL)
+				pushes[i] = sock(b, ctx, zring.PUSH)
+				pushes[i].Connect(bindAt(b, pulls[i], "tcp://127.0.0.1:0"))
+				pushes[i].Send([]byte("warm"), 0)
+				pulls[i].Recv(0)
+			}
+			per := max(b.N/pairs, 1)
+			before := cpuTime(b)
+			start := time.Now()
+			b.ResetTimer()
+			errs := make(chan error, 2*pairs)
+			for i := range pairs {
+				go func(s *zring.Socket) {
+					for range per {
+						m := s.NewMsg(64)
+						if err := s.SendMsg(&m, 0); err != nil {
+							errs <- err
+							return
+						}
+					}
+					errs <- nil
+				}(pushes[i])
+				go func(s *zring.Socket) {
+					var m zring.Msg
+					for range per {
+						if err := s.RecvMsg(&m, 0); err != nil {
+							errs <- err
+							return
+						}
+						m.Free()
+					}
+					errs <- nil
+				}(pulls[i])
+			}
+			for range 2 * pairs {
+				if err := <-errs; err != nil {
+					b.Fatal(err)
+				}
+			}
+			n := float64(per * pairs)
+			b.ReportMetric(n/time.Since(start).Seconds(), "msg/s")
+			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/msg")
+		})
+	}
+}
+
+// BenchmarkManyReqRepCPU: 64 REQ/REP pairs over tcp doing round trips at
+// once, so that on a small machine every socket waits on every message:
+// the worst case for spinning. It reports aggregate round trips per
+// second and process CPU per round trip.
+func BenchmarkManyReqRepCPU(b *testing.B) {
+	const pairs = 64
+	for _, spin := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond} {
+		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
+			ctx, err := zring.NewContext(zring.Spin(spin))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { ctx.Term() })
+			var reps, reqs [pairs]*zring.Socket
+			for i := range pairs {
+				reps[i] = sock(b, ctx, zring.REP)
+				reqs[i] = sock(b, ctx, zring.REQ)
+				reqs[i].Connect(bindAt(b, reps[i], "tcp://127.0.0.1:0"))
+			}
+			per := max(b.N/pairs, 1)
+			before := cpuTime(b)
+			start := time.Now()
+			b.ResetTimer()
+			errs := make(chan error, 2*pairs)
+			for i := range pairs {
+				go func(s *zring.Socket) {
+					var m zring.Msg
+					for range per {
+						err := s.RecvMsg(&m, 0)
+						if err == nil {
+							err = s.SendMsg(&m, 0)
+						}
+						if err != nil {
+							errs <- err
+							return
+						}
+					}
+					errs <- nil
+				}(reps[i])
+				go func(s *zring.Socket) {
+					var m zring.Msg
+					for range per {
+						q := s.NewMsg(64)
+						err := s.SendMsg(&q, 0)
+						if err == nil {
+							err = s.RecvMsg(&m, 0)
+						}
+						if err != nil {
+							errs <- err
+							return
+						}
+						m.Free()
+					}
+					errs <- nil
+				}(reqs[i])
+			}
+			for range 2 * pairs {
+				if err := <-errs; err != nil {
+					b.Fatal(err)
+				}
+			}
+			n := float64(per * pairs)
+			b.ReportMetric(n/time.Since(start).Seconds(), "rt/s")
+			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/rt")
+		})
+	}
+}
