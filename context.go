@@ -46,9 +46,10 @@ func IOThreads(n int) ContextOption {
 // connection goes back to its I/O loop when the socket parks, or after a
 // millisecond without a call; a socket with more than 8 connections only
 // spins and leaves the I/O to the loops. The spin adapts: a wait longer
-// than the spin time halves the next spin (down to none), and a wait the
-// spin would have covered restores it, so a socket with sporadic traffic
-// soon stops burning CPU.
+// than 8 spin times halves the next spin (down to none), and a shorter
+// one restores it (an unspun wait is slowed by the wake-ups spinning
+// avoids, so it can be several spin times and still worth spinning for),
+// so a socket with sporadic traffic soon stops burning CPU.
 //
 // The default, DefaultSpin (50 µs), was chosen by measurement on a shared
 // 2-vCPU virtual machine (BENCHMARKS.md): against no spin, 64 B

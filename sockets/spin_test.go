@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// TestAdaptSpin: a wait the spin would have covered restores the full
+// TestAdaptSpin: a wait within spinRecover spin times restores the full
 // spin; each longer wait halves it, down to none; a short wait brings it
 // back.
 func TestAdaptSpin(t *testing.T) {
@@ -18,7 +18,9 @@ func TestAdaptSpin(t *testing.T) {
 		{10 * time.Microsecond, full},
 		{time.Millisecond, full / 2},
 		{time.Millisecond, full / 4},
-		{full, full}, // exactly the spin time: spinning would have caught it
+		{spinRecover * full, full}, // an unspun round trip of this length is worth spinning for
+		{spinRecover*full + 1, full / 2},
+		{full, full},
 		{time.Second, full / 2},
 		{time.Second, full / 4},
 		{time.Second, full / 8},
@@ -26,7 +28,7 @@ func TestAdaptSpin(t *testing.T) {
 		{time.Second, full / 32},
 		{time.Second, 0}, // 1.5625 µs: not worth a spin
 		{time.Second, 0},
-		{30 * time.Microsecond, full},
+		{130 * time.Microsecond, full},
 	}
 	for i, st := range steps {
 		s.adaptSpin(st.waited)
