@@ -331,13 +331,19 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 				p.Drive()
 			}
 		}
-		err := s.retry(sending)
-		if err == errno.EAGAIN {
-			select {
-			case <-s.ctx.term:
-				err = errno.ETERM
-			default:
-			}
+		// Retry only once woken, as park does, but without parking: the
+		// pipes signal the socket when the operation may succeed (data
+		// published to a reader that found none; room down to the
+		// low-water mark for a writer refused at the HWM), so a spinning
+		// writer refills a full pipe in batches instead of racing its
+		// reader message by message over the same cache lines.
+		var err error = errno.EAGAIN
+		select {
+		case <-s.sig:
+			err = s.retry(sending)
+		case <-s.ctx.term:
+			err = errno.ETERM
+		default:
 		}
 		if err != errno.EAGAIN {
 			return err // the connections stay driven for the next call
