@@ -133,7 +133,7 @@ func BenchmarkSendCopyInproc8(b *testing.B) { benchSendCopy(b, "inproc://copy", 
 // spinning (sockets.Socket.adaptSpin) should bring that back near the
 // no-spin figure.
 func BenchmarkSporadicRecvCPU(b *testing.B) {
-	for _, spin := range []time.Duration{0, 50 * time.Microsecond} {
+	for _, spin := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond} {
 		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
 			ctx, err := zring.NewContext(zring.Spin(spin))
 			if err != nil {
