@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zring/zring"
 )
@@ -28,6 +29,21 @@ func threadsNamed(t *testing.T, prefix string) []string {
 		}
 	}
 	return found
+}
+
+// threadsNamedSettled is threadsNamed once the count equals want, or
+// after two seconds: the threads of a loop that has just ended exit
+// shortly after its context's Term returns.
+func threadsNamedSettled(t *testing.T, prefix string, want int) []string {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		found := threadsNamed(t, prefix)
+		if len(found) == want || time.Now().After(deadline) {
+			return found
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func cpusAllowed(t *testing.T, task string) string {
@@ -58,7 +74,7 @@ func TestLoopThreadsNamedAndPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ctx.Term()
-	tasks := threadsNamed(t, "zt/IO/")
+	tasks := threadsNamedSettled(t, "zt/IO/", 2)
 	if len(tasks) != 2 {
 		t.Fatalf("%d threads named zt/IO/*, want 2", len(tasks))
 	}
@@ -86,8 +102,15 @@ func TestLoopThreadsDefaultName(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("Linux only")
 	}
-	before := len(threadsNamed(t, "zring/IO/"))
-	ctx, _ := zring.NewContext(zring.Backend("epoll"))
+	ctx, _ := zring.NewContext(zring.Backend("epoll"), zring.ThreadNamePrefix("zdef"))
+	ctx.Term()
+	// The prefix above is only to know this test's threads; without one
+	// the name is zring/IO/N, checked with a context of its own.
+	if got := len(threadsNamedSettled(t, "zdef/IO/", 0)); got != 0 {
+		t.Errorf("%d threads named zdef/IO/* after Term, want 0 (loop threads end with their loop)", got)
+	}
+	before := len(threadsNamedSettled(t, "zring/IO/", 0))
+	ctx, _ = zring.NewContext(zring.Backend("epoll"))
 	if got := len(threadsNamed(t, "zring/IO/")); got != before+1 {
 		t.Errorf("%d threads named zring/IO/*, want %d", got, before+1)
 	}

@@ -41,3 +41,38 @@ func TestPinAndNameThread(t *testing.T) {
 	}()
 	<-done
 }
+
+// TestClaimThreadRestores: the thread a loop claimed goes back with its
+// old name and CPU set, so Go can run other goroutines on it.
+func TestClaimThreadRestores(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		comm := func() string {
+			b, _ := os.ReadFile("/proc/self/task/" + strconv.Itoa(ThreadID()) + "/comm")
+			return strings.TrimSpace(string(b))
+		}
+		var before unix.CPUSet
+		unix.SchedGetaffinity(0, &before)
+		name := comm()
+		cpu := runtime.NumCPU() - 1
+		restore, err := ClaimThread("zclaim/IO/0", []int{cpu})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		var set unix.CPUSet
+		unix.SchedGetaffinity(0, &set)
+		if comm() != "zclaim/IO/0" || set.Count() != 1 || !set.IsSet(cpu) {
+			t.Errorf("claimed: name %q, %d CPUs", comm(), set.Count())
+		}
+		restore()
+		unix.SchedGetaffinity(0, &set)
+		if comm() != name || set != before {
+			t.Errorf("restored: name %q (want %q), CPU set changed: %v", comm(), name, set != before)
+		}
+	}()
+	<-done
+}

@@ -19,5 +19,10 @@ func PinThread(cpus []int) error {
 // NameThread does nothing where threads cannot be named.
 func NameThread(string) error { return nil }
 
+// ClaimThread pins (which fails if cpus is not empty) and cannot name.
+func ClaimThread(name string, cpus []int) (restore func(), err error) {
+	return func() {}, PinThread(cpus)
+}
+
 // ThreadID is 0 where it is not known.
 func ThreadID() int { return 0 }

@@ -222,8 +222,11 @@ func (l *Loop) run(cfg PoolConfig, started chan<- error) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		l.tid = affinity.ThreadID()
-		affinity.NameThread(cfg.NamePrefix + "/IO/" + strconv.Itoa(l.index))
-		err = affinity.PinThread(cfg.CPUs)
+		// The thread goes back to Go's pool when the loop ends (it may be
+		// the main thread, which never exits): with its old name and CPUs.
+		var restore func()
+		restore, err = affinity.ClaimThread(cfg.NamePrefix+"/IO/"+strconv.Itoa(l.index), cfg.CPUs)
+		defer restore()
 	} else if len(cfg.CPUs) > 0 {
 		err = errno.ENOTSUP // a goroutine cannot be pinned
 	}
