@@ -3,6 +3,7 @@ package zring_test
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/zring/zring"
 )
@@ -93,4 +94,65 @@ func ExampleContext_Term() {
 	s.Close()
 	fmt.Println(ctx.Term())
 	// Output: <nil>
+}
+
+// Spin sets how long a socket about to block keeps working (and doing its
+// own connections' I/O) before it parks: longer for a dedicated latency
+// box, 0 where no CPU may be burnt waiting. ZRING_SPIN does the same from
+// the environment.
+func ExampleSpin() {
+	ctx, _ := zring.NewContext(zring.Spin(200 * time.Microsecond))
+	defer ctx.Term()
+	rep, _ := ctx.NewSocket(zring.REP)
+	defer rep.Close()
+	rep.Bind("tcp://127.0.0.1:0")
+	ep, _ := rep.GetOption(zring.LastEndpoint)
+	req, _ := ctx.NewSocket(zring.REQ)
+	defer req.Close()
+	req.Connect(ep.(string))
+
+	req.Send([]byte("ping"), 0)
+	q, _ := rep.Recv(0)
+	rep.Send(append(q, '!'), 0)
+	a, _ := req.Recv(0)
+	fmt.Println(string(a))
+	// Output: ping!
+}
+
+// Backend picks how the I/O loops wait: "netpoll" (the default), "epoll",
+// or "uring", which falls back to epoll, with one log line, where the
+// kernel refuses io_uring.
+func ExampleBackend() {
+	ctx, err := zring.NewContext(zring.Backend("uring"), zring.IOThreads(2))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ctx.Term()
+	s, _ := ctx.NewSocket(zring.PULL)
+	defer s.Close()
+	fmt.Println(s.Bind("tcp://127.0.0.1:0"))
+	_, err = zring.NewContext(zring.Backend("kqueue"))
+	fmt.Println(errors.Is(err, zring.ErrInvalid))
+	// Output:
+	// <nil>
+	// true
+}
+
+// Monitor publishes a socket's connection events on an inproc PAIR; a
+// PAIR connected there reads them with RecvEvent.
+func ExampleSocket_Monitor() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.Monitor("inproc://pull-events", zring.EventListening)
+	events, _ := ctx.NewSocket(zring.PAIR)
+	defer events.Close()
+	events.Connect("inproc://pull-events")
+
+	pull.Bind("tcp://127.0.0.1:0")
+	ev, _ := events.RecvEvent(0)
+	fmt.Println(ev.Event == zring.EventListening)
+	// Output: true
 }
