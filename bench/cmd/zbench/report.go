@@ -32,7 +32,7 @@ func renderReport(in reportInput) string {
 
 	runs := "1 run"
 	if in.reps > 1 {
-		runs = fmt.Sprintf("median of %d interleaved runs", in.reps)
+		runs = fmt.Sprintf("median of %d interleaved runs; in brackets, the lowest and highest ratio of the runs", in.reps)
 	}
 	fmt.Fprintf(&b, "## zring vs libzmq %s (%s)\n", in.env.libzmqVersion, runs)
 
@@ -69,7 +69,11 @@ func renderReport(in reportInput) string {
 			if !x.valid() || !y.valid() || y.value == 0 {
 				return "—"
 			}
-			return fmt.Sprintf("%.2f×", x.value/y.value)
+			s := fmt.Sprintf("%.2f×", x.value/y.value)
+			if lo, hi, n := in.results.ratioRange(c, a, b, key); n > 1 {
+				s += fmt.Sprintf(" (%.2f–%.2f)", lo, hi)
+			}
+			return s
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", label,
 			text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))

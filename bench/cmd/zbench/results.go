@@ -68,6 +68,31 @@ func (t *resultTable) median(c benchCase, implName, key string) cell {
 	return cl
 }
 
+// ratioRange returns the smallest and largest ratio a/b of metric key for
+// case c over the repetitions where both implementations succeeded, and
+// how many there were. Within a repetition the two ran one after the
+// other, so the spread of these ratios shows how far the machine's noise
+// moves the median's ratio.
+func (t *resultTable) ratioRange(c benchCase, a, b, key string) (lo, hi float64, n int) {
+	as, bs := t.runs[c.id()][a], t.runs[c.id()][b]
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, okx := as[i].metrics[key]
+		y, oky := bs[i].metrics[key]
+		if as[i].status != statusOK || bs[i].status != statusOK || !okx || !oky || y == 0 {
+			continue
+		}
+		r := x / y
+		if n == 0 || r < lo {
+			lo = r
+		}
+		if n == 0 || r > hi {
+			hi = r
+		}
+		n++
+	}
+	return lo, hi, n
+}
+
 // notRetried is the detail of a run skipped because the same case timed out
 // for the same implementation in an earlier repetition.
 const notRetried = "timed out in an earlier repetition; not retried"

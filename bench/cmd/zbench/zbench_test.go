@@ -109,6 +109,27 @@ func TestResultTableMedian(t *testing.T) {
 	}
 }
 
+// TestRatioRange: ratios pair the runs of one repetition and skip a
+// repetition where either side failed.
+func TestRatioRange(t *testing.T) {
+	c := benchCase{kind: throughput, size: 8, count: 1000}
+	rt := newResultTable()
+	for _, v := range []float64{100, 100, 100, 100} {
+		rt.add(c, "libzmq", outcome{metrics: metrics{keyMsgs: v}})
+	}
+	rt.add(c, "zring", outcome{metrics: metrics{keyMsgs: 150}})
+	rt.add(c, "zring", outcome{status: statusFailed, detail: "boom"})
+	rt.add(c, "zring", outcome{metrics: metrics{keyMsgs: 120}})
+	rt.add(c, "zring", outcome{metrics: metrics{keyMsgs: 180}})
+	lo, hi, n := rt.ratioRange(c, "zring", "libzmq", keyMsgs)
+	if lo != 1.2 || hi != 1.8 || n != 3 {
+		t.Errorf("ratioRange = %v, %v over %d; want 1.2, 1.8 over 3", lo, hi, n)
+	}
+	if _, _, n := rt.ratioRange(c, "zring", "floor", keyMsgs); n != 0 {
+		t.Errorf("ratio against a missing implementation over %d runs", n)
+	}
+}
+
 func TestFormatting(t *testing.T) {
 	for _, tt := range []struct{ got, want string }{
 		{thousands(0), "0"},
