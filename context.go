@@ -110,7 +110,12 @@ func ThreadNamePrefix(prefix string) ContextOption {
 // threads). The environment variable ZRING_BACKEND sets the default;
 // without either, netpoll, which measured far lower request/reply latency
 // on the machines zring is tested on (BENCHMARKS.md). epoll and uring are
-// the choices for pinned loops (IOThreadCPUs).
+// the choices for pinned loops (IOThreadCPUs). Their loops are OS threads,
+// which compete with spinning sockets (see Spin) for the CPUs: on a
+// 2-vCPU machine, small-message throughput measured 0.85-0.97x libzmq
+// with the default spin against 1.43-1.51x on netpoll (request/reply p50
+// is 0.10-0.11x on all three); give them dedicated cores (IOThreadCPUs)
+// or ZRING_SPIN=0 where throughput matters more.
 func Backend(name string) ContextOption {
 	return func(c *contextConfig) error {
 		switch name {
