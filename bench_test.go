@@ -179,60 +179,16 @@ func cpuTime(b *testing.B) time.Duration {
 // busy at once on a machine with fewer cores than waiting sockets. It
 // reports aggregate messages per second and process CPU per message.
 func BenchmarkManySocketsCPU(b *testing.B) {
-	const pairs = 64
-	for _, spin := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond} {
-		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
-			ctx, err := zring.NewContext(zring.Spin(spin))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { ctx.Term() })
-			var pulls, pushes [pairs]*zring.Socket
-			for i := range pairs {
-				pulls[i] = sock(b, ctx, zring.PULL)
-				pushes[i] = sock(b, ctx, zring.PUSH)
-				pushes[i].Connect(bindAt(b, pulls[i], "tcp://127.0.0.1:0"))
-				pushes[i].Send([]byte("warm"), 0)
-				pulls[i].Recv(0)
-			}
-			per := max(b.N/pairs, 1)
-			before := cpuTime(b)
-			start := time.Now()
-			b.ResetTimer()
-			errs := make(chan error, 2*pairs)
-			for i := range pairs {
-				go func(s *zring.Socket) {
-					for range per {
-						m := s.NewMsg(64)
-						if err := s.SendMsg(&m, 0); err != nil {
-							errs <- err
-							return
-						}
-					}
-					errs <- nil
-				}(pushes[i])
-				go func(s *zring.Socket) {
-					var m zring.Msg
-					for range per {
-						if err := s.RecvMsg(&m, 0); err != nil {
-							errs <- err
-							return
-						}
-						m.Free()
-					}
-					errs <- nil
-				}(pulls[i])
-			}
-			for range 2 * pairs {
-				if err := <-errs; err != nil {
-					b.Fatal(err)
-				}
-			}
-			n := float64(per * pairs)
-			b.ReportMetric(n/time.Since(start).Seconds(), "msg/s")
-			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/msg")
+	benchManyPairs(b, zring.PULL, zring.PUSH, "msg",
+		func(pull *zring.Socket, m *zring.Msg) error {
+			err := pull.RecvMsg(m, 0)
+			m.Free()
+			return err
+		},
+		func(push *zring.Socket, _ *zring.Msg) error {
+			out := push.NewMsg(64)
+			return push.SendMsg(&out, 0)
 		})
-	}
 }
 
 // BenchmarkManyReqRepCPU: 64 REQ/REP pairs over tcp doing round trips at
@@ -240,6 +196,29 @@ func BenchmarkManySocketsCPU(b *testing.B) {
 // the worst case for spinning. It reports aggregate round trips per
 // second and process CPU per round trip.
 func BenchmarkManyReqRepCPU(b *testing.B) {
+	benchManyPairs(b, zring.REP, zring.REQ, "rt",
+		func(rep *zring.Socket, m *zring.Msg) error {
+			if err := rep.RecvMsg(m, 0); err != nil {
+				return err
+			}
+			return rep.SendMsg(m, 0)
+		},
+		func(req *zring.Socket, m *zring.Msg) error {
+			q := req.NewMsg(64)
+			if err := req.SendMsg(&q, 0); err != nil {
+				return err
+			}
+			err := req.RecvMsg(m, 0)
+			m.Free()
+			return err
+		})
+}
+
+// benchManyPairs runs 64 pairs of sockets (binder bound over tcp,
+// connecter connected to it) with each spin setting, each socket in its
+// own goroutine doing its step b.N/64 times, and reports the aggregate
+// rate and the process's CPU time per unit ("msg" or "rt").
+func benchManyPairs(b *testing.B, binder, connecter zring.SocketType, unit string, bindStep, connStep func(*zring.Socket, *zring.Msg) error) {
 	const pairs = 64
 	for _, spin := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond} {
 		b.Run(fmt.Sprintf("spin=%v", spin), func(b *testing.B) {
@@ -248,57 +227,41 @@ func BenchmarkManyReqRepCPU(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { ctx.Term() })
-			var reps, reqs [pairs]*zring.Socket
-			for i := range pairs {
-				reps[i] = sock(b, ctx, zring.REP)
-				reqs[i] = sock(b, ctx, zring.REQ)
-				reqs[i].Connect(bindAt(b, reps[i], "tcp://127.0.0.1:0"))
+			type job struct {
+				s    *zring.Socket
+				step func(*zring.Socket, *zring.Msg) error
+			}
+			var jobs []job
+			for range pairs {
+				bs, cs := sock(b, ctx, binder), sock(b, ctx, connecter)
+				cs.Connect(bindAt(b, bs, "tcp://127.0.0.1:0"))
+				jobs = append(jobs, job{bs, bindStep}, job{cs, connStep})
 			}
 			per := max(b.N/pairs, 1)
 			before := cpuTime(b)
 			start := time.Now()
 			b.ResetTimer()
-			errs := make(chan error, 2*pairs)
-			for i := range pairs {
-				go func(s *zring.Socket) {
+			errs := make(chan error, len(jobs))
+			for _, j := range jobs {
+				go func() {
 					var m zring.Msg
 					for range per {
-						err := s.RecvMsg(&m, 0)
-						if err == nil {
-							err = s.SendMsg(&m, 0)
-						}
-						if err != nil {
+						if err := j.step(j.s, &m); err != nil {
 							errs <- err
 							return
 						}
 					}
 					errs <- nil
-				}(reps[i])
-				go func(s *zring.Socket) {
-					var m zring.Msg
-					for range per {
-						q := s.NewMsg(64)
-						err := s.SendMsg(&q, 0)
-						if err == nil {
-							err = s.RecvMsg(&m, 0)
-						}
-						if err != nil {
-							errs <- err
-							return
-						}
-						m.Free()
-					}
-					errs <- nil
-				}(reqs[i])
+				}()
 			}
-			for range 2 * pairs {
+			for range jobs {
 				if err := <-errs; err != nil {
 					b.Fatal(err)
 				}
 			}
 			n := float64(per * pairs)
-			b.ReportMetric(n/time.Since(start).Seconds(), "rt/s")
-			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/rt")
+			b.ReportMetric(n/time.Since(start).Seconds(), unit+"/s")
+			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/"+unit)
 		})
 	}
 }
