@@ -17,11 +17,12 @@ type handler interface {
 }
 
 // poller is the backend seam: one per loop. wait runs on the loop
-// goroutine and calls the handlers there. add, mod and del come from the
-// loop goroutine, or, with inline I/O (see session.Wake), from a socket's
-// goroutine holding the loop's exec lock, while wait may be running or
-// blocked; a change must then take effect without waking the loop. Any
-// goroutine may call wake.
+// goroutine and calls the handlers there, without the loop's exec lock
+// (the handlers registered through Loop.watch take it). add, mod and del
+// are called under exec: by the loop goroutine, or by a socket driving its
+// connections (Peer.Drive, session.Wake) while wait may be running or
+// blocked; such a change must take effect, if need be by waking the loop.
+// Any goroutine may call wake.
 type poller interface {
 	add(fd int, events uint32, h handler) error
 	mod(fd int, events uint32) error

@@ -49,8 +49,8 @@ import (
 // Multishot polls need Linux 5.13; newUringPoller probes for them.
 //
 // Goroutines. wait, and the handlers it calls, run on the loop goroutine.
-// add, mod and del also come from sockets doing inline I/O under the
-// loop's exec lock (session.Wake, Peer.Drive), while wait runs without it
+// add, mod and del also come from sockets driving their connections under
+// the loop's exec lock (session.Wake, Peer.Drive), while wait runs without it
 // or blocks; so mu guards the registrations and the submission queue, wait
 // drops it only for the blocking io_uring_enter and around handlers, and a
 // change made while wait blocks wakes the loop, whose thread submits it
