@@ -2,6 +2,18 @@ package loop
 
 import (
 	"sync"
+	"time"
+)
+
+// A failed accept other than EAGAIN (EMFILE, ENFILE, ENOBUFS...) leaves
+// the connection in the backlog, so a level-triggered poller would report
+// the listener again at once: the loop would spin on accept and flood the
+// monitor. Instead the listener stops watching for acceptBackoffMin,
+// doubling each time it fails again up to acceptBackoffMax (as Go's
+// net/http does), and the first success resets the pause.
+const (
+	acceptBackoffMin = 5 * time.Millisecond
+	acceptBackoffMax = time.Second
 )
 
 // Listener accepts connections on one bound endpoint. Its fd lives on the
@@ -17,6 +29,9 @@ type Listener struct {
 	mu       sync.Mutex // sessions is touched by the loops of its sessions
 	sessions map[*session]struct{}
 	closed   bool
+
+	backoff time.Duration // the current pause after a failed accept; loop only
+	paused  bool          // not watched until the pause ends
 }
 
 // Listen binds addr and starts accepting on l. It binds synchronously, so
@@ -46,11 +61,13 @@ func (ln *Listener) handle(events uint32) {
 	for i := 0; i < 64; i++ {
 		nfd, err := acceptFD(ln.fd)
 		if err != nil {
-			if !isAgain(err) { // EMFILE and friends: try again on the next event
+			if !isAgain(err) {
 				ln.host.Event(Event{Kind: EventAcceptFailed, Value: uint32(errnoOf(err)), Endpoint: ln.addr.String(), Err: sysErr(err)})
+				ln.pause()
 			}
 			return
 		}
+		ln.backoff = 0
 		ln.host.Event(Event{Kind: EventAccepted, Value: uint32(nfd), Endpoint: ln.addr.String()})
 		tuneConn(nfd, ln.addr.Transport)
 		target := ln.loop.pool.Choose(ln.cfg.Affinity)
@@ -71,6 +88,19 @@ func (ln *Listener) handle(events uint32) {
 			target.Post(func() { s.attachConn(nfd, ln.addr.Transport) })
 		}
 	}
+}
+
+// pause stops watching the listening fd for the current backoff.
+func (ln *Listener) pause() {
+	ln.backoff = min(max(2*ln.backoff, acceptBackoffMin), acceptBackoffMax)
+	ln.paused = true
+	ln.loop.poller.mod(ln.fd, 0)
+	ln.loop.after(ln.backoff, func() {
+		if ln.paused && ln.fd >= 0 {
+			ln.paused = false
+			ln.loop.poller.mod(ln.fd, evRead)
+		}
+	})
 }
 
 // Close stops accepting and ends the connections accepted here, each
@@ -100,6 +130,7 @@ func (ln *Listener) closeNow() {
 	if ln.fd < 0 {
 		return
 	}
+	ln.paused = false
 	ln.loop.unwatch(ln.fd)
 	closeFD(ln.fd)
 	ln.host.Event(Event{Kind: EventClosed, Value: uint32(ln.fd), Endpoint: ln.addr.String()})
