@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,4 +133,42 @@ func readyFrame(socketType string) []byte {
 	body = append(body, 0, 0, 0, byte(len(socketType)))
 	body = append(body, socketType...)
 	return append([]byte{0x04, byte(len(body))}, body...)
+}
+
+// TestHandshakeIvl: "If handshaking does not complete within the
+// configured time, the connection shall be closed. The value 0 means no
+// handshake time limit." (zmq_setsockopt, ZMQ_HANDSHAKE_IVL; default
+// 30000 ms, checked in TestOptionDefaults.)
+func TestHandshakeIvl(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	if err := pull.SetOption(zring.HandshakeIvl, -1); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("HandshakeIvl -1: %v", err)
+	}
+	pull.SetOption(zring.HandshakeIvl, 100)
+	mon := watch(t, ctx, pull, "mon-hs-ivl", zring.EventHandshakeFailedNoDetail|zring.EventDisconnected)
+	silent := dialRaw(t, tcpAddr(t, bindAt(t, pull, "tcp://127.0.0.1:0")))
+	e := expect(t, mon, zring.EventHandshakeFailedNoDetail)
+	if e.Value != uint32(syscall.ETIMEDOUT) {
+		t.Errorf("HANDSHAKE_FAILED_NO_DETAIL value %d, want ETIMEDOUT", e.Value)
+	}
+	expect(t, mon, zring.EventDisconnected)
+	expectClosedByPeer(t, silent, 3*time.Second) // after zring's own greeting
+
+	// 0: a silent peer is kept.
+	keep := sock(t, ctx, zring.PULL)
+	keep.SetOption(zring.HandshakeIvl, 0)
+	quiet := dialRaw(t, tcpAddr(t, bindAt(t, keep, "tcp://127.0.0.1:0")))
+	quiet.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	buf := make([]byte, 256)
+	for {
+		_, err := quiet.Read(buf)
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			break // still open
+		}
+		if err != nil {
+			t.Fatalf("connection closed with HandshakeIvl 0: %v", err)
+		}
+	}
 }

@@ -44,6 +44,12 @@ const (
 	SndTimeo        = sockets.SndTimeo        // ZMQ_SNDTIMEO, ms, -1 infinite
 	LastEndpoint    = sockets.LastEndpoint    // ZMQ_LAST_ENDPOINT (read-only)
 	Immediate       = sockets.Immediate       // ZMQ_IMMEDIATE, 0 or 1
+	// HandshakeIvl (ZMQ_HANDSHAKE_IVL) is how long, in ms, a new connection
+	// has to complete the ZMTP handshake before it is closed (monitor:
+	// HANDSHAKE_FAILED_NO_DETAIL with ETIMEDOUT, then DISCONNECTED);
+	// default 30000, 0 no limit. A peer that connects and says nothing
+	// holds a connection's buffers until then.
+	HandshakeIvl = sockets.HandshakeIvl
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and

@@ -29,6 +29,7 @@ func TestOptionDefaults(t *testing.T) {
 		{zring.OutBatchSize, 8192},
 		{zring.Affinity, uint64(0)},
 		{zring.Immediate, 0},
+		{zring.HandshakeIvl, 30000},
 		{zring.RcvMore, 0},
 		{zring.Type, int(zring.PUSH)},
 		{zring.LastEndpoint, ""},

@@ -20,6 +20,7 @@ type Config struct {
 	OutBatchSize    int // bytes one vectored write moves
 	Immediate       bool
 	Affinity        uint64
+	HandshakeIvl    int // ms a new connection has to finish the ZMTP handshake; 0: no limit
 }
 
 // Host is the socket side of a session: the loop tells it about peers whose

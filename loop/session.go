@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/ring"
 	"github.com/zring/zring/zmtp"
 )
@@ -97,9 +98,10 @@ type session struct {
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
 
-	lingering   bool
-	lingerTimer *timer
-	finished    bool
+	lingering      bool
+	lingerTimer    *timer
+	handshakeTimer *timer // ZMQ_HANDSHAKE_IVL, while handshaking
+	finished       bool
 }
 
 func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, endpoint string) *session {
@@ -161,7 +163,20 @@ func (s *session) attachConn(fd int, transport string) {
 		s.lost(err)
 		return
 	}
+	if s.cfg.HandshakeIvl > 0 {
+		s.handshakeTimer = s.loop.after(time.Duration(s.cfg.HandshakeIvl)*time.Millisecond, s.handshakeTimeout)
+	}
 	s.writeOut()
+}
+
+// handshakeTimeout ends a connection still handshaking after
+// ZMQ_HANDSHAKE_IVL, as libzmq does: a peer that connects and sends
+// nothing must not hold the connection's buffers for ever.
+func (s *session) handshakeTimeout() {
+	s.handshakeTimer = nil
+	if s.fd >= 0 && !s.active {
+		s.lost(errno.ETIMEDOUT)
+	}
 }
 
 func (s *session) handle(events uint32) {
@@ -400,6 +415,8 @@ func (s *session) process() {
 
 func (s *session) handshakeDone() {
 	s.active = true
+	s.handshakeTimer.cancel()
+	s.handshakeTimer = nil
 	s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
 	pi := s.hs.Peer()
 	if s.peer == nil {
@@ -682,6 +699,8 @@ func (s *session) closeConn() {
 	s.held, s.segs, s.wbuf = s.held[:0], s.segs[:0], s.wbuf[:0]
 	s.pongPending = false
 	s.readPaused = false
+	s.handshakeTimer.cancel()
+	s.handshakeTimer = nil
 	if s.driven.Load() {
 		s.driven.Store(false)
 		s.driveTimer.cancel()

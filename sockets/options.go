@@ -54,6 +54,7 @@ const (
 	SndTimeo        Option = 28
 	LastEndpoint    Option = 32
 	Immediate       Option = 39
+	HandshakeIvl    Option = 66
 	InBatchSize     Option = 101
 	OutBatchSize    Option = 102
 )
@@ -74,6 +75,7 @@ type Options struct {
 	RcvTimeo        int // ms; -1 infinite
 	SndTimeo        int // ms; -1 infinite
 	Immediate       bool
+	HandshakeIvl    int // ms; 0 no limit
 	// InBatchSize and OutBatchSize bound how many bytes one read or one
 	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
 	// 4.3.4's code uses the value as a byte count (default 8192); zring
@@ -99,6 +101,7 @@ func DefaultOptions(t Type) Options {
 		SndTimeo:     -1,
 		InBatchSize:  8192,
 		OutBatchSize: 8192,
+		HandshakeIvl: 30000,
 	}
 }
 
@@ -182,6 +185,9 @@ var optionTable = []optionDef{
 	{opt: Immediate, name: "ZMQ_IMMEDIATE", kind: kindBool, min: 0, max: 1,
 		get: func(o *Options) any { return boolInt(o.Immediate) },
 		set: func(o *Options, v int64, _ []byte) error { o.Immediate = v != 0; return nil }},
+	{opt: HandshakeIvl, name: "ZMQ_HANDSHAKE_IVL", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.HandshakeIvl },
+		set: func(o *Options, v int64, _ []byte) error { o.HandshakeIvl = int(v); return nil }},
 	{opt: InBatchSize, name: "ZMQ_IN_BATCH_SIZE", kind: kindInt, min: 1, max: maxInt32,
 		get: func(o *Options) any { return o.InBatchSize },
 		set: func(o *Options, v int64, _ []byte) error { o.InBatchSize = int(v); return nil }},

@@ -31,6 +31,7 @@ const (
 	EADDRINUSE      Errno = 98
 	EADDRNOTAVAIL   Errno = 99
 	ENETDOWN        Errno = 100
+	ETIMEDOUT       Errno = 110
 	ECONNREFUSED    Errno = 111
 	EHOSTUNREACH    Errno = 113
 	EINPROGRESS     Errno = 115
