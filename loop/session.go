@@ -31,6 +31,11 @@ const (
 	// and the HWM counts whole messages, so without a bound a peer sending
 	// an endless multipart message would grow memory without limit.
 	maxFramesPerMessage = 1 << 16
+	// inFirst is a connection's first input buffer. It grows, when a frame
+	// or a handshake command needs it, to what the largest of them takes
+	// (bigFrame and handshakeMax bytes): an idle or small-message
+	// connection holds 16 KiB instead of 64.
+	inFirst = 16 << 10
 )
 
 var errTooManyFrames = errors.New("zring: message has more than 65536 frames")
@@ -69,6 +74,7 @@ type session struct {
 	hs          *zmtp.Handshake
 	active      bool
 	in          *ring.Buffer
+	inMax       int       // what in may grow to (see readIn)
 	slab        ring.Slab // small decoded frames are carved from here
 	big         ring.Msg  // a big frame being read into its own memory
 	bigSize     int
@@ -105,12 +111,12 @@ type session struct {
 }
 
 func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, endpoint string) *session {
-	bufSize := handshakeMax + 16
-	if cfg.InBatchSize+bigFrame+16 > bufSize {
-		bufSize = cfg.InBatchSize + bigFrame + 16
+	inMax := handshakeMax + 16
+	if cfg.InBatchSize+bigFrame+16 > inMax {
+		inMax = cfg.InBatchSize + bigFrame + 16
 	}
 	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1,
-		in: ring.NewBuffer(bufSize), wbuf: make([]byte, 0, cfg.OutBatchSize+copyBody+16)}
+		in: ring.NewBuffer(min(inFirst, inMax)), inMax: inMax, wbuf: make([]byte, 0, cfg.OutBatchSize+copyBody+16)}
 	if peer != nil {
 		s.peer = peer
 		s.persistent = true
@@ -300,9 +306,15 @@ func (s *session) readIn() {
 			}
 		} else {
 			buf := s.in.Free()
+			if len(buf) == 0 && s.in.Cap() < s.inMax {
+				// Full of one unfinished frame or command: double, up to
+				// what the largest of them needs.
+				s.in.Resize(min(2*s.in.Cap(), s.inMax))
+				buf = s.in.Free()
+			}
 			if len(buf) == 0 {
 				// Cannot happen: frames that do not fit go to s.big, and
-				// handshake commands are limited to the buffer. Never read
+				// handshake commands are limited to inMax. Never read
 				// into nothing and call it EOF.
 				s.lost(zmtp.ErrTooLarge)
 				return

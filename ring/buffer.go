@@ -80,6 +80,18 @@ func (b *Buffer) Consume(n int) {
 	}
 }
 
+// Cap returns the buffer's capacity: the most it can hold unread.
+func (b *Buffer) Cap() int { return len(b.buf) }
+
+// Resize moves the unread bytes to the front of a new array of size bytes,
+// or of Len bytes if size is smaller.
+func (b *Buffer) Resize(size int) {
+	unread := b.w - b.r
+	nb := make([]byte, max(size, unread))
+	copy(nb, b.buf[b.r:b.w])
+	b.buf, b.r, b.w = nb, 0, unread
+}
+
 // Len returns the number of unread bytes.
 func (b *Buffer) Len() int { return b.w - b.r }
 

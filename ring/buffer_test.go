@@ -159,3 +159,23 @@ func TestBufferStream(t *testing.T) {
 		t.Fatal("stream corrupted")
 	}
 }
+
+// TestBufferResize: Resize keeps the unread bytes, in order, at the front
+// of an array of the new size, and never drops below them.
+func TestBufferResize(t *testing.T) {
+	b := NewBuffer(16)
+	n := copy(b.Free(), "0123456789abcdef")
+	b.Commit(n)
+	b.Consume(4)
+	if b.Cap() != 16 || len(b.Free()) != 4 {
+		t.Fatalf("cap %d, free %d", b.Cap(), len(b.Free()))
+	}
+	b.Resize(64)
+	if b.Cap() != 64 || string(b.Bytes()) != "456789abcdef" || len(b.Free()) != 52 {
+		t.Fatalf("after Resize(64): cap %d, bytes %q, free %d", b.Cap(), b.Bytes(), len(b.Free()))
+	}
+	b.Resize(4) // below Len: keeps every unread byte
+	if b.Cap() != 12 || string(b.Bytes()) != "456789abcdef" {
+		t.Fatalf("after Resize(4): cap %d, bytes %q", b.Cap(), b.Bytes())
+	}
+}
