@@ -67,17 +67,26 @@ func TestNop(t *testing.T) {
 	}
 }
 
+// newPipe returns a non-blocking pipe closed when the test ends.
+func newPipe(t *testing.T) [2]int {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		unix.Close(p[0])
+		unix.Close(p[1])
+	})
+	return p
+}
+
 // TestPollPipe: a one-shot poll completes when the pipe gets data, and at
 // once when it is armed on a pipe that already has some (what gives the
 // loop's poller its level-triggered behaviour).
 func TestPollPipe(t *testing.T) {
 	r := newRing(t, 8)
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
+	p := newPipe(t)
 	sqe := mustSQE(t, r)
 	sqe.PrepPollAdd(p[0], unix.POLLIN, 0)
 	sqe.UserData = 7
@@ -110,12 +119,7 @@ func TestPollPipe(t *testing.T) {
 // has completed fails with -ENOENT.
 func TestPollRemove(t *testing.T) {
 	r := newRing(t, 8)
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
+	p := newPipe(t)
 	sqe := mustSQE(t, r)
 	sqe.PrepPollAdd(p[0], unix.POLLIN, 0)
 	sqe.UserData = 1
