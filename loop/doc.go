@@ -48,9 +48,16 @@
 //     submissions of a loop iteration sent by the io_uring_enter that
 //     waits. Where io_uring cannot be set up it falls back to epoll with
 //     one log line. Readiness through the ring measured no better than
-//     epoll (BENCHMARKS.md), since the sessions still read and write with
-//     their own syscalls; completion-based reads and writes are the step
-//     that could change that.
+//     epoll (BENCHMARKS.md). Completion I/O (multishot receives into
+//     provided buffers, sends through the ring) was measured too, in
+//     internal/uring's BenchmarkRecvStream and BenchmarkRecvPingPong, and
+//     is not used: it moved a stream no faster and a blocking round trip
+//     no sooner than epoll and read(2), since the cost there is the thread
+//     wake-up, not the syscalls; a socket spinning on the completion ring
+//     waited 3x longer than one spinning on read(2), because the kernel
+//     hands completions to the ring's thread by interrupting it; and the
+//     mode that avoids that (DEFER_TASKRUN) ties a ring to one OS thread,
+//     which a spinning socket driving its connection is not.
 //
 // All read at most ZMQ_IN_BATCH_SIZE bytes a call and write at most
 // ZMQ_OUT_BATCH_SIZE bytes a vectored write.

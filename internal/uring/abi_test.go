@@ -37,6 +37,8 @@ func TestABILayout(t *testing.T) {
 		{CQE{}, 16, map[string]uintptr{"UserData": 0, "Res": 8, "Flags": 12}},
 		{GeteventsArg{}, 24, map[string]uintptr{"Sigmask": 0, "SigmaskSz": 8, "MinWaitUsec": 12, "Ts": 16}},
 		{KernelTimespec{}, 16, map[string]uintptr{"Sec": 0, "Nsec": 8}},
+		{BufReg{}, 40, map[string]uintptr{"RingAddr": 0, "RingEntries": 8, "Bgid": 12, "Flags": 14}},
+		{Buf{}, 16, map[string]uintptr{"Addr": 0, "Len": 8, "Bid": 12, "Resv": 14}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		if typ.Size() != c.size {

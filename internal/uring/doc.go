@@ -4,6 +4,11 @@
 // seen from user space. It has no cgo and no liburing: io_uring_setup and
 // io_uring_enter go through golang.org/x/sys/unix.
 //
+// It also holds provided-buffer rings (BufRing) with multishot receives and
+// ring sends. The loop does not use them: paths_test.go measures them
+// against readiness and read(2), and they did not win (BENCHMARKS.md,
+// "Completion I/O through the ring").
+//
 // A Ring belongs to one goroutine. Nothing in it is locked: the only
 // atomics are the head and tail words the kernel shares, which are ordered
 // against it, not against other goroutines. The one exception is Enter,
