@@ -3,6 +3,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -15,4 +16,15 @@ func ownProcessGroup(cmd *exec.Cmd) {
 	cmd.Cancel = func() error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+}
+
+// contextSwitches returns a finished process's voluntary context switches
+// (it blocked: a futex, epoll_wait, a read with nothing to read) and
+// involuntary ones (the kernel preempted it for another thread), its
+// waited-for children included.
+func contextSwitches(ps *os.ProcessState) (voluntary, involuntary int64) {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return int64(ru.Nvcsw), int64(ru.Nivcsw)
+	}
+	return 0, 0
 }

@@ -116,6 +116,18 @@ func renderReport(in reportInput) string {
 		}
 	}
 
+	if len(lat) > 0 {
+		b.WriteString("\n### Context switches per 1000 round trips (both processes, latency runs)\n\n")
+		b.WriteString("Voluntary: a thread blocked (futex, epoll_wait) and had to be woken, the tens of microseconds a spinning wait avoids. ")
+		b.WriteString("Involuntary: the kernel preempted a running thread for another; on a machine with few CPUs these are where the p99 comes from.\n\n")
+		header("lower")
+		n := func(_ benchCase, cl cell) string { return decimal(cl.value, 0) }
+		for _, c := range lat {
+			row(c, c.label()+" voluntary", keyVCS, n)
+			row(c, c.label()+" involuntary", keyIVCS, n)
+		}
+	}
+
 	b.WriteString("\n### Interoperability (zring with libzmq over tcp, each once)\n\n")
 	b.WriteString("| pair | result |\n|---|---|\n")
 	for _, r := range in.cross {

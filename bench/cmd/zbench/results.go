@@ -20,6 +20,10 @@ func (t *resultTable) add(c benchCase, implName string, o outcome) {
 		// CPU seconds of both processes per million messages.
 		o.metrics[keyCPUPer] = o.cpu.Seconds() / float64(c.count) * 1e6
 	}
+	if o.status == statusOK && c.kind != throughput && (o.nvcsw > 0 || o.nivcsw > 0) {
+		o.metrics[keyVCS] = float64(o.nvcsw) / float64(c.count) * 1000
+		o.metrics[keyIVCS] = float64(o.nivcsw) / float64(c.count) * 1000
+	}
 	byImpl := t.runs[c.id()]
 	if byImpl == nil {
 		byImpl = map[string][]outcome{}

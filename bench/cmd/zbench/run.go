@@ -38,6 +38,8 @@ type outcome struct {
 	metrics metrics // the reporting tool's output lines
 	cpu     time.Duration
 	wall    time.Duration
+	// Context switches of all the case's processes (see contextSwitches).
+	nvcsw, nivcsw int64
 }
 
 // summary is the one-line form for the progress log.
@@ -137,6 +139,9 @@ func runTools(c benchCase, cmds [][]string, reporter int, timeout time.Duration,
 	for _, p := range procs {
 		if p != nil && p.cmd.ProcessState != nil {
 			o.cpu += p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+			v, iv := contextSwitches(p.cmd.ProcessState)
+			o.nvcsw += v
+			o.nivcsw += iv
 		}
 	}
 	if verbose {
@@ -248,6 +253,9 @@ const (
 	keyP99    = "p99 latency [us]"
 	keyP999   = "p99.9 latency [us]"
 	keyCPUPer = "cpu per million" // ours, not a tool's: CPU seconds per 10⁶ messages
+	// Ours too: context switches of both processes per 1000 round trips.
+	keyVCS  = "voluntary cs per 1000"
+	keyIVCS = "involuntary cs per 1000"
 )
 
 func parseMetrics(out string) metrics {
