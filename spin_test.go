@@ -93,6 +93,51 @@ func TestSpinDrivenConnections(t *testing.T) {
 					i++
 				}
 			})
+			t.Run("quieted, then parked and away", func(t *testing.T) {
+				// Driven for milliseconds, the connections are quieted (the
+				// netpoll backend drops their registration). When a then
+				// parks, and later stops calling at all, the loop must
+				// hear the connection again.
+				a, b := spinPair(t, ep)
+				pingPong := func(d time.Duration) {
+					for end := time.Now().Add(d); time.Now().Before(end); {
+						b.Send([]byte("ping"), 0)
+						mustRecv(t, a, "ping")
+						a.Send([]byte("pong"), 0)
+						mustRecv(t, b, "pong")
+					}
+				}
+				pingPong(5 * time.Millisecond)
+				got := make(chan error, 1)
+				go func() {
+					m, err := a.Recv(0)
+					if err == nil && string(m) != "late" {
+						err = fmt.Errorf("got %q", m)
+					}
+					got <- err
+				}()
+				time.Sleep(20 * time.Millisecond) // far past the spin
+				b.Send([]byte("late"), 0)
+				if err := <-got; err != nil {
+					t.Fatal(err)
+				}
+				pingPong(5 * time.Millisecond)
+				b.Send([]byte("away"), 0)
+				deadline := time.Now().Add(5 * time.Second)
+				for {
+					m, err := a.Recv(zring.DontWait)
+					if err == nil {
+						if string(m) != "away" {
+							t.Fatalf("got %q", m)
+						}
+						break
+					}
+					if !errors.Is(err, zring.ErrAgain) || time.Now().After(deadline) {
+						t.Fatalf("Recv: %v", err)
+					}
+					time.Sleep(time.Millisecond)
+				}
+			})
 			t.Run("park after spin", func(t *testing.T) {
 				// a spins out and parks: the connection goes back to the
 				// loop at once, whose read wakes a.

@@ -27,6 +27,11 @@ type poller interface {
 	add(fd int, events uint32, h handler) error
 	mod(fd int, events uint32) error
 	del(fd int) error
+	// quiet says that fd, whose interest is 0, will keep it for a while:
+	// a backend that would still be woken by its activity stops listening
+	// until the next mod with interest, and reports that it did. Called
+	// under exec.
+	quiet(fd int) bool
 	// wait blocks for at most timeoutMs (-1 forever, 0 poll) and calls
 	// h.handle for every ready fd; a wake() makes it return early. It
 	// returns how many fds it handled.

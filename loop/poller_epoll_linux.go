@@ -98,6 +98,9 @@ func (p *epollPoller) wake() {
 }
 
 // dedicated: an epoll loop blocks its thread in epoll_wait.
+// quiet: an fd with no interest already wakes nothing here.
+func (p *epollPoller) quiet(int) bool { return false }
+
 func (p *epollPoller) dedicated() bool { return true }
 
 func (p *epollPoller) close() {

@@ -78,6 +78,31 @@ func TestPollers(t *testing.T) {
 				<-h.got
 			}
 			quiet()
+			// quiet: data that comes while nobody listens is reported once
+			// interest returns (netpoll dropped and re-made its
+			// registration), twice over.
+			for range 2 {
+				if got := p.quiet(fds[0]); got != (backend == BackendNetpoll) {
+					t.Fatalf("quiet = %v", got)
+				}
+				if p.quiet(fds[0]) {
+					t.Fatal("quiet twice did something")
+				}
+				if np, ok := p.(*netPoller); ok && np.watches[fds[0]].file != nil {
+					t.Fatal("netpoll: quiet kept the fd in the netpoller")
+				}
+				unix.Write(fds[1], []byte("q"))
+				quiet()
+				p.mod(fds[0], evRead)
+				waitFor(evRead)
+				unix.Read(fds[0], b[:])
+				p.mod(fds[0], 0)
+				p.wait(20)
+				for len(h.got) > 0 {
+					<-h.got
+				}
+			}
+			p.quiet(fds[0])
 			p.mod(fds[0], evRead)
 			p.del(fds[0])
 			unix.Write(fds[1], []byte("y"))

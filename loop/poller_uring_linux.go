@@ -416,6 +416,9 @@ func (p *uringPoller) wake() {
 
 // dedicated: an io_uring loop blocks its thread in io_uring_enter, and the
 // completion work of its polls runs on the thread that armed them.
+// quiet: an fd with no interest already wakes nothing here.
+func (p *uringPoller) quiet(int) bool { return false }
+
 func (p *uringPoller) dedicated() bool { return true }
 
 // close closes the ring, which cancels every poll still in flight.

@@ -100,6 +100,10 @@ type session struct {
 	drives      uint64
 	driveSeen   uint64
 	driveTimer  *timer
+	// See quietDriven: when the poller last let go of the fd, and when
+	// the connection was last found driven for driveIdle.
+	lastQuiet     time.Time
+	lastLongDrive time.Time
 
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
@@ -237,6 +241,9 @@ func (s *session) drive() {
 		s.driven.Store(true)
 		s.driveSeen = s.drives
 		s.updateRead()
+		if now := time.Now(); now.Sub(s.lastQuiet) >= driveIdle && now.Sub(s.lastLongDrive) < quietMemory {
+			s.quietDriven() // see quietDriven
+		}
 		// Through Post, not after: the loop may be asleep with no timer,
 		// and only posted work wakes it.
 		s.loop.Post(s.armDriveCheck)
@@ -258,11 +265,33 @@ func (s *session) checkDriven() {
 		return
 	}
 	if s.drives != s.driveSeen {
+		s.lastLongDrive = time.Now()
+		s.quietDriven()
 		s.driveSeen = s.drives
 		s.driveTimer = s.loop.after(driveIdle, s.checkDriven)
 		return
 	}
 	s.undrive()
+}
+
+// quietMemory: see quietDriven.
+const quietMemory = 10 * time.Millisecond
+
+// quietDriven tells the poller that this driven connection will not need
+// it for a while (poller.quiet): the netpoll backend would otherwise wake
+// a thread for every segment that arrives, and that thread preempts
+// spinning sockets. It is done when a connection has been driven for
+// driveIdle (checkDriven), and again at the start of a drive when it was
+// last found driven that long within quietMemory and last quieted at
+// least driveIdle ago: a socket that spins without pause, but whose spin
+// times out now and then (each time handing the connection back), keeps
+// the poller quiet, while the re-registration each hand-back then costs
+// (a dup, two syscalls, a few allocations) happens at most once per
+// driveIdle.
+func (s *session) quietDriven() {
+	if s.fd >= 0 && s.events == 0 && !s.parked && s.loop.poller.quiet(s.fd) {
+		s.lastQuiet = time.Now()
+	}
 }
 
 // undrive hands the connection back to the poller.
