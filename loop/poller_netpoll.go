@@ -23,7 +23,9 @@ import (
 // connection and a poll(2) per readiness check.
 //
 // The netpoller takes over the fd it watches (and closes it), so each watch
-// holds a dup of the loop's fd: the loop keeps closing its own.
+// holds a dup of the loop's fd: the loop keeps closing its own. quiet
+// closes that dup while nobody listens to the fd, and mod makes a new one
+// when somebody does again.
 type netPoller struct {
 	wakeCh  chan struct{}
 	timer   *time.Timer
