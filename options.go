@@ -50,6 +50,17 @@ const (
 	// default 30000, 0 no limit. A peer that connects and says nothing
 	// holds a connection's buffers until then.
 	HandshakeIvl = sockets.HandshakeIvl
+	// RouterMandatory (ZMQ_ROUTER_MANDATORY, ROUTER only, 0 or 1): with 1,
+	// a message to an unknown routing id fails with ErrHostUnreachable
+	// instead of being dropped, and one to a peer at its SNDHWM blocks (or
+	// fails with ErrAgain under DontWait or SndTimeo) instead of being
+	// dropped. Applies at once.
+	RouterMandatory = sockets.RouterMandatory
+	// RouterHandover (ZMQ_ROUTER_HANDOVER, ROUTER only, 0 or 1): with 1, a
+	// peer announcing a routing id another peer holds takes it over; the
+	// old peer is sent nothing more. With 0 (the default) the newcomer is
+	// ignored, as libzmq ignores it.
+	RouterHandover = sockets.RouterHandover
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and

@@ -86,6 +86,9 @@ func TestOptionValidation(t *testing.T) {
 		{"read-only last endpoint", zring.LastEndpoint, "x", false},
 		{"wrong Go type", zring.SndHWM, "10", false},
 		{"unknown option", zring.Option(9999), 1, false},
+		// ROUTER's options are not a REQ's (libzmq: EINVAL).
+		{"router mandatory on REQ", zring.RouterMandatory, 1, false},
+		{"router handover on REQ", zring.RouterHandover, 1, false},
 	}
 	for _, c := range cases {
 		err := s.SetOption(c.opt, c.value)
@@ -101,6 +104,29 @@ func TestOptionValidation(t *testing.T) {
 	}
 	if v, _ := s.GetOption(zring.RoutingID); string(v.([]byte)) != "abc" {
 		t.Errorf("routing id %q", v)
+	}
+}
+
+func TestRouterOptions(t *testing.T) {
+	ctx := newCtx(t)
+	s, _ := ctx.NewSocket(zring.ROUTER)
+	defer s.Close()
+	for _, opt := range []zring.Option{zring.RouterMandatory, zring.RouterHandover} {
+		if v, err := s.GetOptionInt(opt); err != nil || v != 0 {
+			t.Errorf("option %d default: %d, %v", opt, v, err)
+		}
+		for _, c := range []struct {
+			value any
+			ok    bool
+		}{{1, true}, {true, true}, {0, true}, {2, false}, {-1, false}} {
+			err := s.SetOption(opt, c.value)
+			if c.ok != (err == nil) || !c.ok && !errors.Is(err, zring.ErrInvalid) {
+				t.Errorf("option %d = %v: %v", opt, c.value, err)
+			}
+		}
+	}
+	if _, err := s.GetOption(zring.RouterMandatory); err != nil {
+		t.Fatal(err)
 	}
 }
 

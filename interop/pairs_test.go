@@ -78,6 +78,38 @@ var pairCases = []pairCase{
 		},
 		exchange: reqRouter(checkID(reqRoutingID)), burst: reqRouterBurst},
 	{name: "libzmq_DEALER->zring_REP", a: libzmqSide(zring.DEALER), b: zringSide(zring.REP), exchange: dealerRep, burst: dealerRepBurst},
+	{name: "zring_DEALER->libzmq_REP", a: zringSide(zring.DEALER), b: libzmqSide(zring.REP), exchange: dealerRep, burst: dealerRepBurst},
+	{name: "libzmq_REQ->zring_ROUTER", a: libzmqSide(zring.REQ), b: zringSide(zring.ROUTER),
+		exchange: reqRouter(checkGeneratedID), burst: reqRouterBurst},
+	{name: "libzmq_REQ(ROUTING_ID)->zring_ROUTER", a: libzmqSide(zring.REQ), b: zringSide(zring.ROUTER),
+		setup: func(t *testing.T, a, _ peer) {
+			if err := a.(*libzmqPeer).s.SetIdentity(reqRoutingID); err != nil {
+				t.Fatal(err)
+			}
+		},
+		exchange: reqRouter(checkID(reqRoutingID)), burst: reqRouterBurst},
+	{name: "zring_DEALER->libzmq_ROUTER", a: zringSide(zring.DEALER), b: libzmqSide(zring.ROUTER),
+		setup: dealerID, exchange: dealerRouter, burst: dealerRouterBurst},
+	{name: "libzmq_DEALER->zring_ROUTER", a: libzmqSide(zring.DEALER), b: zringSide(zring.ROUTER),
+		setup: dealerID, exchange: dealerRouter, burst: dealerRouterBurst},
+	{name: "zring_DEALER<->libzmq_DEALER", a: zringSide(zring.DEALER), b: libzmqSide(zring.DEALER), exchange: bothWays, burst: bothWaysBurst},
+}
+
+const dealerRoutingID = "dealer-7"
+
+// dealerID gives the DEALER side a ZMQ_ROUTING_ID, which the ROUTER must
+// then show as the first frame of what the DEALER sends.
+func dealerID(t *testing.T, a, _ peer) {
+	var err error
+	switch d := a.(type) {
+	case *zringPeer:
+		err = d.s.SetOption(zring.RoutingID, dealerRoutingID)
+	case *libzmqPeer:
+		err = d.s.SetIdentity(dealerRoutingID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // reqRoutingID is as long as a routing id may be (255 bytes), so that
@@ -188,6 +220,59 @@ func checkID(want string) func([]byte) string {
 			return fmt.Sprintf("want %q (the REQ's ZMQ_ROUTING_ID)", want)
 		}
 		return ""
+	}
+}
+
+// dealerRouter: "When receiving messages a ZMQ_ROUTER socket shall prepend
+// a message part containing the identity of the originating peer"; "When
+// sending messages a ZMQ_ROUTER socket shall remove the first part of the
+// message and use it to determine the identity of the peer". A DEALER adds
+// nothing: the ROUTER sees [id][body...] and the DEALER the bare reply.
+func dealerRouter(t *testing.T, a, b peer, msg [][]byte) {
+	mustSend(t, a, msg)
+	expect(t, b, append(frames(dealerRoutingID), msg...))
+	mustSend(t, b, append(frames(dealerRoutingID), reply(msg)...))
+	expect(t, a, reply(msg))
+}
+
+// dealerRouterBurst streams n messages each way through the ROUTER's
+// routing id: DEALER to ROUTER, then ROUTER to DEALER, in order. A ROUTER
+// drops what it cannot send at once ("Action in mute state: Drop"), so the
+// ROUTER sends with ZMQ_ROUTER_MANDATORY, which blocks at the HWM instead.
+func dealerRouterBurst(t *testing.T, a, b peer, n int) {
+	var err error
+	switch r := b.(type) {
+	case *zringPeer:
+		err = r.s.SetOption(zring.RouterMandatory, 1)
+	case *libzmqPeer:
+		err = r.s.SetRouterMandatory(1)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait := background(t, func() error {
+		for i := 0; i < n; i++ {
+			if err := a.send([][]byte{seq(i)}, 0); err != nil {
+				return fmt.Errorf("%v send %d of %d: %w", a, i, n, err)
+			}
+		}
+		return nil
+	})
+	for i := 0; i < n; i++ {
+		expect(t, b, [][]byte{[]byte(dealerRoutingID), seq(i)})
+	}
+	wait()
+	wait = background(t, func() error {
+		for i := 0; i < n; i++ {
+			if err := b.send([][]byte{[]byte(dealerRoutingID), seq(i)}, 0); err != nil {
+				return fmt.Errorf("%v send %d of %d: %w", b, i, n, err)
+			}
+		}
+		return nil
+	})
+	defer wait()
+	for i := 0; i < n; i++ {
+		expect(t, a, [][]byte{seq(i)})
 	}
 }
 

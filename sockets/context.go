@@ -47,8 +47,8 @@ func (c *Context) IOThreads() int { return c.pool.Len() }
 // NewSocket makes a socket of type t. After Shutdown or Term it fails with
 // ETERM; an unknown type is EINVAL.
 func (c *Context) NewSocket(t Type) (*Socket, error) {
-	pat := newPattern(t)
-	if pat == nil {
+	s := newSocket(c, t)
+	if s.pat == nil {
 		return nil, errno.EINVAL
 	}
 	c.mu.Lock()
@@ -56,7 +56,6 @@ func (c *Context) NewSocket(t Type) (*Socket, error) {
 	if c.terminated() {
 		return nil, errno.ETERM
 	}
-	s := newSocket(c, t, pat)
 	c.sockets[s] = struct{}{}
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/zring/zring/internal/errno"
@@ -53,7 +54,9 @@ const (
 	RcvTimeo        Option = 27
 	SndTimeo        Option = 28
 	LastEndpoint    Option = 32
+	RouterMandatory Option = 33
 	Immediate       Option = 39
+	RouterHandover  Option = 56
 	HandshakeIvl    Option = 66
 	InBatchSize     Option = 101
 	OutBatchSize    Option = 102
@@ -76,6 +79,9 @@ type Options struct {
 	SndTimeo        int // ms; -1 infinite
 	Immediate       bool
 	HandshakeIvl    int // ms; 0 no limit
+	// ROUTER only; they apply at once, not only to later connections.
+	RouterMandatory bool
+	RouterHandover  bool
 	// InBatchSize and OutBatchSize bound how many bytes one read or one
 	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
 	// 4.3.4's code uses the value as a byte count (default 8192); zring
@@ -133,8 +139,11 @@ type optionDef struct {
 	kind     kind
 	min, max int64 // inclusive range for numeric kinds; length range for bytes
 	readOnly bool
-	get      func(o *Options) any
-	set      func(o *Options, v int64, b []byte) error
+	// types, if set, are the socket types the option applies to; others
+	// get EINVAL, as libzmq's socket types reject options they do not know.
+	types []Type
+	get   func(o *Options) any
+	set   func(o *Options, v int64, b []byte) error
 }
 
 var optionTable = []optionDef{
@@ -185,6 +194,12 @@ var optionTable = []optionDef{
 	{opt: Immediate, name: "ZMQ_IMMEDIATE", kind: kindBool, min: 0, max: 1,
 		get: func(o *Options) any { return boolInt(o.Immediate) },
 		set: func(o *Options, v int64, _ []byte) error { o.Immediate = v != 0; return nil }},
+	{opt: RouterMandatory, name: "ZMQ_ROUTER_MANDATORY", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
+		get: func(o *Options) any { return boolInt(o.RouterMandatory) },
+		set: func(o *Options, v int64, _ []byte) error { o.RouterMandatory = v != 0; return nil }},
+	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
+		get: func(o *Options) any { return boolInt(o.RouterHandover) },
+		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
 	{opt: HandshakeIvl, name: "ZMQ_HANDSHAKE_IVL", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.HandshakeIvl },
 		set: func(o *Options, v int64, _ []byte) error { o.HandshakeIvl = int(v); return nil }},
@@ -227,7 +242,7 @@ func OptionName(opt Option) string {
 // range all return EINVAL, as zmq_setsockopt does.
 func (o *Options) Set(opt Option, v any) error {
 	d := lookup(opt)
-	if d == nil || d.readOnly {
+	if d == nil || d.readOnly || !d.appliesTo(o.Type) {
 		return errno.EINVAL
 	}
 	switch d.kind {
@@ -283,11 +298,15 @@ func (o *Options) Set(opt Option, v any) error {
 	}
 }
 
+func (d *optionDef) appliesTo(t Type) bool {
+	return d.types == nil || slices.Contains(d.types, t)
+}
+
 // Get returns the value of opt with the Go type of its C type: int, int64,
 // uint64, []byte (a copy) or string.
 func (o *Options) Get(opt Option) (any, error) {
 	d := lookup(opt)
-	if d == nil {
+	if d == nil || !d.appliesTo(o.Type) {
 		return nil, errno.EINVAL
 	}
 	return d.get(o), nil

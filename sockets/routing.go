@@ -96,6 +96,8 @@ type fq struct {
 	cur   int
 	more  bool       // mid-message on peers[cur]
 	last  *loop.Peer // the peer of the last frame returned
+	// onRemove, if set, hears of each peer dropped once drained.
+	onRemove func(*loop.Peer)
 }
 
 func (f *fq) attach(p *loop.Peer) { f.peers = append(f.peers, p) }
@@ -105,6 +107,9 @@ func (f *fq) attach(p *loop.Peer) { f.peers = append(f.peers, p) }
 func (f *fq) detach(*loop.Peer) {}
 
 func (f *fq) remove(i int) {
+	if f.onRemove != nil {
+		f.onRemove(f.peers[i])
+	}
 	copy(f.peers[i:], f.peers[i+1:])
 	f.peers[len(f.peers)-1] = nil
 	f.peers = f.peers[:len(f.peers)-1]

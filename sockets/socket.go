@@ -59,12 +59,16 @@ type command struct {
 	peer   *loop.Peer
 }
 
-func newSocket(c *Context, t Type, pat pattern) *Socket {
+// newSocket makes a socket of type t; its pat is nil if t is not a type
+// zring has.
+func newSocket(c *Context, t Type) *Socket {
 	tm := time.NewTimer(time.Hour)
 	tm.Stop()
-	return &Socket{ctx: c, opts: DefaultOptions(t), pat: pat, sig: make(chan struct{}, 1), timer: tm, spinFor: c.spin,
+	s := &Socket{ctx: c, opts: DefaultOptions(t), sig: make(chan struct{}, 1), timer: tm, spinFor: c.spin,
 		listeners: make(map[string]*loop.Listener), connecters: make(map[string][]*endpointConn),
 		inprocs: make(map[string]bool), peers: make(map[*loop.Peer]struct{})}
+	s.pat = newPattern(t, &s.opts)
+	return s
 }
 
 // Wake is the waker of every pipe end the socket owns, and of its mailbox.
@@ -450,7 +454,10 @@ func (s *Socket) Connect(endpoint string) error {
 		return err
 	}
 	var p *loop.Peer
-	if !s.opts.Immediate {
+	// A ROUTER routes by the id a peer announces in its handshake, so its
+	// pipes to a connection wait for the connection (libzmq's ROUTER cannot
+	// route to them before either).
+	if !s.opts.Immediate && s.opts.Type != ROUTER {
 		// Without ZMQ_IMMEDIATE the pipes exist before the connection, so
 		// messages queue for a peer that is not there yet.
 		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)

@@ -18,8 +18,12 @@ type pattern interface {
 	recv(m *ring.Msg) error
 }
 
-func newPattern(t Type) pattern {
+func newPattern(t Type, o *Options) pattern {
 	switch t {
+	case DEALER:
+		return &dealer{}
+	case ROUTER:
+		return newRouter(o)
 	case PUSH:
 		return &push{}
 	case PULL:

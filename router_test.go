@@ -1,0 +1,137 @@
+package zring_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/zring/zring"
+)
+
+func mustSendParts(t *testing.T, s *zring.Socket, parts ...string) {
+	t.Helper()
+	b := make([][]byte, len(parts))
+	for i, p := range parts {
+		b[i] = []byte(p)
+	}
+	if err := s.SendMultipart(b, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRecvParts(t *testing.T, s *zring.Socket) []string {
+	t.Helper()
+	got, err := s.RecvMultipart(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(got))
+	for i, g := range got {
+		out[i] = string(g)
+	}
+	return out
+}
+
+// TestDealerRouter: DEALER and ROUTER between zring sockets, over each
+// transport, each side binding: a ROUTER sees [routing id][body...] and
+// answers through the id; a REQ behind it adds the empty delimiter.
+func TestDealerRouter(t *testing.T) {
+	for _, ep := range endpoints(t) {
+		for _, routerBinds := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/router_binds=%v", ep[:3], routerBinds), func(t *testing.T) {
+				ctx := newCtx(t)
+				router := sock(t, ctx, zring.ROUTER)
+				dealer := sock(t, ctx, zring.DEALER)
+				req := sock(t, ctx, zring.REQ)
+				dealer.SetOption(zring.RoutingID, "dealer-1")
+				if routerBinds {
+					addr := bindAt(t, router, ep)
+					dealer.Connect(addr)
+					req.Connect(addr)
+				} else {
+					// The ROUTER connects to both (inproc: each binds its own name).
+					a := bindAt(t, dealer, ep)
+					router.Connect(a)
+					ep2 := ep + "-req" // ipc and inproc need a second name
+					if ep[:3] == "tcp" {
+						ep2 = ep
+					}
+					b := bindAt(t, req, ep2)
+					router.Connect(b)
+				}
+				// The dealer's messages come with its ZMQ_ROUTING_ID.
+				if routerBinds {
+					mustSendParts(t, dealer, "hello", "world")
+					if got := mustRecvParts(t, router); fmt.Sprint(got) != "[dealer-1 hello world]" {
+						t.Fatalf("router got %q", got)
+					}
+				} else {
+					// A connecting ROUTER cannot route before the handshake:
+					// with ROUTER_MANDATORY it says so, then succeeds.
+					router.SetOption(zring.RouterMandatory, 1)
+					deadline := time.Now().Add(5 * time.Second)
+					for {
+						err := router.SendMultipart([][]byte{[]byte("dealer-1"), []byte("ping")}, 0)
+						if err == nil {
+							break
+						}
+						if !errors.Is(err, zring.ErrHostUnreachable) || time.Now().After(deadline) {
+							t.Fatalf("router send: %v", err)
+						}
+						time.Sleep(time.Millisecond)
+					}
+					mustRecv(t, dealer, "ping")
+					mustSendParts(t, dealer, "hello", "world")
+					if got := mustRecvParts(t, router); fmt.Sprint(got) != "[dealer-1 hello world]" {
+						t.Fatalf("router got %q", got)
+					}
+				}
+				mustSendParts(t, router, "dealer-1", "reply")
+				mustRecv(t, dealer, "reply")
+
+				// A REQ with no routing id gets a generated one, and its
+				// empty delimiter shows.
+				mustSendParts(t, req, "question")
+				got := mustRecvParts(t, router)
+				if len(got) != 3 || len(got[0]) != 5 || got[0][0] != 0 || got[1] != "" || got[2] != "question" {
+					t.Fatalf("router got %q from the REQ", got)
+				}
+				mustSendParts(t, router, got[0], "", "answer")
+				mustRecv(t, req, "answer")
+			})
+		}
+	}
+}
+
+// TestRouterReconnectedPeerKeepsID: a DEALER whose connection breaks and is
+// remade announces the same ZMQ_ROUTING_ID again, and the ROUTER routes
+// that id to the new connection.
+func TestRouterReconnectedPeerKeepsID(t *testing.T) {
+	ctx := newCtx(t)
+	router := sock(t, ctx, zring.ROUTER)
+	addr := bindAt(t, router, "tcp://127.0.0.1:0")
+	for round := range 3 {
+		dealer := sock(t, ctx, zring.DEALER)
+		dealer.SetOption(zring.RoutingID, "same")
+		dealer.Connect(addr)
+		mustSendParts(t, dealer, fmt.Sprint("hi ", round))
+		if got := mustRecvParts(t, router); fmt.Sprint(got) != fmt.Sprintf("[same hi %d]", round) {
+			t.Fatalf("round %d: router got %q", round, got)
+		}
+		mustSendParts(t, router, "same", "back")
+		mustRecv(t, dealer, "back")
+		dealer.Close()
+		// Until the router has seen the old connection go, a new one with
+		// the same id would be refused, as libzmq refuses it; wait for it.
+		router.SetOption(zring.RouterMandatory, 1)
+		deadline := time.Now().Add(5 * time.Second)
+		for router.SendMultipart([][]byte{[]byte("same"), []byte("gone?")}, zring.DontWait) == nil {
+			if time.Now().After(deadline) {
+				t.Fatal("the closed dealer stays routable")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		router.SetOption(zring.RouterMandatory, 0)
+	}
+}

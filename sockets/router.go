@@ -1,0 +1,178 @@
+package sockets
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+
+	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
+	"github.com/zring/zring/ring"
+)
+
+// dealer: "Each message sent is round-robined among all connected peers,
+// and each message received is fair-queued from all connected peers";
+// "Action in mute state: Block".
+type dealer struct {
+	lb
+	in fq
+}
+
+func (d *dealer) attach(p *loop.Peer)    { d.lb.attach(p); d.in.attach(p) }
+func (d *dealer) detach(p *loop.Peer)    { d.lb.detach(p); d.in.detach(p) }
+func (d *dealer) recv(m *ring.Msg) error { return d.in.recv(m) }
+func (d *dealer) send(m *ring.Msg) error { return d.lb.send(m) }
+
+// router: "When receiving messages a ZMQ_ROUTER socket shall prepend a
+// message part containing the identity of the originating peer to the
+// message before passing it to the application. Messages received are
+// fair-queued from among all connected peers. When sending messages a
+// ZMQ_ROUTER socket shall remove the first part of the message and use it
+// to determine the identity of the peer the message shall be routed to."
+//
+// A peer's routing id is the ZMQ_ROUTING_ID it announced in its handshake,
+// or else one made up here as libzmq 4.3.4 makes them: five bytes, a zero
+// byte and then a 32-bit big-endian counter that starts at a random value.
+// A peer announcing an id another peer already has is refused (libzmq
+// ignores it), unless ZMQ_ROUTER_HANDOVER is set: then the new peer takes
+// the id, and the old one keeps only what it already sent, under a made-up
+// id, and gets nothing more.
+type router struct {
+	opts   *Options // ZMQ_ROUTER_MANDATORY and ZMQ_ROUTER_HANDOVER apply at once
+	in     fq
+	byID   map[string]*loop.Peer
+	ids    map[*loop.Peer]string
+	nextID uint32
+	slab   ring.Slab // for the routing id frames handed to the application
+
+	// Receiving: the id frame of a message goes out first, its first frame
+	// waits in held.
+	held    ring.Msg
+	hasHeld bool
+	inMid   bool // frames of a message are being returned
+
+	// Sending.
+	outMid  bool       // the id frame was taken; the rest of the message follows
+	outPeer *loop.Peer // where it goes; nil: it is dropped
+}
+
+func newRouter(o *Options) *router {
+	r := &router{opts: o, byID: map[string]*loop.Peer{}, ids: map[*loop.Peer]string{}, nextID: rand.Uint32()}
+	r.in.onRemove = r.forget
+	return r
+}
+
+func (r *router) makeID() string {
+	var b [5]byte
+	binary.BigEndian.PutUint32(b[1:], r.nextID)
+	r.nextID++
+	return string(b[:])
+}
+
+func (r *router) attach(p *loop.Peer) {
+	id := string(p.RoutingID)
+	if id == "" {
+		id = r.makeID()
+	} else if old := r.byID[id]; old != nil {
+		if !r.opts.RouterHandover {
+			refuse(p) // "Ignore peers with duplicate ID", as libzmq does
+			return
+		}
+		// The old peer drains under a made-up id and is sent nothing more.
+		oldID := r.makeID()
+		r.ids[old] = oldID
+		delete(r.byID, id)
+		old.Out.Close()
+	}
+	r.byID[id] = p
+	r.ids[p] = id
+	r.in.attach(p)
+}
+
+// detach makes the peer unroutable at once; its id stays known until the
+// fair queue has read what it sent (forget).
+func (r *router) detach(p *loop.Peer) {
+	if id, ok := r.ids[p]; ok && r.byID[id] == p {
+		delete(r.byID, id)
+	}
+	if r.outPeer == p {
+		r.outPeer = nil
+	}
+	r.in.detach(p)
+}
+
+func (r *router) forget(p *loop.Peer) {
+	if id, ok := r.ids[p]; ok {
+		if r.byID[id] == p {
+			delete(r.byID, id)
+		}
+		delete(r.ids, p)
+	}
+}
+
+func (r *router) recv(m *ring.Msg) error {
+	if r.hasHeld {
+		r.hasHeld = false
+		r.inMid = r.held.More()
+		*m = r.held
+		r.held = ring.Msg{}
+		return nil
+	}
+	var msg ring.Msg
+	if err := r.in.recv(&msg); err != nil {
+		return err
+	}
+	if r.inMid {
+		r.inMid = msg.More()
+		*m = msg
+		return nil
+	}
+	// The first frame of a message: hand out the sender's id before it.
+	id := r.ids[r.in.last]
+	idm := r.slab.NewMsg(len(id))
+	copy(idm.Data, id)
+	idm.Flags |= ring.More
+	r.held, r.hasHeld = msg, true
+	*m = idm
+	return nil
+}
+
+func (r *router) send(m *ring.Msg) error {
+	if !r.outMid {
+		if !m.More() {
+			// An id with nothing after it: libzmq ignores it.
+			m.Free()
+			return nil
+		}
+		p := r.byID[string(m.Data)]
+		mandatory := r.opts.RouterMandatory
+		switch {
+		case p == nil || p.Out.Detached():
+			if mandatory {
+				return errno.EHOSTUNREACH
+			}
+			p = nil // "silently discarded"
+		case !p.Out.CheckWrite():
+			if mandatory {
+				return errno.EAGAIN // blocks, or fails with ZMQ_DONTWAIT / SNDTIMEO
+			}
+			p = nil // "shall also be dropped"
+		}
+		m.Free()
+		r.outMid, r.outPeer = true, p
+		return nil
+	}
+	more := m.More()
+	if p := r.outPeer; p != nil {
+		p.Out.Write(*m)
+		*m = ring.Msg{}
+		if !more {
+			p.Out.Flush()
+		}
+	} else {
+		m.Free()
+	}
+	if !more {
+		r.outMid, r.outPeer = false, nil
+	}
+	return nil
+}
