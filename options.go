@@ -30,8 +30,13 @@ type Option = sockets.Option
 
 // The options this release carries.
 const (
-	Affinity        = sockets.Affinity        // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
-	RoutingID       = sockets.RoutingID       // ZMQ_ROUTING_ID
+	Affinity  = sockets.Affinity  // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
+	RoutingID = sockets.RoutingID // ZMQ_ROUTING_ID
+	// Subscribe and Unsubscribe (ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE; SUB only,
+	// write-only) add and remove one instance of a topic prefix, []byte or
+	// string; the empty topic matches every message.
+	Subscribe       = sockets.Subscribe
+	Unsubscribe     = sockets.Unsubscribe
 	RcvMore         = sockets.RcvMore         // ZMQ_RCVMORE (read-only)
 	Type            = sockets.Type_           // ZMQ_TYPE (read-only)
 	Linger          = sockets.Linger          // ZMQ_LINGER, ms, -1 infinite (default)

@@ -27,7 +27,9 @@ type Config struct {
 // pipes come and go. Both methods are called on a loop goroutine and must
 // only queue the news and wake the socket, never block.
 type Host interface {
-	// Attach hands over a new peer's pipes.
+	// Attach hands over a new peer's pipes; or, for pipes the socket made
+	// itself (connect without ZMQ_IMMEDIATE), says that they have a new
+	// connection after the first (a SUB then resends its subscriptions).
 	Attach(p *Peer)
 	// Detach says p's connection is gone for good: p.In holds what was
 	// received (and is then Closed), p.Out is no longer read.

@@ -105,6 +105,9 @@ type session struct {
 	lastQuiet     time.Time
 	lastLongDrive time.Time
 
+	peerMinor uint8 // ZMTP minor version of the peer's greeting
+	connected bool  // a connection of this session completed its handshake
+
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
 
@@ -460,6 +463,7 @@ func (s *session) handshakeDone() {
 	s.handshakeTimer = nil
 	s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
 	pi := s.hs.Peer()
+	s.peerMinor = pi.Minor
 	if s.peer == nil {
 		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
 		s.peer.SocketType = pi.SocketType
@@ -468,7 +472,13 @@ func (s *session) handshakeDone() {
 		s.peer.In.SetWriterWaker(s)
 		s.peer.Out.SetReaderWaker(s)
 		s.host.Attach(s.peer)
+	} else if s.connected {
+		// The same pipes, a new connection (connect without
+		// ZMQ_IMMEDIATE): the socket hears of it again, so that a SUB can
+		// tell the new publisher what it subscribed to (Host.Attach).
+		s.host.Attach(s.peer)
 	}
+	s.connected = true
 	s.writeOut()
 }
 
@@ -528,9 +538,23 @@ func (s *session) command(body []byte) {
 		}
 	case "ERROR":
 		s.lost(zmtp.ErrPeerError)
+	case "SUBSCRIBE", "CANCEL":
+		// A publisher's socket takes subscriptions as ZMTP 3.0 peers send
+		// them, a message of 0x01 (0x00 to cancel) and the topic, which is
+		// also how a SUB's socket writes them (fill turns them back into
+		// commands for ZMTP 3.1 peers).
+		if s.cfg.SocketType == "PUB" || s.cfg.SocketType == "XPUB" {
+			m := s.slab.NewMsg(len(data) + 1)
+			m.Data[0] = 0
+			if name[0] == 'S' {
+				m.Data[0] = 1
+			}
+			copy(m.Data[1:], data)
+			s.deliver(m)
+		}
 	}
-	// PONG, SUBSCRIBE, CANCEL and unknown commands: nothing to do for the
-	// socket types of this release (RFC 37: unknown commands are ignored).
+	// PONG and unknown commands: nothing to do (RFC 37: unknown commands
+	// are ignored).
 }
 
 // flushIn publishes complete messages to the socket, one wake-up a batch.
@@ -575,6 +599,7 @@ func (s *session) fill() bool {
 			m.Free()
 			continue
 		}
+		first := !s.outMid
 		s.outMid = m.More()
 		var flags byte
 		if m.Flags&ring.More != 0 {
@@ -584,6 +609,12 @@ func (s *session) fill() bool {
 			flags |= zmtp.FlagCommand
 		}
 		off := len(s.wbuf)
+		if first && s.subCommand(m, flags) {
+			s.addWbufSeg(off, len(s.wbuf)-off)
+			total += len(s.wbuf) - off
+			m.Free()
+			continue
+		}
 		s.wbuf = zmtp.AppendFrameHeader(s.wbuf, flags, len(m.Data))
 		if len(m.Data) <= copyBody {
 			s.wbuf = append(s.wbuf, m.Data...)
@@ -598,6 +629,22 @@ func (s *session) fill() bool {
 		total += len(s.wbuf) - off + len(m.Data)
 	}
 	return len(s.segs) > 0
+}
+
+// subCommand writes a SUB's or XSUB's subscription message (0x01 or 0x00
+// and the topic, alone in its message) as the SUBSCRIBE or CANCEL command a
+// ZMTP 3.1 peer expects, as libzmq 4.3.4 does; 3.0 peers get the message.
+func (s *session) subCommand(m ring.Msg, flags byte) bool {
+	if flags != 0 || s.peerMinor < 1 || len(m.Data) == 0 || m.Data[0] > 1 ||
+		(s.cfg.SocketType != "SUB" && s.cfg.SocketType != "XSUB") {
+		return false
+	}
+	if m.Data[0] == 1 {
+		s.wbuf = zmtp.AppendSubscribe(s.wbuf, m.Data[1:])
+	} else {
+		s.wbuf = zmtp.AppendCancel(s.wbuf, m.Data[1:])
+	}
+	return true
 }
 
 // writeOut writes until the kernel pushes back or nothing is left.

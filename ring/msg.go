@@ -126,6 +126,25 @@ func (m *Msg) Free() {
 	*m = Msg{}
 }
 
+// Clone returns another Msg with the same bytes and flags, for sending one
+// frame to several pipes (PUB's fan-out). A frame carved by a Slab is
+// shared, not copied: the clone holds a reference of its own to the slab
+// block, and each copy is freed on its own. Any other frame is copied into
+// a new one.
+func (m *Msg) Clone() Msg {
+	if pb := m.pooled; pb != nil && pb.slab {
+		pb.refs.Add(1)
+		return *m
+	}
+	if m.Data == nil {
+		return Msg{Flags: m.Flags}
+	}
+	c := NewMsg(len(m.Data))
+	copy(c.Data, m.Data)
+	c.Flags = m.Flags
+	return c
+}
+
 // More reports whether another frame of the same message follows m.
 func (m *Msg) More() bool { return m.Flags&More != 0 }
 

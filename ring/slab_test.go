@@ -95,3 +95,38 @@ func BenchmarkSlabNewFree(b *testing.B) {
 		m.Free()
 	}
 }
+
+// TestClone: a slab frame's clone shares its bytes and keeps the block
+// alive until both are freed; other frames are copied.
+func TestClone(t *testing.T) {
+	var s Slab
+	m := s.NewMsg(5)
+	copy(m.Data, "hello")
+	m.Flags = More
+	c := m.Clone()
+	if &c.Data[0] != &m.Data[0] || c.Flags != More {
+		t.Fatal("a slab frame's clone must share its bytes")
+	}
+	pb := m.pooled
+	s.Release()
+	m.Free()
+	if got := pb.refs.Load(); got != 1 {
+		t.Fatalf("refs after one free = %d, want 1", got)
+	}
+	c.Free()
+	if got := pb.refs.Load(); got != 0 {
+		t.Fatalf("refs after both = %d", got)
+	}
+	big := NewMsg(1000)
+	copy(big.Data, "abc")
+	bc := big.Clone()
+	if &bc.Data[0] == &big.Data[0] || string(bc.Data[:3]) != "abc" || len(bc.Data) != 1000 {
+		t.Fatal("a pooled frame's clone must be a copy")
+	}
+	big.Free()
+	bc.Free()
+	var empty Msg
+	if e := empty.Clone(); e.Data != nil {
+		t.Fatal("empty clone")
+	}
+}

@@ -43,6 +43,8 @@ type Option int
 const (
 	Affinity        Option = 4
 	RoutingID       Option = 5
+	Subscribe       Option = 6 // SUB; write-only, handled by Socket.SetOption
+	Unsubscribe     Option = 7
 	RcvMore         Option = 13
 	Type_           Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
 	Linger          Option = 17

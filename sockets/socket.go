@@ -117,8 +117,15 @@ func (s *Socket) processCmds() {
 	s.mu.Unlock()
 	for i, c := range s.runCmds {
 		if c.attach {
-			s.peers[c.peer] = struct{}{}
-			s.pat.attach(c.peer)
+			if _, ok := s.peers[c.peer]; ok {
+				// Pipes it has, on a new connection (loop.Host.Attach).
+				if h, ok := s.pat.(hiccuper); ok {
+					h.hiccup(c.peer)
+				}
+			} else {
+				s.peers[c.peer] = struct{}{}
+				s.pat.attach(c.peer)
+			}
 		} else {
 			delete(s.peers, c.peer)
 			s.pat.detach(c.peer)
@@ -366,12 +373,40 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 	}
 }
 
+// hiccuper is a pattern that wants to hear when a peer it has is connected
+// anew: a SUB resends its subscriptions.
+type hiccuper interface{ hiccup(p *loop.Peer) }
+
 // SetOption sets a socket option (see Options.Set for the value types).
 func (s *Socket) SetOption(opt Option, v any) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	if opt == Subscribe || opt == Unsubscribe {
+		return s.subscribe(opt == Subscribe, v)
+	}
 	return s.opts.Set(opt, v)
+}
+
+// subscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: SUB only (EINVAL
+// elsewhere, as libzmq), any topic including the empty one.
+func (s *Socket) subscribe(on bool, v any) error {
+	x, ok := s.pat.(*sub)
+	if !ok {
+		return errno.EINVAL
+	}
+	var topic []byte
+	switch t := v.(type) {
+	case []byte:
+		topic = t
+	case string:
+		topic = []byte(t)
+	default:
+		return errno.EINVAL
+	}
+	s.processCmds()
+	x.subscribe(topic, on)
+	return nil
 }
 
 // GetOption reads a socket option.

@@ -24,6 +24,10 @@ func newPattern(t Type, o *Options) pattern {
 		return &dealer{}
 	case ROUTER:
 		return newRouter(o)
+	case PUB:
+		return newPub()
+	case SUB:
+		return newSub()
 	case PUSH:
 		return &push{}
 	case PULL:

@@ -1,0 +1,145 @@
+package zring_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/zring/zring"
+)
+
+// recvWithin receives one message, failing after d.
+func recvWithin(t *testing.T, s *zring.Socket, d time.Duration) (string, bool) {
+	t.Helper()
+	s.SetOption(zring.RcvTimeo, int(d/time.Millisecond))
+	defer s.SetOption(zring.RcvTimeo, 5000)
+	m, err := s.Recv(0)
+	if errors.Is(err, zring.ErrAgain) {
+		return "", false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(m), true
+}
+
+// awaitSubscribed publishes probe until sub receives it: subscriptions
+// travel to the publisher asynchronously (the slow joiner of zmq_socket(3)).
+func awaitSubscribed(t *testing.T, pub, sub *zring.Socket, probe string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := pub.Send([]byte(probe), 0); err != nil {
+			t.Fatal(err)
+		}
+		if m, ok := recvWithin(t, sub, 20*time.Millisecond); ok {
+			if m != probe {
+				t.Fatalf("got %q while waiting for %q", m, probe)
+			}
+			// Drain probes still in flight.
+			for {
+				if _, ok := recvWithin(t, sub, 20*time.Millisecond); !ok {
+					return
+				}
+			}
+		}
+	}
+	t.Fatal("the subscription never reached the publisher")
+}
+
+// TestPubSub: a SUB receives what matches its subscriptions and nothing
+// else, over every transport, either side binding.
+func TestPubSub(t *testing.T) {
+	for _, ep := range endpoints(t) {
+		for _, pubBinds := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/pub_binds=%v", ep[:3], pubBinds), func(t *testing.T) {
+				ctx := newCtx(t)
+				pub, sub := sock(t, ctx, zring.PUB), sock(t, ctx, zring.SUB)
+				if pubBinds {
+					sub.Connect(bindAt(t, pub, ep))
+				} else {
+					pub.Connect(bindAt(t, sub, ep))
+				}
+				// "Initially a ZMQ_SUB socket is not subscribed to any
+				// messages."
+				if err := sub.SetOption(zring.Subscribe, "news"); err != nil {
+					t.Fatal(err)
+				}
+				awaitSubscribed(t, pub, sub, "news probe")
+				for _, m := range []string{"news 1", "weather", "news 2"} {
+					pub.Send([]byte(m), 0)
+				}
+				pub.SendMultipart([][]byte{[]byte("news"), []byte("body")}, 0)
+				mustRecv(t, sub, "news 1")
+				mustRecv(t, sub, "news 2")
+				if got := mustRecvParts(t, sub); fmt.Sprint(got) != "[news body]" {
+					t.Fatalf("multipart %q", got)
+				}
+				if m, ok := recvWithin(t, sub, 50*time.Millisecond); ok {
+					t.Fatalf("unsubscribed message %q arrived", m)
+				}
+				// Two instances: one unsubscribe leaves one.
+				sub.SetOption(zring.Subscribe, "w")
+				sub.SetOption(zring.Subscribe, "w")
+				sub.SetOption(zring.Unsubscribe, "w")
+				awaitSubscribed(t, pub, sub, "w probe")
+				sub.SetOption(zring.Unsubscribe, "w")
+				sub.SetOption(zring.Unsubscribe, "news")
+				time.Sleep(50 * time.Millisecond)
+				pub.Send([]byte("weather"), 0)
+				pub.Send([]byte("news 3"), 0)
+				if m, ok := recvWithin(t, sub, 50*time.Millisecond); ok {
+					t.Fatalf("%q arrived after unsubscribing", m)
+				}
+			})
+		}
+	}
+}
+
+// TestSubResubscribesOnReconnect: "subscriptions must survive a
+// reconnect": a SUB that connected tells a publisher bound anew on the
+// same endpoint what it subscribed to.
+func TestSubResubscribesOnReconnect(t *testing.T) {
+	ctx := newCtx(t)
+	sub := sock(t, ctx, zring.SUB)
+	sub.SetOption(zring.ReconnectIvl, 10)
+	pub := sock(t, ctx, zring.PUB)
+	addr := bindAt(t, pub, "tcp://127.0.0.1:0")
+	sub.SetOption(zring.Subscribe, "k")
+	sub.Connect(addr)
+	awaitSubscribed(t, pub, sub, "k1")
+	pub.Close()
+	pub2 := sock(t, ctx, zring.PUB)
+	deadline := time.Now().Add(5 * time.Second)
+	for pub2.Bind(addr) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("cannot bind again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	awaitSubscribed(t, pub2, sub, "k2")
+}
+
+func TestSubscribeOptionErrors(t *testing.T) {
+	ctx := newCtx(t)
+	pub, sub := sock(t, ctx, zring.PUB), sock(t, ctx, zring.SUB)
+	if err := pub.SetOption(zring.Subscribe, "x"); !errors.Is(err, zring.ErrInvalid) {
+		t.Errorf("ZMQ_SUBSCRIBE on PUB: %v", err)
+	}
+	if err := sub.SetOption(zring.Subscribe, 5); !errors.Is(err, zring.ErrInvalid) {
+		t.Errorf("ZMQ_SUBSCRIBE with an int: %v", err)
+	}
+	if err := sub.SetOption(zring.Subscribe, ""); err != nil {
+		t.Errorf("empty subscription: %v", err)
+	}
+	if _, err := sub.GetOption(zring.Subscribe); !errors.Is(err, zring.ErrInvalid) {
+		t.Errorf("reading ZMQ_SUBSCRIBE: %v", err)
+	}
+	if err := sub.Send([]byte("x"), 0); !errors.Is(err, zring.ErrNotSupported) {
+		t.Errorf("SUB send: %v", err)
+	}
+	if _, err := pub.Recv(zring.DontWait); !errors.Is(err, zring.ErrNotSupported) {
+		t.Errorf("PUB recv: %v", err)
+	}
+}
