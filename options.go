@@ -66,6 +66,17 @@ const (
 	// old peer is sent nothing more. With 0 (the default) the newcomer is
 	// ignored, as libzmq ignores it.
 	RouterHandover = sockets.RouterHandover
+	// XPUB only, applying at once: XPubVerbose (ZMQ_XPUB_VERBOSE) passes
+	// every subscribe to Recv, not only a topic's first; XPubVerboser
+	// (ZMQ_XPUB_VERBOSER) every subscribe and cancel, not only a topic's
+	// first and last; XPubNoDrop (ZMQ_XPUB_NODROP) makes Send wait, or fail
+	// with ErrAgain, at a subscriber's SNDHWM instead of dropping for it;
+	// XPubWelcomeMsg (ZMQ_XPUB_WELCOME_MSG, []byte) is sent to each new
+	// subscriber.
+	XPubVerbose    = sockets.XPubVerbose
+	XPubVerboser   = sockets.XPubVerboser
+	XPubNoDrop     = sockets.XPubNoDrop
+	XPubWelcomeMsg = sockets.XPubWelcomeMsg
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and

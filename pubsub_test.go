@@ -143,3 +143,52 @@ func TestSubscribeOptionErrors(t *testing.T) {
 		t.Errorf("PUB recv: %v", err)
 	}
 }
+
+// TestXPubXSubForwarding: the proxy pattern of zmq_socket(3)'s XPUB and
+// XSUB. A SUB's subscription reaches an XPUB as a message; sent on through
+// an XSUB it reaches the PUB, whose messages then flow back the same way.
+// A second subscriber to the same topic is not passed on (only a topic's
+// first subscription is), and the last one leaving cancels upstream.
+func TestXPubXSubForwarding(t *testing.T) {
+	ctx := newCtx(t)
+	pub, xsub := sock(t, ctx, zring.PUB), sock(t, ctx, zring.XSUB)
+	xpub, sub1, sub2 := sock(t, ctx, zring.XPUB), sock(t, ctx, zring.SUB), sock(t, ctx, zring.SUB)
+	xsub.Connect(bindAt(t, pub, "tcp://127.0.0.1:0"))
+	front := bindAt(t, xpub, "tcp://127.0.0.1:0")
+	sub1.Connect(front)
+	sub2.Connect(front)
+	sub1.SetOption(zring.Subscribe, "")
+	if m, err := xpub.Recv(0); err != nil || string(m) != "\x01" {
+		t.Fatalf("XPUB got %q, %v; want the subscription", m, err)
+	}
+	sub2.SetOption(zring.Subscribe, "")
+	if m, err := xpub.Recv(zring.DontWait); err == nil {
+		t.Fatalf("a second subscription to the same topic was passed on: %q", m)
+	}
+	if err := xsub.Send([]byte("\x01"), 0); err != nil { // upstream
+		t.Fatal(err)
+	}
+	// Forward until both subscribers have the publisher's messages.
+	deadline := time.Now().Add(5 * time.Second)
+	got := map[*zring.Socket]bool{}
+	for len(got) < 2 && time.Now().Before(deadline) {
+		pub.Send([]byte("tick"), 0)
+		if m, err := xsub.Recv(zring.DontWait); err == nil {
+			xpub.Send(m, 0)
+		}
+		for _, s := range []*zring.Socket{sub1, sub2} {
+			if m, err := s.Recv(zring.DontWait); err == nil && string(m) == "tick" {
+				got[s] = true
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if len(got) < 2 {
+		t.Fatal("messages did not reach both subscribers through XSUB and XPUB")
+	}
+	sub1.SetOption(zring.Unsubscribe, "")
+	sub2.Close()
+	if m, err := xpub.Recv(0); err != nil || string(m) != "\x00" {
+		t.Fatalf("XPUB got %q, %v; want the last cancel", m, err)
+	}
+}

@@ -58,8 +58,12 @@ const (
 	LastEndpoint    Option = 32
 	RouterMandatory Option = 33
 	Immediate       Option = 39
+	XPubVerbose     Option = 40
 	RouterHandover  Option = 56
 	HandshakeIvl    Option = 66
+	XPubNoDrop      Option = 69
+	XPubWelcomeMsg  Option = 72
+	XPubVerboser    Option = 78
 	InBatchSize     Option = 101
 	OutBatchSize    Option = 102
 )
@@ -84,6 +88,11 @@ type Options struct {
 	// ROUTER only; they apply at once, not only to later connections.
 	RouterMandatory bool
 	RouterHandover  bool
+	// XPUB only, also at once.
+	XPubVerbose    bool
+	XPubVerboser   bool
+	XPubNoDrop     bool
+	XPubWelcomeMsg []byte
 	// InBatchSize and OutBatchSize bound how many bytes one read or one
 	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
 	// 4.3.4's code uses the value as a byte count (default 8192); zring
@@ -117,6 +126,7 @@ func DefaultOptions(t Type) Options {
 func (o *Options) Snapshot() Options {
 	c := *o
 	c.RoutingID = append([]byte(nil), o.RoutingID...)
+	c.XPubWelcomeMsg = append([]byte(nil), o.XPubWelcomeMsg...)
 	return c
 }
 
@@ -202,6 +212,21 @@ var optionTable = []optionDef{
 	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
 		get: func(o *Options) any { return boolInt(o.RouterHandover) },
 		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	{opt: XPubVerbose, name: "ZMQ_XPUB_VERBOSE", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
+		get: func(o *Options) any { return boolInt(o.XPubVerbose) },
+		set: func(o *Options, v int64, _ []byte) error { o.XPubVerbose = v != 0; return nil }},
+	{opt: XPubVerboser, name: "ZMQ_XPUB_VERBOSER", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
+		get: func(o *Options) any { return boolInt(o.XPubVerboser) },
+		set: func(o *Options, v int64, _ []byte) error { o.XPubVerboser = v != 0; return nil }},
+	{opt: XPubNoDrop, name: "ZMQ_XPUB_NODROP", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
+		get: func(o *Options) any { return boolInt(o.XPubNoDrop) },
+		set: func(o *Options, v int64, _ []byte) error { o.XPubNoDrop = v != 0; return nil }},
+	{opt: XPubWelcomeMsg, name: "ZMQ_XPUB_WELCOME_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{XPUB},
+		get: func(o *Options) any { return append([]byte(nil), o.XPubWelcomeMsg...) },
+		set: func(o *Options, _ int64, b []byte) error {
+			o.XPubWelcomeMsg = append(o.XPubWelcomeMsg[:0], b...)
+			return nil
+		}},
 	{opt: HandshakeIvl, name: "ZMQ_HANDSHAKE_IVL", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.HandshakeIvl },
 		set: func(o *Options, v int64, _ []byte) error { o.HandshakeIvl = int(v); return nil }},

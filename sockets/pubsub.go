@@ -31,8 +31,9 @@ type trieNode struct {
 	subs []*pubPeer
 }
 
-// add subscribes p to topic; it reports whether p was not already.
-func (t *subTrie) add(topic []byte, p *pubPeer) bool {
+// add subscribes p to topic; it reports whether p was not already, and
+// whether p is the topic's first subscriber.
+func (t *subTrie) add(topic []byte, p *pubPeer) (added, first bool) {
 	n := &t.root
 	for _, c := range topic {
 		child := n.next[c]
@@ -47,46 +48,40 @@ func (t *subTrie) add(topic []byte, p *pubPeer) bool {
 	}
 	for _, q := range n.subs {
 		if q == p {
-			return false
+			return false, false
 		}
 	}
 	n.subs = append(n.subs, p)
-	return true
+	return true, len(n.subs) == 1
 }
 
 // rm cancels p's subscription to topic and prunes nodes left empty; it
-// reports whether p was subscribed.
-func (t *subTrie) rm(topic []byte, p *pubPeer) bool {
+// reports whether p was subscribed, and whether the topic has no
+// subscriber left.
+func (t *subTrie) rm(topic []byte, p *pubPeer) (removed, last bool) {
 	return rmFrom(&t.root, topic, p)
 }
 
-func rmFrom(n *trieNode, topic []byte, p *pubPeer) bool {
+func rmFrom(n *trieNode, topic []byte, p *pubPeer) (removed, last bool) {
 	if len(topic) == 0 {
 		for i, q := range n.subs {
 			if q == p {
 				n.subs[i] = n.subs[len(n.subs)-1]
 				n.subs[len(n.subs)-1] = nil
 				n.subs = n.subs[:len(n.subs)-1]
-				return true
+				return true, len(n.subs) == 0
 			}
 		}
-		return false
+		return false, false
 	}
 	child := n.next[topic[0]]
-	if child == nil || !rmFrom(child, topic[1:], p) {
-		return false
+	if child == nil {
+		return false, false
 	}
-	if len(child.subs) == 0 && len(child.next) == 0 {
+	if removed, last = rmFrom(child, topic[1:], p); removed && len(child.subs) == 0 && len(child.next) == 0 {
 		delete(n.next, topic[0])
 	}
-	return true
-}
-
-// rmAll cancels every subscription of p (its connection is gone).
-func (t *subTrie) rmAll(p *pubPeer) {
-	for _, topic := range p.topics() {
-		t.rm(topic, p)
-	}
+	return removed, last
 }
 
 // match calls f for each subscriber with a subscription that is a prefix
@@ -116,14 +111,6 @@ type pubPeer struct {
 	subs map[string]bool // its subscriptions, to drop them when it goes
 }
 
-func (pp *pubPeer) topics() [][]byte {
-	out := make([][]byte, 0, len(pp.subs))
-	for t := range pp.subs {
-		out = append(out, []byte(t))
-	}
-	return out
-}
-
 // pub: "A socket of type ZMQ_PUB is used by a publisher to distribute
 // data. Messages sent are distributed in a fan out fashion to all
 // connected peers." Only to those subscribed to a prefix of the message
@@ -133,19 +120,44 @@ func (pp *pubPeer) topics() [][]byte {
 // to the subscriber in question shall instead be dropped until the mute
 // state ends. The zmq_send() function shall never block for this socket
 // type."
+//
+// With xpub set it is an XPUB: "Same as ZMQ_PUB except that you can
+// receive subscriptions from the peers in form of incoming messages.
+// Subscription message is a byte 1 (for subscriptions) or byte 0 (for
+// unsubscriptions) followed by the subscription body. Messages without a
+// sub/unsub prefix are also received, but have no effect on subscription
+// status." Only the first subscription to a topic and the last cancel of
+// it are passed on, unless ZMQ_XPUB_VERBOSE (every subscribe) or
+// ZMQ_XPUB_VERBOSER (every subscribe and cancel); a subscriber that goes
+// cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
+// HWM instead of dropping, and ZMQ_XPUB_WELCOME_MSG greets each new one.
 type pub struct {
+	xpub    bool
+	opts    *Options
 	peers   map[*loop.Peer]*pubPeer
 	trie    subTrie
 	gen     uint64
 	targets []*pubPeer // where the message being sent goes
 	mid     bool       // frames of a message are being sent
+	// XPUB: what recv hands out, oldest first.
+	pending []ring.Msg
+	inMid   map[*pubPeer]bool // a subscriber is mid-way through a plain message
 }
 
-func newPub() *pub { return &pub{peers: map[*loop.Peer]*pubPeer{}} }
+func newPub(xpub bool, o *Options) *pub {
+	return &pub{xpub: xpub, opts: o, peers: map[*loop.Peer]*pubPeer{}, inMid: map[*pubPeer]bool{}}
+}
 
 func (x *pub) attach(p *loop.Peer) {
-	if x.peers[p] == nil {
-		x.peers[p] = &pubPeer{p: p, subs: map[string]bool{}}
+	if x.peers[p] != nil {
+		return
+	}
+	x.peers[p] = &pubPeer{p: p, subs: map[string]bool{}}
+	if x.xpub && len(x.opts.XPubWelcomeMsg) > 0 {
+		m := ring.NewMsg(len(x.opts.XPubWelcomeMsg))
+		copy(m.Data, x.opts.XPubWelcomeMsg)
+		p.Out.Write(m)
+		p.Out.Flush()
 	}
 }
 
@@ -154,8 +166,16 @@ func (x *pub) detach(p *loop.Peer) {
 	if pp == nil {
 		return
 	}
-	x.trie.rmAll(pp)
+	// What it sent before it went still counts (libzmq reads a pipe to its
+	// end before it lets go), then what it held is cancelled.
+	x.readFrom(pp)
+	for topic := range pp.subs {
+		if _, last := x.trie.rm([]byte(topic), pp); last || x.opts.XPubVerboser {
+			x.notify(subCancel, []byte(topic))
+		}
+	}
 	delete(x.peers, p)
+	delete(x.inMid, pp)
 	for i, t := range x.targets {
 		if t == pp {
 			x.targets[i] = x.targets[len(x.targets)-1]
@@ -165,30 +185,64 @@ func (x *pub) detach(p *loop.Peer) {
 	}
 }
 
-// readSubscriptions applies what the subscribers sent: subscription
-// messages; anything else a SUB should not send is dropped.
+// notify queues a subscription message for an XPUB's recv.
+func (x *pub) notify(kind byte, topic []byte) {
+	if !x.xpub {
+		return
+	}
+	m := ring.NewMsg(len(topic) + 1)
+	m.Data[0] = kind
+	copy(m.Data[1:], topic)
+	x.pending = append(x.pending, m)
+}
+
+// readSubscriptions applies what the subscribers sent.
 func (x *pub) readSubscriptions() {
 	for _, pp := range x.peers {
-		for {
-			m, ok := pp.p.In.Read()
-			if !ok {
-				break
-			}
-			if !m.More() && len(m.Data) > 0 {
-				topic := m.Data[1:]
-				switch m.Data[0] {
-				case subSubscribe:
-					if x.trie.add(topic, pp) {
-						pp.subs[string(topic)] = true
-					}
-				case subCancel:
-					if x.trie.rm(topic, pp) {
-						delete(pp.subs, string(topic))
-					}
-				}
-			}
-			m.Free()
+		x.readFrom(pp)
+	}
+}
+
+func (x *pub) readFrom(pp *pubPeer) {
+	for {
+		m, ok := pp.p.In.Read()
+		if !ok {
+			return
 		}
+		if x.inMid[pp] || m.More() || len(m.Data) == 0 || m.Data[0] > 1 {
+			// Not a subscription: an XPUB hands it on as it came (a PUB
+			// has no use for it).
+			if m.More() {
+				x.inMid[pp] = true
+			} else {
+				delete(x.inMid, pp)
+			}
+			if x.xpub {
+				x.pending = append(x.pending, m)
+			} else {
+				m.Free()
+			}
+			continue
+		}
+		topic := m.Data[1:]
+		if m.Data[0] == subSubscribe {
+			added, first := x.trie.add(topic, pp)
+			if added {
+				pp.subs[string(topic)] = true
+			}
+			if first || x.opts.XPubVerbose || x.opts.XPubVerboser {
+				x.notify(subSubscribe, topic)
+			}
+		} else {
+			removed, last := x.trie.rm(topic, pp)
+			if removed {
+				delete(pp.subs, string(topic))
+			}
+			if last || x.opts.XPubVerboser {
+				x.notify(subCancel, topic)
+			}
+		}
+		m.Free()
 	}
 }
 
@@ -197,11 +251,20 @@ func (x *pub) send(m *ring.Msg) error {
 		x.readSubscriptions()
 		x.gen++
 		x.targets = x.targets[:0]
+		nodrop := x.xpub && x.opts.XPubNoDrop
+		full := false
 		x.trie.match(m.Data, x.gen, func(pp *pubPeer) {
-			if pp.p.Out.CheckWrite() {
+			switch {
+			case pp.p.Out.CheckWrite():
 				x.targets = append(x.targets, pp)
+			case nodrop && !pp.p.Out.Detached():
+				full = true
 			}
 		})
+		if full {
+			x.targets = x.targets[:0]
+			return errno.EAGAIN // ZMQ_XPUB_NODROP: wait for room
+		}
 	}
 	x.mid = m.More()
 	for i, pp := range x.targets {
@@ -220,7 +283,22 @@ func (x *pub) send(m *ring.Msg) error {
 	return nil
 }
 
-func (x *pub) recv(*ring.Msg) error { return errno.ENOTSUP }
+func (x *pub) recv(m *ring.Msg) error {
+	if !x.xpub {
+		return errno.ENOTSUP
+	}
+	x.readSubscriptions()
+	if len(x.pending) == 0 {
+		return errno.EAGAIN
+	}
+	*m = x.pending[0]
+	x.pending[0] = ring.Msg{}
+	x.pending = x.pending[1:]
+	if len(x.pending) == 0 {
+		x.pending = x.pending[:0:0]
+	}
+	return nil
+}
 
 // sub: "A socket of type ZMQ_SUB is used by a subscriber to subscribe to
 // data distributed by a publisher. Initially a ZMQ_SUB socket is not
@@ -235,15 +313,25 @@ func (x *pub) recv(*ring.Msg) error { return errno.ENOTSUP }
 // publisher keeps one per subscriber); a publisher that connects, or
 // reconnects, is sent them all. Messages are also matched here, so that
 // none slips through while a cancel is on its way.
+//
+// With xsub set it is an XSUB: "Same as ZMQ_SUB except that you subscribe
+// by sending subscription messages to the socket. Subscription message is
+// a byte 1 (for subscriptions) or byte 0 (for unsubscriptions) followed by
+// the subscription body. Messages without a sub/unsub prefix may also be
+// sent, but have no effect on subscription status." They go to every
+// publisher, dropped for one at its HWM.
 type sub struct {
-	in     fq
-	peers  []*loop.Peer
-	counts map[string]int
-	mid    bool // passing the frames of a matching message
-	drop   bool // skipping the frames of one that does not match
+	xsub    bool
+	sendMid bool // the frames of a plain message are going out
+	in      fq
+	peers   []*loop.Peer
+	counts  map[string]int
+	mid     bool         // passing the frames of a matching message
+	drop    bool         // skipping the frames of one that does not match
+	targets []*loop.Peer // XSUB: where the plain message being sent goes
 }
 
-func newSub() *sub { return &sub{counts: map[string]int{}} }
+func newSub(xsub bool) *sub { return &sub{xsub: xsub, counts: map[string]int{}} }
 
 func (x *sub) attach(p *loop.Peer) {
 	x.peers = append(x.peers, p)
@@ -265,6 +353,12 @@ func (x *sub) detach(p *loop.Peer) {
 	for i, q := range x.peers {
 		if q == p {
 			x.peers = append(x.peers[:i], x.peers[i+1:]...)
+			break
+		}
+	}
+	for i, q := range x.targets {
+		if q == p {
+			x.targets = append(x.targets[:i], x.targets[i+1:]...)
 			break
 		}
 	}
@@ -338,4 +432,37 @@ func (x *sub) recv(m *ring.Msg) error {
 	}
 }
 
-func (x *sub) send(*ring.Msg) error { return errno.ENOTSUP }
+func (x *sub) send(m *ring.Msg) error {
+	if !x.xsub {
+		return errno.ENOTSUP
+	}
+	if !x.sendMid && !m.More() && len(m.Data) > 0 && m.Data[0] <= 1 {
+		x.subscribe(m.Data[1:], m.Data[0] == subSubscribe)
+		m.Free()
+		return nil
+	}
+	// A plain message: to every publisher with room, whole.
+	if !x.sendMid {
+		x.targets = x.targets[:0]
+		for _, p := range x.peers {
+			if p.Out.CheckWrite() {
+				x.targets = append(x.targets, p)
+			}
+		}
+	}
+	x.sendMid = m.More()
+	for i, p := range x.targets {
+		var c ring.Msg
+		if i == len(x.targets)-1 {
+			c, *m = *m, ring.Msg{}
+		} else {
+			c = m.Clone()
+		}
+		p.Out.Write(c)
+		if !x.sendMid {
+			p.Out.Flush()
+		}
+	}
+	m.Free()
+	return nil
+}

@@ -1,10 +1,12 @@
 package sockets
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"testing"
 
+	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
 	"github.com/zring/zring/ring"
 )
@@ -29,18 +31,18 @@ func TestSubTrie(t *testing.T) {
 	// "A subscription of "A" SHALL match all messages starting with "A".
 	// An empty subscription SHALL match all messages." (RFC 37)
 	for _, c := range []struct {
-		op    string
-		peer  *pubPeer
-		topic string
-		ret   bool
+		peer         *pubPeer
+		topic        string
+		added, first bool
 	}{
-		{"add", a, "ab", true},
-		{"add", a, "ab", false}, // once per subscriber, as libzmq's publisher keeps it
-		{"add", b, "a", true},
-		{"add", b, "", true},
+		{a, "ab", true, true},
+		{a, "ab", false, false}, // once per subscriber, as libzmq's publisher keeps it
+		{b, "ab", true, false},  // not the first subscriber of "ab"
+		{b, "a", true, true},
+		{b, "", true, true},
 	} {
-		if got := tr.add([]byte(c.topic), c.peer); got != c.ret {
-			t.Fatalf("%s %q = %v", c.op, c.topic, got)
+		if added, first := tr.add([]byte(c.topic), c.peer); added != c.added || first != c.first {
+			t.Fatalf("add %q = %v %v", c.topic, added, first)
 		}
 	}
 	for msg, want := range map[string]string{"abc": "[a b]", "ab": "[a b]", "a": "[b]", "x": "[b]", "": "[b]"} {
@@ -48,13 +50,21 @@ func TestSubTrie(t *testing.T) {
 			t.Errorf("match %q = %s, want %s", msg, got, want)
 		}
 	}
-	if !tr.rm([]byte(""), b) || tr.rm([]byte(""), b) {
+	if removed, last := tr.rm([]byte(""), b); !removed || !last {
 		t.Fatal("rm")
+	}
+	if removed, _ := tr.rm([]byte(""), b); removed {
+		t.Fatal("rm twice")
+	}
+	if _, last := tr.rm([]byte("ab"), b); last {
+		t.Fatal("a still subscribes to ab")
 	}
 	if got := matches("x"); got != "[]" {
 		t.Errorf("after cancel: %s", got)
 	}
-	tr.rm([]byte("ab"), a)
+	if _, last := tr.rm([]byte("ab"), a); !last {
+		t.Fatal("last of ab")
+	}
 	tr.rm([]byte("a"), b)
 	if len(tr.root.next) != 0 {
 		t.Fatalf("empty nodes kept: %v", tr.root.next)
@@ -71,7 +81,8 @@ func subMsg(kind byte, topic string) ring.Msg {
 // TestPubFiltersAndDrops: the publisher sends each subscriber what matches
 // its subscriptions, drops for a subscriber at its HWM, never blocks.
 func TestPubFiltersAndDrops(t *testing.T) {
-	x := newPub()
+	o := DefaultOptions(PUB)
+	x := newPub(false, &o)
 	a, b := loop.NewPeer(2, 10, "a"), loop.NewPeer(10, 10, "b")
 	x.attach(a)
 	x.attach(b)
@@ -116,7 +127,7 @@ func TestPubFiltersAndDrops(t *testing.T) {
 // removed"; a new publisher hears every subscription; messages are
 // filtered here too.
 func TestSubCountsAndFilters(t *testing.T) {
-	x := newSub()
+	x := newSub(false)
 	a := loop.NewPeer(10, 10, "a")
 	x.attach(a)
 	x.subscribe([]byte("t"), true)
@@ -148,5 +159,116 @@ func TestSubCountsAndFilters(t *testing.T) {
 	x.hiccup(a)
 	if got := drain(a.Out); !equal(got, []string{"\x01t"}) {
 		t.Fatalf("after reconnect: %q", got)
+	}
+}
+
+// TestXPub: "Same as ZMQ_PUB except that you can receive subscriptions
+// from the peers in form of incoming messages."
+func TestXPub(t *testing.T) {
+	newX := func(set func(o *Options)) (*pub, *loop.Peer, *loop.Peer) {
+		o := DefaultOptions(XPUB)
+		if set != nil {
+			set(&o)
+		}
+		x := newPub(true, &o)
+		a, b := loop.NewPeer(1, 10, "a"), loop.NewPeer(10, 10, "b")
+		x.attach(a)
+		x.attach(b)
+		return x, a, b
+	}
+	feed := func(p *loop.Peer, msgs ...ring.Msg) {
+		for _, m := range msgs {
+			p.In.Write(m)
+		}
+		p.In.Flush()
+	}
+	for _, c := range []struct {
+		name string
+		set  func(o *Options)
+		want []string
+	}{
+		// ZMQ_XPUB_VERBOSE: "If disabled, only the first subscription to
+		// each filter will be passed"; ZMQ_XPUB_VERBOSER: "If disabled,
+		// only the first subscription to each filter and the last
+		// unsubscription from each filter will be passed."
+		{"default", nil, []string{"\x01t", "\x00t", "plain"}},
+		{"verbose", func(o *Options) { o.XPubVerbose = true }, []string{"\x01t", "\x01t", "\x00t", "plain"}},
+		{"verboser", func(o *Options) { o.XPubVerboser = true }, []string{"\x01t", "\x01t", "\x00t", "\x00t", "plain"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x, a, b := newX(c.set)
+			var got []string
+			for _, step := range []struct {
+				p *loop.Peer
+				m ring.Msg
+			}{
+				{a, subMsg(subSubscribe, "t")},
+				{b, subMsg(subSubscribe, "t")},
+				{a, subMsg(subCancel, "t")},
+				{b, subMsg(subCancel, "t")},
+				// "Messages without a sub/unsub prefix are also received"
+				{a, frame("plain", false)},
+			} {
+				feed(step.p, step.m)
+				got = append(got, recvAll(t, x)...)
+			}
+			if !equal(got, c.want) {
+				t.Fatalf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	t.Run("a subscriber that goes cancels what it held", func(t *testing.T) {
+		x, a, b := newX(nil)
+		feed(a, subMsg(subSubscribe, "only a"))
+		feed(b, subMsg(subSubscribe, "both"))
+		feed(a, subMsg(subSubscribe, "both"))
+		recvAll(t, x)
+		a.In.Close()
+		x.detach(a)
+		if got := recvAll(t, x); !equal(got, []string{"\x00only a"}) {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("welcome message", func(t *testing.T) {
+		_, a, _ := newX(func(o *Options) { o.XPubWelcomeMsg = []byte("hi") })
+		if got := drain(a.Out); !equal(got, []string{"hi"}) {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("nodrop waits at the HWM", func(t *testing.T) {
+		x, a, _ := newX(func(o *Options) { o.XPubNoDrop = true })
+		feed(a, subMsg(subSubscribe, ""))
+		if err := sendFrames(x, "1"); err != nil {
+			t.Fatal(err)
+		}
+		m := frame("2", false)
+		if err := x.send(&m); !errors.Is(err, errno.EAGAIN) {
+			t.Fatalf("at the HWM: %v", err)
+		}
+		drain(a.Out)
+		if err := x.send(&m); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestXSub: "you subscribe by sending subscription messages to the socket
+// ... Messages without a sub/unsub prefix may also be sent".
+func TestXSub(t *testing.T) {
+	x := newSub(true)
+	a, b := loop.NewPeer(10, 10, "a"), loop.NewPeer(10, 10, "b")
+	x.attach(a)
+	x.attach(b)
+	for _, f := range [][]string{{"\x01t"}, {"\x01t"}, {"\x00t"}, {"up", "stream"}, {"\x00t"}} {
+		if err := sendFrames(x, f...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"\x01t", "\x01t", "up+", "stream", "\x00t"}
+	if got := drain(a.Out); !equal(got, want) {
+		t.Fatalf("a got %q, want %q", got, want)
+	}
+	if got := drain(b.Out); !equal(got, want) {
+		t.Fatalf("b got %q", got)
 	}
 }

@@ -24,10 +24,10 @@ func newPattern(t Type, o *Options) pattern {
 		return &dealer{}
 	case ROUTER:
 		return newRouter(o)
-	case PUB:
-		return newPub()
-	case SUB:
-		return newSub()
+	case PUB, XPUB:
+		return newPub(t == XPUB, o)
+	case SUB, XSUB:
+		return newSub(t == XSUB)
 	case PUSH:
 		return &push{}
 	case PULL:
