@@ -192,3 +192,27 @@ func TestXPubXSubForwarding(t *testing.T) {
 		t.Fatalf("XPUB got %q, %v; want the last cancel", m, err)
 	}
 }
+
+// TestPubReconnectsToSub: a PUB that connects (its pipes outlive each
+// connection) takes the subscriptions a SUB bound anew sends it.
+func TestPubReconnectsToSub(t *testing.T) {
+	ctx := newCtx(t)
+	pub := sock(t, ctx, zring.PUB)
+	pub.SetOption(zring.ReconnectIvl, 10)
+	sub := sock(t, ctx, zring.SUB)
+	addr := bindAt(t, sub, "tcp://127.0.0.1:0")
+	pub.Connect(addr)
+	sub.SetOption(zring.Subscribe, "a")
+	awaitSubscribed(t, pub, sub, "a1")
+	sub.Close()
+	sub2 := sock(t, ctx, zring.SUB)
+	deadline := time.Now().Add(5 * time.Second)
+	for sub2.Bind(addr) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("cannot bind again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sub2.SetOption(zring.Subscribe, "b")
+	awaitSubscribed(t, pub, sub2, "b1")
+}

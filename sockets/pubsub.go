@@ -1,6 +1,8 @@
 package sockets
 
 import (
+	"sync/atomic"
+
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
 	"github.com/zring/zring/ring"
@@ -109,6 +111,18 @@ type pubPeer struct {
 	p    *loop.Peer
 	mark uint64          // subTrie.match's visit mark
 	subs map[string]bool // its subscriptions, to drop them when it goes
+	// owner, for a publisher's subscriber: the waker of its In pipe marks
+	// the publisher's pipes to read (see pub.dirty).
+	owner *pub
+}
+
+// Wake is the reader waker of the subscriber's In pipe: it has something
+// (a subscription, mostly) after the publisher found it empty.
+func (pp *pubPeer) Wake() {
+	pp.owner.dirty.Store(true)
+	if w := pp.owner.sock; w != nil {
+		w.Wake()
+	}
 }
 
 // pub: "A socket of type ZMQ_PUB is used by a publisher to distribute
@@ -142,7 +156,15 @@ type pub struct {
 	// XPUB: what recv hands out, oldest first.
 	pending []ring.Msg
 	inMid   map[*pubPeer]bool // a subscriber is mid-way through a plain message
+	// dirty says that some subscriber's In pipe has woken since the pipes
+	// were last read: only then does a send read them all, so a publisher
+	// with many subscribers does not look at every pipe for every message.
+	dirty atomic.Bool
+	sock  ring.Waker // the socket, woken as well
 }
+
+// setWaker gives the publisher its socket's waker (Socket construction).
+func (x *pub) setWaker(w ring.Waker) { x.sock = w }
 
 func newPub(xpub bool, o *Options) *pub {
 	return &pub{xpub: xpub, opts: o, peers: map[*loop.Peer]*pubPeer{}, inMid: map[*pubPeer]bool{}}
@@ -152,12 +174,24 @@ func (x *pub) attach(p *loop.Peer) {
 	if x.peers[p] != nil {
 		return
 	}
-	x.peers[p] = &pubPeer{p: p, subs: map[string]bool{}}
+	pp := &pubPeer{p: p, subs: map[string]bool{}, owner: x}
+	x.peers[p] = pp
+	p.In.SetReaderWaker(pp)
+	x.dirty.Store(true)
 	if x.xpub && len(x.opts.XPubWelcomeMsg) > 0 {
 		m := ring.NewMsg(len(x.opts.XPubWelcomeMsg))
 		copy(m.Data, x.opts.XPubWelcomeMsg)
 		p.Out.Write(m)
 		p.Out.Flush()
+	}
+}
+
+// hiccup: pipes the publisher has, on a new connection. Socket.Attach
+// made the socket their In pipe's waker again; take it back.
+func (x *pub) hiccup(p *loop.Peer) {
+	if pp := x.peers[p]; pp != nil {
+		p.In.SetReaderWaker(pp)
+		x.dirty.Store(true)
 	}
 }
 
@@ -196,8 +230,13 @@ func (x *pub) notify(kind byte, topic []byte) {
 	x.pending = append(x.pending, m)
 }
 
-// readSubscriptions applies what the subscribers sent.
+// readSubscriptions applies what the subscribers sent, if any pipe woke.
+// Reading a pipe to its end leaves it marked asleep, so the next
+// subscription on it calls its waker again.
 func (x *pub) readSubscriptions() {
+	if !x.dirty.Swap(false) {
+		return
+	}
 	for _, pp := range x.peers {
 		x.readFrom(pp)
 	}
@@ -329,6 +368,10 @@ type sub struct {
 	mid     bool         // passing the frames of a matching message
 	drop    bool         // skipping the frames of one that does not match
 	targets []*loop.Peer // XSUB: where the plain message being sent goes
+	// trie holds each subscribed topic once, under self, for matching.
+	trie subTrie
+	self pubPeer
+	gen  uint64
 }
 
 func newSub(xsub bool) *sub { return &sub{xsub: xsub, counts: map[string]int{}} }
@@ -376,7 +419,9 @@ func writeSub(p *loop.Peer, kind byte, topic []byte) {
 func (x *sub) subscribe(topic []byte, on bool) {
 	k := string(topic)
 	if on {
-		x.counts[k]++
+		if x.counts[k]++; x.counts[k] == 1 {
+			x.trie.add(topic, &x.self)
+		}
 	} else {
 		n, ok := x.counts[k]
 		if !ok {
@@ -387,6 +432,7 @@ func (x *sub) subscribe(topic []byte, on bool) {
 			return
 		}
 		delete(x.counts, k)
+		x.trie.rm(topic, &x.self)
 	}
 	kind := byte(subCancel)
 	if on {
@@ -398,13 +444,13 @@ func (x *sub) subscribe(topic []byte, on bool) {
 	}
 }
 
+// matches reports whether one of the subscriptions is a prefix of msg: a
+// walk down the trie, however many subscriptions there are.
 func (x *sub) matches(msg []byte) bool {
-	for topic := range x.counts {
-		if len(topic) <= len(msg) && string(msg[:len(topic)]) == topic {
-			return true
-		}
-	}
-	return false
+	found := false
+	x.gen++
+	x.trie.match(msg, x.gen, func(*pubPeer) { found = true })
+	return found
 }
 
 func (x *sub) recv(m *ring.Msg) error {

@@ -272,3 +272,64 @@ func TestXSub(t *testing.T) {
 		t.Fatalf("b got %q", got)
 	}
 }
+
+// BenchmarkPubSend: one message published to subscribers, per op, with
+// every subscriber's pipe drained now and then. fanout: all subscribe to
+// everything; topics: each of 1,000 subscribers holds 100 topics of its
+// own (100,000 in all) and each message matches one subscriber.
+func BenchmarkPubSend(b *testing.B) {
+	for _, c := range []struct {
+		name        string
+		subs, each  int
+		matchesMany bool
+	}{
+		{"fanout-10", 10, 1, true},
+		{"fanout-1000", 1000, 1, true},
+		{"topics-100000", 1000, 100, false},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			o := DefaultOptions(PUB)
+			x := newPub(false, &o)
+			peers := make([]*loop.Peer, c.subs)
+			for i := range peers {
+				peers[i] = loop.NewPeer(0, 0, "p")
+				x.attach(peers[i])
+				for j := 0; j < c.each; j++ {
+					topic := ""
+					if !c.matchesMany {
+						topic = fmt.Sprintf("t%04d.%03d", i, j)
+					}
+					peers[i].In.Write(subMsg(subSubscribe, topic))
+				}
+				peers[i].In.Flush()
+			}
+			var slab ring.Slab
+			msgs := make([][]byte, 64)
+			for i := range msgs {
+				msgs[i] = []byte(fmt.Sprintf("t%04d.%03d payload", i*13%c.subs, i%c.each))
+			}
+			x.readSubscriptions() // the trie is built before the clock starts
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d := msgs[i%len(msgs)]
+				m := slab.NewMsg(len(d))
+				copy(m.Data, d)
+				if err := x.send(&m); err != nil {
+					b.Fatal(err)
+				}
+				if i%64 == 63 {
+					for _, p := range peers {
+						for {
+							m, ok := p.Out.Read()
+							if !ok {
+								break
+							}
+							m.Free()
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -68,6 +68,9 @@ func newSocket(c *Context, t Type) *Socket {
 		listeners: make(map[string]*loop.Listener), connecters: make(map[string][]*endpointConn),
 		inprocs: make(map[string]bool), peers: make(map[*loop.Peer]struct{})}
 	s.pat = newPattern(t, &s.opts)
+	if w, ok := s.pat.(interface{ setWaker(ring.Waker) }); ok {
+		w.setWaker(s)
+	}
 	return s
 }
 
