@@ -66,6 +66,16 @@ const (
 	// old peer is sent nothing more. With 0 (the default) the newcomer is
 	// ignored, as libzmq ignores it.
 	RouterHandover = sockets.RouterHandover
+	// ReqRelaxed and ReqCorrelate (ZMQ_REQ_RELAXED, ZMQ_REQ_CORRELATE; REQ
+	// only, applying at once): relaxed lets a REQ send a new request before
+	// the reply to the last, whose reply is then dropped; correlate puts a
+	// request id before each request and takes only the reply carrying it.
+	ReqRelaxed   = sockets.ReqRelaxed
+	ReqCorrelate = sockets.ReqCorrelate
+	// ProbeRouter (ZMQ_PROBE_ROUTER; ROUTER, DEALER, REQ): send an empty
+	// message to each new peer, so that a ROUTER on the other side learns
+	// its routing id at once.
+	ProbeRouter = sockets.ProbeRouter
 	// XPUB only, applying at once: XPubVerbose (ZMQ_XPUB_VERBOSE) passes
 	// every subscribe to Recv, not only a topic's first; XPubVerboser
 	// (ZMQ_XPUB_VERBOSER) every subscribe and cancel, not only a topic's

@@ -59,6 +59,9 @@ const (
 	RouterMandatory Option = 33
 	Immediate       Option = 39
 	XPubVerbose     Option = 40
+	ProbeRouter     Option = 51
+	ReqCorrelate    Option = 52
+	ReqRelaxed      Option = 53
 	RouterHandover  Option = 56
 	HandshakeIvl    Option = 66
 	XPubNoDrop      Option = 69
@@ -88,6 +91,11 @@ type Options struct {
 	// ROUTER only; they apply at once, not only to later connections.
 	RouterMandatory bool
 	RouterHandover  bool
+	// REQ only, at once.
+	ReqCorrelate bool
+	ReqRelaxed   bool
+	// ROUTER, DEALER and REQ: send an empty message to each new peer.
+	ProbeRouter bool
 	// XPUB only, also at once.
 	XPubVerbose    bool
 	XPubVerboser   bool
@@ -212,6 +220,15 @@ var optionTable = []optionDef{
 	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
 		get: func(o *Options) any { return boolInt(o.RouterHandover) },
 		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	{opt: ReqCorrelate, name: "ZMQ_REQ_CORRELATE", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
+		get: func(o *Options) any { return boolInt(o.ReqCorrelate) },
+		set: func(o *Options, v int64, _ []byte) error { o.ReqCorrelate = v != 0; return nil }},
+	{opt: ReqRelaxed, name: "ZMQ_REQ_RELAXED", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
+		get: func(o *Options) any { return boolInt(o.ReqRelaxed) },
+		set: func(o *Options, v int64, _ []byte) error { o.ReqRelaxed = v != 0; return nil }},
+	{opt: ProbeRouter, name: "ZMQ_PROBE_ROUTER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER, DEALER, REQ},
+		get: func(o *Options) any { return boolInt(o.ProbeRouter) },
+		set: func(o *Options, v int64, _ []byte) error { o.ProbeRouter = v != 0; return nil }},
 	{opt: XPubVerbose, name: "ZMQ_XPUB_VERBOSE", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
 		get: func(o *Options) any { return boolInt(o.XPubVerbose) },
 		set: func(o *Options, v int64, _ []byte) error { o.XPubVerbose = v != 0; return nil }},

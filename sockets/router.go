@@ -14,10 +14,28 @@ import (
 // "Action in mute state: Block".
 type dealer struct {
 	lb
-	in fq
+	in   fq
+	opts *Options
 }
 
-func (d *dealer) attach(p *loop.Peer)    { d.lb.attach(p); d.in.attach(p) }
+func (d *dealer) attach(p *loop.Peer) {
+	d.lb.attach(p)
+	d.in.attach(p)
+	probe(d.opts, p)
+}
+
+// hiccup: a new connection for pipes the socket made at connect.
+func (d *dealer) hiccup(p *loop.Peer) { probe(d.opts, p) }
+
+// probe is ZMQ_PROBE_ROUTER: "When set to 1, the socket will automatically
+// send an empty message when a new connection is made or accepted", so that
+// a ROUTER learns the peer's routing id before the peer has anything to say.
+func probe(o *Options, p *loop.Peer) {
+	if o != nil && o.ProbeRouter {
+		p.Out.Write(ring.Msg{})
+		p.Out.Flush()
+	}
+}
 func (d *dealer) detach(p *loop.Peer)    { d.lb.detach(p); d.in.detach(p) }
 func (d *dealer) recv(m *ring.Msg) error { return d.in.recv(m) }
 func (d *dealer) send(m *ring.Msg) error { return d.lb.send(m) }
@@ -86,6 +104,7 @@ func (r *router) attach(p *loop.Peer) {
 	r.byID[id] = p
 	r.ids[p] = id
 	r.in.attach(p)
+	probe(r.opts, p)
 }
 
 // detach makes the peer unroutable at once; its id stays known until the

@@ -139,7 +139,8 @@ func TestFQTakesWholeMessagesInTurn(t *testing.T) {
 // TestReqEnvelope: REQ puts an empty delimiter in front of each request and
 // only accepts a reply that starts with one, from the peer it asked.
 func TestReqEnvelope(t *testing.T) {
-	r := &req{}
+	o := DefaultOptions(REQ)
+	r := newReq(&o)
 	a, b := loop.NewPeer(10, 10, "a"), loop.NewPeer(10, 10, "b")
 	r.attach(a)
 	r.attach(b)
@@ -194,5 +195,49 @@ func TestRepEnvelope(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("reply on the wire %v, want %v", got, want)
 		}
+	}
+}
+
+// TestReqRelaxedCorrelate: ZMQ_REQ_RELAXED: "it is allowed to send
+// multiple requests and ... only the reply to the last request will be
+// received"; ZMQ_REQ_CORRELATE: requests carry an id, and "the reply is
+// checked to have the same request id", others dropped.
+func TestReqRelaxedCorrelate(t *testing.T) {
+	o := DefaultOptions(REQ)
+	r := newReq(&o)
+	a := loop.NewPeer(10, 10, "a")
+	r.attach(a)
+	if err := sendFrames(r, "q1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sendFrames(r, "q2"); !errors.Is(err, errno.EFSM) {
+		t.Fatalf("strict second send: %v", err)
+	}
+	o.ReqRelaxed, o.ReqCorrelate = true, true
+	if err := sendFrames(r, "q2"); err != nil {
+		t.Fatalf("relaxed second send: %v", err)
+	}
+	got := drain(a.Out)
+	if len(got) != 5 || got[2][:4] == "" || got[3] != "+" || got[4] != "q2" {
+		t.Fatalf("on the wire %q, want [+ q1] then [id+ + q2]", got)
+	}
+	id := got[2][:len(got[2])-1]
+	// A reply to an older request (a wrong id) is dropped; the right one
+	// is taken.
+	for _, m := range []ring.Msg{frame("0000", true), frame("", true), frame("stale", false),
+		frame(id, true), frame("", true), frame("fresh", false)} {
+		a.In.Write(m)
+	}
+	a.In.Flush()
+	var m ring.Msg
+	if err := r.recv(&m); err != nil || string(m.Data) != "fresh" {
+		t.Fatalf("reply %q, %v", m.Data, err)
+	}
+	// ZMQ_PROBE_ROUTER: an empty message to each new peer.
+	o.ProbeRouter = true
+	b := loop.NewPeer(10, 10, "b")
+	r.attach(b)
+	if got := drain(b.Out); !equal(got, []string{""}) {
+		t.Fatalf("probe %q", got)
 	}
 }

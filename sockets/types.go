@@ -1,6 +1,9 @@
 package sockets
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
+
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
 	"github.com/zring/zring/ring"
@@ -21,7 +24,7 @@ type pattern interface {
 func newPattern(t Type, o *Options) pattern {
 	switch t {
 	case DEALER:
-		return &dealer{}
+		return &dealer{opts: o}
 	case ROUTER:
 		return newRouter(o)
 	case PUB, XPUB:
@@ -35,7 +38,7 @@ func newPattern(t Type, o *Options) pattern {
 	case PAIR:
 		return &pair{}
 	case REQ:
-		return &req{}
+		return newReq(o)
 	case REP:
 		return &rep{}
 	}
@@ -126,22 +129,41 @@ func refuse(q *loop.Peer) {
 // Every request goes out with an empty delimiter frame first; a reply must
 // start with one, and comes only from the peer the request went to —
 // anything else is dropped.
+//
+// ZMQ_REQ_RELAXED lifts the alternation: "it is allowed to send multiple
+// requests and ... only the reply to the last request will be received";
+// ZMQ_REQ_CORRELATE puts a request id (a 32-bit counter in host byte order,
+// as libzmq writes it) before the delimiter and takes only a reply that
+// starts with the same id. Both apply at once.
 type req struct {
+	opts      *Options
 	out       lb
 	in        fq
 	replyDue  bool       // a whole request went out; recv is next
 	midSend   bool       // frames of a request are going out
 	replyPeer *loop.Peer // where the request went
 	inBody    bool       // the delimiter of the reply was read
+	idOK      bool       // the request id of the reply was read (REQ_CORRELATE)
 	dropping  bool       // skipping the rest of a message that is not our reply
+	reqID     uint32
 }
 
-func (r *req) attach(p *loop.Peer) { r.out.attach(p); r.in.attach(p) }
+func newReq(o *Options) *req { return &req{opts: o, reqID: rand.Uint32()} }
+
+func (r *req) attach(p *loop.Peer) {
+	r.out.attach(p)
+	r.in.attach(p)
+	probe(r.opts, p)
+}
+func (r *req) hiccup(p *loop.Peer) { probe(r.opts, p) }
 func (r *req) detach(p *loop.Peer) { r.out.detach(p); r.in.detach(p) }
 
 func (r *req) send(m *ring.Msg) error {
 	if r.replyDue {
-		return errno.EFSM
+		if !r.opts.ReqRelaxed {
+			return errno.EFSM
+		}
+		r.replyDue = false // a new request; the last one's reply is dropped
 	}
 	if !r.midSend {
 		p := r.out.pick()
@@ -149,9 +171,28 @@ func (r *req) send(m *ring.Msg) error {
 			return errno.EAGAIN
 		}
 		r.replyPeer = p
+		if r.opts.ReqCorrelate {
+			r.reqID++
+			id := ring.NewMsg(4)
+			binary.NativeEndian.PutUint32(id.Data, r.reqID)
+			id.Flags = ring.More
+			r.out.write(p, &id)
+		}
 		delim := ring.Msg{Flags: ring.More}
 		r.out.write(p, &delim)
 		r.midSend = true
+		r.inBody, r.idOK, r.dropping = false, false, false
+		// Whatever waits to be read answers earlier requests: drop it, so
+		// that a late reply is never taken for this request's (libzmq
+		// does the same).
+		r.in.more = false
+		for {
+			var old ring.Msg
+			if r.in.recv(&old) != nil {
+				break
+			}
+			old.Free()
+		}
 	}
 	more := m.More()
 	r.out.write(r.replyPeer, m)
@@ -172,15 +213,28 @@ func (r *req) recv(m *ring.Msg) error {
 		if err := r.in.recv(&msg); err != nil {
 			return err
 		}
+		first := !r.inBody && !r.idOK
 		switch {
 		case r.dropping:
 			r.dropping = msg.More()
 			msg.Free()
-		case !r.inBody:
-			// The first frame must be the empty delimiter, from the peer
-			// the request went to.
-			if r.in.last != r.replyPeer || len(msg.Data) != 0 || !msg.More() {
+		case first && r.in.last != r.replyPeer:
+			r.dropping = msg.More() // not from the peer the request went to
+			msg.Free()
+		case first && r.opts.ReqCorrelate:
+			// The first frame must be this request's id.
+			if !msg.More() || len(msg.Data) != 4 || binary.NativeEndian.Uint32(msg.Data) != r.reqID {
 				r.dropping = msg.More()
+				msg.Free()
+				continue
+			}
+			msg.Free()
+			r.idOK = true
+		case !r.inBody:
+			// Then the empty delimiter.
+			if len(msg.Data) != 0 || !msg.More() {
+				r.dropping = msg.More()
+				r.idOK = false
 				msg.Free()
 				continue
 			}
@@ -189,7 +243,7 @@ func (r *req) recv(m *ring.Msg) error {
 		default:
 			if !msg.More() {
 				r.replyDue = false
-				r.inBody = false
+				r.inBody, r.idOK = false, false
 			}
 			*m = msg
 			return nil

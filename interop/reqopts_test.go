@@ -1,0 +1,113 @@
+package interop
+
+import (
+	"testing"
+
+	"github.com/zring/zring"
+)
+
+// TestReqRelaxedCorrelate: a zring REQ with ZMQ_REQ_RELAXED and
+// ZMQ_REQ_CORRELATE against a libzmq ROUTER, which sees the request id
+// frame libzmq's own REQ would send, [id][req id (4 B)][empty][body]; and
+// a libzmq REQ with both options against a zring ROUTER, which answers a
+// stale request and then the current one: the REQ must get only the
+// current reply.
+func TestReqRelaxedCorrelate(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr+"/zring_REQ->libzmq_ROUTER", func(t *testing.T) {
+			cs := newContexts(t)
+			q, r := cs.socket(t, zringSide(zring.REQ)), cs.socket(t, libzmqSide(zring.ROUTER))
+			for _, o := range []zring.Option{zring.ReqRelaxed, zring.ReqCorrelate} {
+				if err := q.(*zringPeer).s.SetOption(o, 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			link(t, tr, r, q, libzmqImpl)
+			mustSend(t, q, frames("first"))
+			first := recvFrames(t, r, 4)
+			mustSend(t, q, frames("second")) // relaxed: no reply needed first
+			second := recvFrames(t, r, 4)
+			if len(first[1]) != 4 || len(second[1]) != 4 || string(first[1]) == string(second[1]) {
+				t.Fatalf("request ids %q %q: want two different 4-byte ids", first[1], second[1])
+			}
+			mustSend(t, r, append(first[:3:3], []byte("stale")))
+			mustSend(t, r, append(second[:3:3], []byte("current")))
+			expect(t, q, frames("current"))
+			// The stale reply never surfaces: the next round trip gets its
+			// own reply.
+			mustSend(t, q, frames("third"))
+			third := recvFrames(t, r, 4)
+			mustSend(t, r, append(third[:3:3], []byte("third reply")))
+			expect(t, q, frames("third reply"))
+		})
+		t.Run(tr+"/libzmq_REQ->zring_ROUTER", func(t *testing.T) {
+			cs := newContexts(t)
+			q, r := cs.socket(t, libzmqSide(zring.REQ)), cs.socket(t, zringSide(zring.ROUTER))
+			lq := q.(*libzmqPeer).s
+			if err := lq.SetReqRelaxed(1); err != nil {
+				t.Fatal(err)
+			}
+			if err := lq.SetReqCorrelate(1); err != nil {
+				t.Fatal(err)
+			}
+			link(t, tr, r, q, zringImpl)
+			mustSend(t, q, frames("first"))
+			first := recvFrames(t, r, 4)
+			mustSend(t, q, frames("second"))
+			second := recvFrames(t, r, 4)
+			mustSend(t, r, append(first[:3:3], []byte("stale")))
+			mustSend(t, r, append(second[:3:3], []byte("current")))
+			expect(t, q, frames("current"))
+		})
+	}
+}
+
+// TestProbeRouter: "ZMQ_PROBE_ROUTER: When set to 1, the socket will
+// automatically send an empty message when a new connection is made or
+// accepted": the ROUTER on the other side receives [routing id][empty]
+// before anything else, across implementations, in both directions.
+func TestProbeRouter(t *testing.T) {
+	for _, tr := range transports {
+		for _, c := range []struct {
+			name string
+			d, r side
+		}{
+			{"zring_DEALER->libzmq_ROUTER", zringSide(zring.DEALER), libzmqSide(zring.ROUTER)},
+			{"libzmq_DEALER->zring_ROUTER", libzmqSide(zring.DEALER), zringSide(zring.ROUTER)},
+		} {
+			t.Run(tr+"/"+c.name, func(t *testing.T) {
+				cs := newContexts(t)
+				d, r := cs.socket(t, c.d), cs.socket(t, c.r)
+				var err error
+				switch s := d.(type) {
+				case *zringPeer:
+					if err = s.s.SetOption(zring.RoutingID, "probe"); err == nil {
+						err = s.s.SetOption(zring.ProbeRouter, 1)
+					}
+				case *libzmqPeer:
+					if err = s.s.SetIdentity("probe"); err == nil {
+						err = s.s.SetProbeRouter(1)
+					}
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				link(t, tr, r, d, c.r.impl)
+				expect(t, r, [][]byte{[]byte("probe"), {}})
+			})
+		}
+	}
+}
+
+// recvFrames receives one message of n frames from p.
+func recvFrames(t *testing.T, p peer, n int) [][]byte {
+	t.Helper()
+	got, err := p.recv(0)
+	if err != nil {
+		t.Fatalf("%v recv: %v", p, err)
+	}
+	if len(got) != n {
+		t.Fatalf("%v received %s, want %d frames", p, show(got), n)
+	}
+	return got
+}
