@@ -76,6 +76,12 @@ const (
 	// message to each new peer, so that a ROUTER on the other side learns
 	// its routing id at once.
 	ProbeRouter = sockets.ProbeRouter
+	// InvertMatching (ZMQ_INVERT_MATCHING; PUB, XPUB, SUB): deliver what
+	// matches none of the subscriptions instead of what matches one.
+	InvertMatching = sockets.InvertMatching
+	// ConnectRoutingID (ZMQ_CONNECT_ROUTING_ID; ROUTER): the routing id of
+	// the peer of the next Connect, routable at once; one Connect uses it.
+	ConnectRoutingID = sockets.ConnectRoutingID
 	// XPUB only, applying at once: XPubVerbose (ZMQ_XPUB_VERBOSE) passes
 	// every subscribe to Recv, not only a topic's first; XPubVerboser
 	// (ZMQ_XPUB_VERBOSER) every subscribe and cancel, not only a topic's

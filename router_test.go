@@ -135,3 +135,42 @@ func TestRouterReconnectedPeerKeepsID(t *testing.T) {
 		router.SetOption(zring.RouterMandatory, 0)
 	}
 }
+
+// TestConnectRoutingID: ZMQ_CONNECT_ROUTING_ID "sets the peer id of the
+// peer connected via the next zmq_connect() call, such that that
+// connection is immediately ready for data transfer with the given routing
+// id. This option applies only to the first subsequent call to
+// zmq_connect()". ROUTER to ROUTER: the connecting one sends at once, and
+// the bound one answers through the connecting one's ZMQ_ROUTING_ID.
+func TestConnectRoutingID(t *testing.T) {
+	for _, ep := range endpoints(t) {
+		t.Run(ep[:3], func(t *testing.T) {
+			ctx := newCtx(t)
+			front, back := sock(t, ctx, zring.ROUTER), sock(t, ctx, zring.ROUTER)
+			front.SetOption(zring.RoutingID, "front")
+			addr := bindAt(t, back, ep)
+			if err := front.SetOption(zring.ConnectRoutingID, "back"); err != nil {
+				t.Fatal(err)
+			}
+			if err := front.Connect(addr); err != nil {
+				t.Fatal(err)
+			}
+			front.SetOption(zring.RouterMandatory, 1)
+			mustSendParts(t, front, "back", "hello") // routable before the handshake
+			if got := mustRecvParts(t, back); fmt.Sprint(got) != "[front hello]" {
+				t.Fatalf("back got %q", got)
+			}
+			mustSendParts(t, back, "front", "hi")
+			if got := mustRecvParts(t, front); fmt.Sprint(got) != "[back hi]" {
+				t.Fatalf("front got %q", got)
+			}
+			if v, _ := front.GetOption(zring.ConnectRoutingID); len(v.([]byte)) != 0 {
+				t.Fatalf("the option outlived its Connect: %q", v)
+			}
+			front.SetOption(zring.ConnectRoutingID, "back")
+			if err := front.Connect(addr); !errors.Is(err, zring.ErrInvalid) {
+				t.Fatalf("a routing id already in use: %v", err)
+			}
+		})
+	}
+}

@@ -41,34 +41,36 @@ type Option int
 
 // The options this release carries. Numbers are zmq.h's.
 const (
-	Affinity        Option = 4
-	RoutingID       Option = 5
-	Subscribe       Option = 6 // SUB; write-only, handled by Socket.SetOption
-	Unsubscribe     Option = 7
-	RcvMore         Option = 13
-	Type_           Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
-	Linger          Option = 17
-	ReconnectIvl    Option = 18
-	ReconnectIvlMax Option = 21
-	MaxMsgSize      Option = 22
-	SndHWM          Option = 23
-	RcvHWM          Option = 24
-	RcvTimeo        Option = 27
-	SndTimeo        Option = 28
-	LastEndpoint    Option = 32
-	RouterMandatory Option = 33
-	Immediate       Option = 39
-	XPubVerbose     Option = 40
-	ProbeRouter     Option = 51
-	ReqCorrelate    Option = 52
-	ReqRelaxed      Option = 53
-	RouterHandover  Option = 56
-	HandshakeIvl    Option = 66
-	XPubNoDrop      Option = 69
-	XPubWelcomeMsg  Option = 72
-	XPubVerboser    Option = 78
-	InBatchSize     Option = 101
-	OutBatchSize    Option = 102
+	Affinity         Option = 4
+	RoutingID        Option = 5
+	Subscribe        Option = 6 // SUB; write-only, handled by Socket.SetOption
+	Unsubscribe      Option = 7
+	RcvMore          Option = 13
+	Type_            Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
+	Linger           Option = 17
+	ReconnectIvl     Option = 18
+	ReconnectIvlMax  Option = 21
+	MaxMsgSize       Option = 22
+	SndHWM           Option = 23
+	RcvHWM           Option = 24
+	RcvTimeo         Option = 27
+	SndTimeo         Option = 28
+	LastEndpoint     Option = 32
+	RouterMandatory  Option = 33
+	Immediate        Option = 39
+	XPubVerbose      Option = 40
+	ProbeRouter      Option = 51
+	ConnectRoutingID Option = 61
+	ReqCorrelate     Option = 52
+	ReqRelaxed       Option = 53
+	RouterHandover   Option = 56
+	HandshakeIvl     Option = 66
+	InvertMatching   Option = 74
+	XPubNoDrop       Option = 69
+	XPubWelcomeMsg   Option = 72
+	XPubVerboser     Option = 78
+	InBatchSize      Option = 101
+	OutBatchSize     Option = 102
 )
 
 // Options holds one socket's option values. The socket's goroutine owns it;
@@ -96,6 +98,11 @@ type Options struct {
 	ReqRelaxed   bool
 	// ROUTER, DEALER and REQ: send an empty message to each new peer.
 	ProbeRouter bool
+	// PUB, XPUB and SUB: deliver what matches no subscription instead.
+	InvertMatching bool
+	// ROUTER: the routing id of the peer of the next Connect, which is
+	// then routable at once; used by one Connect.
+	ConnectRoutingID []byte
 	// XPUB only, also at once.
 	XPubVerbose    bool
 	XPubVerboser   bool
@@ -135,6 +142,7 @@ func (o *Options) Snapshot() Options {
 	c := *o
 	c.RoutingID = append([]byte(nil), o.RoutingID...)
 	c.XPubWelcomeMsg = append([]byte(nil), o.XPubWelcomeMsg...)
+	c.ConnectRoutingID = append([]byte(nil), o.ConnectRoutingID...)
 	return c
 }
 
@@ -220,6 +228,18 @@ var optionTable = []optionDef{
 	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
 		get: func(o *Options) any { return boolInt(o.RouterHandover) },
 		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	{opt: InvertMatching, name: "ZMQ_INVERT_MATCHING", kind: kindBool, min: 0, max: 1, types: []Type{PUB, XPUB, SUB},
+		get: func(o *Options) any { return boolInt(o.InvertMatching) },
+		set: func(o *Options, v int64, _ []byte) error { o.InvertMatching = v != 0; return nil }},
+	{opt: ConnectRoutingID, name: "ZMQ_CONNECT_ROUTING_ID", kind: kindBytes, min: 1, max: 255, types: []Type{ROUTER},
+		get: func(o *Options) any { return append([]byte(nil), o.ConnectRoutingID...) },
+		set: func(o *Options, _ int64, b []byte) error {
+			if b[0] == 0 { // "MAY NOT start with a zero byte"
+				return errno.EINVAL
+			}
+			o.ConnectRoutingID = append(o.ConnectRoutingID[:0], b...)
+			return nil
+		}},
 	{opt: ReqCorrelate, name: "ZMQ_REQ_CORRELATE", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
 		get: func(o *Options) any { return boolInt(o.ReqCorrelate) },
 		set: func(o *Options, v int64, _ []byte) error { o.ReqCorrelate = v != 0; return nil }},

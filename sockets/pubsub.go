@@ -292,14 +292,27 @@ func (x *pub) send(m *ring.Msg) error {
 		x.targets = x.targets[:0]
 		nodrop := x.xpub && x.opts.XPubNoDrop
 		full := false
-		x.trie.match(m.Data, x.gen, func(pp *pubPeer) {
+		take := func(pp *pubPeer) {
 			switch {
 			case pp.p.Out.CheckWrite():
 				x.targets = append(x.targets, pp)
 			case nodrop && !pp.p.Out.Detached():
 				full = true
 			}
-		})
+		}
+		if x.opts.InvertMatching {
+			// "sent to all connected sockets except those subscribed to a
+			// prefix that matches the message": mark the matches, take the
+			// rest.
+			x.trie.match(m.Data, x.gen, func(*pubPeer) {})
+			for _, pp := range x.peers {
+				if pp.mark != x.gen {
+					take(pp)
+				}
+			}
+		} else {
+			x.trie.match(m.Data, x.gen, take)
+		}
 		if full {
 			x.targets = x.targets[:0]
 			return errno.EAGAIN // ZMQ_XPUB_NODROP: wait for room
@@ -350,8 +363,8 @@ func (x *pub) recv(m *ring.Msg) error {
 // subscription, only a single instance shall be removed". Each subscribe
 // goes to every publisher, a cancel only when the last instance goes (the
 // publisher keeps one per subscriber); a publisher that connects, or
-// reconnects, is sent them all. Messages are also matched here, so that
-// none slips through while a cancel is on its way.
+// reconnects, is sent them all. A SUB also matches what it receives, so
+// that nothing slips through while a cancel is on its way.
 //
 // With xsub set it is an XSUB: "Same as ZMQ_SUB except that you subscribe
 // by sending subscription messages to the socket. Subscription message is
@@ -360,6 +373,7 @@ func (x *pub) recv(m *ring.Msg) error {
 // sent, but have no effect on subscription status." They go to every
 // publisher, dropped for one at its HWM.
 type sub struct {
+	opts    *Options // ZMQ_INVERT_MATCHING
 	xsub    bool
 	sendMid bool // the frames of a plain message are going out
 	in      fq
@@ -374,7 +388,7 @@ type sub struct {
 	gen  uint64
 }
 
-func newSub(xsub bool) *sub { return &sub{xsub: xsub, counts: map[string]int{}} }
+func newSub(xsub bool, o *Options) *sub { return &sub{xsub: xsub, opts: o, counts: map[string]int{}} }
 
 func (x *sub) attach(p *loop.Peer) {
 	x.peers = append(x.peers, p)
@@ -467,7 +481,10 @@ func (x *sub) recv(m *ring.Msg) error {
 			x.mid = msg.More()
 			*m = msg
 			return nil
-		case x.matches(msg.Data):
+		case x.xsub || x.matches(msg.Data) != x.opts.InvertMatching:
+			// "XSUB sockets ... do not filter incoming messages"; a SUB
+			// with ZMQ_INVERT_MATCHING takes what matches none of its
+			// subscriptions.
 			x.mid = msg.More()
 			*m = msg
 			return nil

@@ -127,7 +127,8 @@ func TestPubFiltersAndDrops(t *testing.T) {
 // removed"; a new publisher hears every subscription; messages are
 // filtered here too.
 func TestSubCountsAndFilters(t *testing.T) {
-	x := newSub(false)
+	so := DefaultOptions(SUB)
+	x := newSub(false, &so)
 	a := loop.NewPeer(10, 10, "a")
 	x.attach(a)
 	x.subscribe([]byte("t"), true)
@@ -255,7 +256,8 @@ func TestXPub(t *testing.T) {
 // TestXSub: "you subscribe by sending subscription messages to the socket
 // ... Messages without a sub/unsub prefix may also be sent".
 func TestXSub(t *testing.T) {
-	x := newSub(true)
+	so := DefaultOptions(XSUB)
+	x := newSub(true, &so)
 	a, b := loop.NewPeer(10, 10, "a"), loop.NewPeer(10, 10, "b")
 	x.attach(a)
 	x.attach(b)
@@ -331,5 +333,62 @@ func BenchmarkPubSend(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestInvertMatching: ZMQ_INVERT_MATCHING: "On PUB and XPUB sockets, this
+// causes messages to be sent to all connected sockets except those
+// subscribed to a prefix that matches the message. On SUB sockets, this
+// causes only incoming messages that do not match any of the socket's
+// subscriptions to be received by the user." And "XSUB sockets ... do not
+// filter incoming messages."
+func TestInvertMatching(t *testing.T) {
+	o := DefaultOptions(PUB)
+	o.InvertMatching = true
+	x := newPub(false, &o)
+	a, b := loop.NewPeer(10, 10, "a"), loop.NewPeer(10, 10, "b")
+	x.attach(a)
+	x.attach(b)
+	a.In.Write(subMsg(subSubscribe, "news"))
+	a.In.Flush()
+	b.In.Write(subMsg(subSubscribe, "sport"))
+	b.In.Flush()
+	for _, s := range []string{"news 1", "sport 1", "weather"} {
+		if err := sendFrames(x, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := drain(a.Out); !equal(got, []string{"sport 1", "weather"}) {
+		t.Fatalf("a got %v", got)
+	}
+	if got := drain(b.Out); !equal(got, []string{"news 1", "weather"}) {
+		t.Fatalf("b got %v", got)
+	}
+
+	for _, c := range []struct {
+		typ  Type
+		inv  bool
+		want []string
+	}{
+		{SUB, false, []string{"news 1"}},
+		{SUB, true, []string{"weather"}},
+		{XSUB, false, []string{"news 1", "weather"}},
+	} {
+		so := DefaultOptions(c.typ)
+		so.InvertMatching = c.inv
+		s := newSub(c.typ == XSUB, &so)
+		p := loop.NewPeer(10, 10, "p")
+		s.attach(p)
+		if c.typ == XSUB {
+			sendFrames(s, "\x01news")
+		} else {
+			s.subscribe([]byte("news"), true)
+		}
+		p.In.Write(frame("news 1", false))
+		p.In.Write(frame("weather", false))
+		p.In.Flush()
+		if got := recvAll(t, s); !equal(got, c.want) {
+			t.Errorf("%v invert=%v: got %v, want %v", c.typ, c.inv, got, c.want)
+		}
 	}
 }

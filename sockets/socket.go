@@ -477,10 +477,19 @@ func (s *Socket) Connect(endpoint string) error {
 	if err != nil {
 		return err
 	}
+	if id := s.opts.ConnectRoutingID; len(id) > 0 {
+		s.processCmds()
+		if r, ok := s.pat.(*router); ok && r.byID[string(id)] != nil {
+			return errno.EINVAL // "Assigning a routing id that is already in use is not allowed."
+		}
+	}
 	if transport == "inproc" {
 		p, err := s.ctx.connectInproc(s, addr)
 		if err != nil {
 			return err
+		}
+		if id := s.opts.ConnectRoutingID; len(id) > 0 {
+			p.RoutingID, s.opts.ConnectRoutingID = id, nil
 		}
 		s.addPeer(p)
 		s.connecters[endpoint] = append(s.connecters[endpoint], &endpointConn{peer: p})
@@ -492,10 +501,17 @@ func (s *Socket) Connect(endpoint string) error {
 		return err
 	}
 	var p *loop.Peer
-	// A ROUTER routes by the id a peer announces in its handshake, so its
-	// pipes to a connection wait for the connection (libzmq's ROUTER cannot
-	// route to them before either).
-	if !s.opts.Immediate && s.opts.Type != ROUTER {
+	if id := s.opts.ConnectRoutingID; len(id) > 0 {
+		// ZMQ_CONNECT_ROUTING_ID: the connection is routable at once,
+		// under that id, and the option is used up.
+		s.opts.ConnectRoutingID = nil
+		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
+		p.RoutingID = id
+		s.addPeer(p)
+	} else if !s.opts.Immediate && s.opts.Type != ROUTER {
+		// A ROUTER routes by the id a peer announces in its handshake, so
+		// its pipes to a connection wait for the connection (libzmq's
+		// ROUTER cannot route to them before either).
 		// Without ZMQ_IMMEDIATE the pipes exist before the connection, so
 		// messages queue for a peer that is not there yet.
 		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)

@@ -30,7 +30,7 @@ func newPattern(t Type, o *Options) pattern {
 	case PUB, XPUB:
 		return newPub(t == XPUB, o)
 	case SUB, XSUB:
-		return newSub(t == XSUB)
+		return newSub(t == XSUB, o)
 	case PUSH:
 		return &push{}
 	case PULL:
