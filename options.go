@@ -76,6 +76,17 @@ const (
 	// message to each new peer, so that a ROUTER on the other side learns
 	// its routing id at once.
 	ProbeRouter = sockets.ProbeRouter
+	// ZMTP heartbeats, for later connections, in ms: HeartbeatIvl
+	// (ZMQ_HEARTBEAT_IVL, default 0: none) sends a PING that often;
+	// HeartbeatTimeout (ZMQ_HEARTBEAT_TIMEOUT, 0: the interval) ends a
+	// connection on which nothing arrives that long after a PING;
+	// HeartbeatTTL (ZMQ_HEARTBEAT_TTL, default 0, at most 6553599, in
+	// deciseconds on the wire) asks the peer to end it after that long
+	// without traffic. Ended connections show as DISCONNECTED with
+	// ETIMEDOUT, and are remade as usual.
+	HeartbeatIvl     = sockets.HeartbeatIvl
+	HeartbeatTTL     = sockets.HeartbeatTTL
+	HeartbeatTimeout = sockets.HeartbeatTimeout
 	// InvertMatching (ZMQ_INVERT_MATCHING; PUB, XPUB, SUB): deliver what
 	// matches none of the subscriptions instead of what matches one.
 	InvertMatching = sockets.InvertMatching

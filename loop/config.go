@@ -21,6 +21,12 @@ type Config struct {
 	Immediate       bool
 	Affinity        uint64
 	HandshakeIvl    int // ms a new connection has to finish the ZMTP handshake; 0: no limit
+	// ZMTP heartbeats, in ms (0: off): a PING every HeartbeatIvl, carrying
+	// HeartbeatTTL; the connection ends if nothing arrives within
+	// HeartbeatTimeout (HeartbeatIvl when 0) of a PING.
+	HeartbeatIvl     int
+	HeartbeatTTL     int
+	HeartbeatTimeout int
 }
 
 // Host is the socket side of a session: the loop tells it about peers whose

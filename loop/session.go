@@ -114,7 +114,16 @@ type session struct {
 	lingering      bool
 	lingerTimer    *timer
 	handshakeTimer *timer // ZMQ_HANDSHAKE_IVL, while handshaking
-	finished       bool
+	// ZMTP heartbeats (see heartbeat): the next PING, the wait for traffic
+	// after it, and the peer's TTL after its PING; the flags say whether
+	// anything was read since each wait began.
+	pingTimer     *timer
+	pingWait      *timer
+	ttlTimer      *timer
+	readSincePing bool
+	readSinceTTL  bool
+	pingBuf       []byte
+	finished      bool
 }
 
 func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, endpoint string) *session {
@@ -180,6 +189,56 @@ func (s *session) attachConn(fd int, transport string) {
 		s.handshakeTimer = s.loop.after(time.Duration(s.cfg.HandshakeIvl)*time.Millisecond, s.handshakeTimeout)
 	}
 	s.writeOut()
+}
+
+// heartbeat is ZMQ_HEARTBEAT_IVL: "a PING ZMTP command will be sent every
+// ZMQ_HEARTBEAT_IVL milliseconds", carrying ZMQ_HEARTBEAT_TTL in
+// deciseconds; and ZMQ_HEARTBEAT_TIMEOUT: "The connection will time out if
+// there is no traffic received after sending the PING command, but the
+// received traffic does not have to be a PONG command".
+func (s *session) heartbeat() {
+	s.pingTimer = nil
+	if s.fd < 0 || !s.active {
+		return
+	}
+	ttl := min(s.cfg.HeartbeatTTL/100, 0xffff)
+	s.pingBuf = zmtp.AppendPing(s.pingBuf[:0], uint16(ttl), nil)
+	s.queueBytes(s.pingBuf)
+	if s.pingWait == nil {
+		wait := s.cfg.HeartbeatTimeout
+		if wait <= 0 {
+			wait = s.cfg.HeartbeatIvl // "Default value ... ZMQ_HEARTBEAT_IVL if it is set"
+		}
+		s.readSincePing = false
+		s.pingWait = s.loop.after(time.Duration(wait)*time.Millisecond, s.pingTimedOut)
+	}
+	s.pingTimer = s.loop.after(time.Duration(s.cfg.HeartbeatIvl)*time.Millisecond, s.heartbeat)
+	s.writeOut()
+}
+
+func (s *session) pingTimedOut() {
+	s.pingWait = nil
+	if s.fd >= 0 && !s.readSincePing {
+		s.lost(errno.ETIMEDOUT)
+	}
+}
+
+// peerTTL is the other half: a PING with a TTL says the peer wants the
+// connection ended "if it does not receive any more traffic within the TTL
+// period".
+func (s *session) peerTTL(ttl uint16) {
+	if ttl == 0 || s.ttlTimer != nil {
+		return
+	}
+	s.readSinceTTL = false
+	s.ttlTimer = s.loop.after(time.Duration(ttl)*100*time.Millisecond, s.ttlExpired)
+}
+
+func (s *session) ttlExpired() {
+	s.ttlTimer = nil
+	if s.fd >= 0 && !s.readSinceTTL {
+		s.lost(errno.ETIMEDOUT)
+	}
 }
 
 // handshakeTimeout ends a connection still handshaking after
@@ -327,6 +386,7 @@ func (s *session) readIn() {
 			buf := s.big.Data[s.bigFill:]
 			want = len(buf)
 			if n, err = readFD(s.fd, buf); n > 0 {
+				s.readSincePing, s.readSinceTTL = true, true
 				s.bigFill += n
 				if s.bigFill == s.bigSize {
 					m := s.big
@@ -356,6 +416,7 @@ func (s *session) readIn() {
 			}
 			want = len(buf)
 			if n, err = readFD(s.fd, buf); n > 0 {
+				s.readSincePing, s.readSinceTTL = true, true
 				s.in.Commit(n)
 				s.process()
 			}
@@ -479,6 +540,9 @@ func (s *session) handshakeDone() {
 		s.host.Attach(s.peer)
 	}
 	s.connected = true
+	if s.cfg.HeartbeatIvl > 0 {
+		s.pingTimer = s.loop.after(time.Duration(s.cfg.HeartbeatIvl)*time.Millisecond, s.heartbeat)
+	}
 	s.writeOut()
 }
 
@@ -522,11 +586,12 @@ func (s *session) command(body []byte) {
 	}
 	switch string(name) {
 	case "PING":
-		_, ctx, err := zmtp.ParsePing(data)
+		ttl, ctx, err := zmtp.ParsePing(data)
 		if err != nil {
 			s.lost(err)
 			return
 		}
+		s.peerTTL(ttl)
 		// At most one PONG waits to be written: a peer that floods PINGs
 		// and reads nothing must not grow our buffers (libzmq, too, keeps
 		// one pending PONG).
@@ -789,6 +854,10 @@ func (s *session) closeConn() {
 	s.readPaused = false
 	s.handshakeTimer.cancel()
 	s.handshakeTimer = nil
+	s.pingTimer.cancel()
+	s.pingWait.cancel()
+	s.ttlTimer.cancel()
+	s.pingTimer, s.pingWait, s.ttlTimer = nil, nil, nil
 	if s.driven.Load() {
 		s.driven.Store(false)
 		s.driveTimer.cancel()

@@ -60,14 +60,17 @@ const (
 	Immediate        Option = 39
 	XPubVerbose      Option = 40
 	ProbeRouter      Option = 51
-	ConnectRoutingID Option = 61
 	ReqCorrelate     Option = 52
 	ReqRelaxed       Option = 53
 	RouterHandover   Option = 56
+	ConnectRoutingID Option = 61
 	HandshakeIvl     Option = 66
-	InvertMatching   Option = 74
 	XPubNoDrop       Option = 69
 	XPubWelcomeMsg   Option = 72
+	InvertMatching   Option = 74
+	HeartbeatIvl     Option = 75
+	HeartbeatTTL     Option = 76
+	HeartbeatTimeout Option = 77
 	XPubVerboser     Option = 78
 	InBatchSize      Option = 101
 	OutBatchSize     Option = 102
@@ -98,6 +101,10 @@ type Options struct {
 	ReqRelaxed   bool
 	// ROUTER, DEALER and REQ: send an empty message to each new peer.
 	ProbeRouter bool
+	// ZMTP heartbeats, ms; 0 off (Timeout 0: HeartbeatIvl).
+	HeartbeatIvl     int
+	HeartbeatTTL     int
+	HeartbeatTimeout int
 	// PUB, XPUB and SUB: deliver what matches no subscription instead.
 	InvertMatching bool
 	// ROUTER: the routing id of the peer of the next Connect, which is
@@ -228,6 +235,17 @@ var optionTable = []optionDef{
 	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
 		get: func(o *Options) any { return boolInt(o.RouterHandover) },
 		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	{opt: HeartbeatIvl, name: "ZMQ_HEARTBEAT_IVL", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.HeartbeatIvl },
+		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatIvl = int(v); return nil }},
+	// The TTL goes on the wire in deciseconds, 16 bits: 6553599 ms at most
+	// (libzmq's limit too).
+	{opt: HeartbeatTTL, name: "ZMQ_HEARTBEAT_TTL", kind: kindInt, min: 0, max: 6553599,
+		get: func(o *Options) any { return o.HeartbeatTTL },
+		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatTTL = int(v); return nil }},
+	{opt: HeartbeatTimeout, name: "ZMQ_HEARTBEAT_TIMEOUT", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.HeartbeatTimeout },
+		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatTimeout = int(v); return nil }},
 	{opt: InvertMatching, name: "ZMQ_INVERT_MATCHING", kind: kindBool, min: 0, max: 1, types: []Type{PUB, XPUB, SUB},
 		get: func(o *Options) any { return boolInt(o.InvertMatching) },
 		set: func(o *Options, v int64, _ []byte) error { o.InvertMatching = v != 0; return nil }},

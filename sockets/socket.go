@@ -429,7 +429,8 @@ func (s *Socket) loopConfig() loop.Config {
 	return loop.Config{SocketType: o.Type.String(), RoutingID: append([]byte(nil), o.RoutingID...),
 		MaxMsgSize: o.MaxMsgSize, SndHWM: o.SndHWM, RcvHWM: o.RcvHWM, ReconnectIvl: o.ReconnectIvl,
 		ReconnectIvlMax: o.ReconnectIvlMax, InBatchSize: o.InBatchSize, OutBatchSize: o.OutBatchSize,
-		Immediate: o.Immediate, Affinity: o.Affinity, HandshakeIvl: o.HandshakeIvl}
+		Immediate: o.Immediate, Affinity: o.Affinity, HandshakeIvl: o.HandshakeIvl,
+		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout}
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
