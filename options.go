@@ -87,6 +87,31 @@ const (
 	HeartbeatIvl     = sockets.HeartbeatIvl
 	HeartbeatTTL     = sockets.HeartbeatTTL
 	HeartbeatTimeout = sockets.HeartbeatTimeout
+	// Options for the kernel's sockets, for later binds and connects:
+	// SndBuf and RcvBuf (ZMQ_SNDBUF, ZMQ_RCVBUF: bytes, -1 the system's),
+	// Backlog (ZMQ_BACKLOG, default 100), TOS (ZMQ_TOS: IP_TOS, or
+	// IPV6_TCLASS), Priority (ZMQ_PRIORITY: SO_PRIORITY), BindToDevice
+	// (ZMQ_BINDTODEVICE: an interface name; Linux, needs CAP_NET_RAW),
+	// TCPKeepAlive (ZMQ_TCP_KEEPALIVE: -1 the system's, 0 off, 1 on) with
+	// TCPKeepAliveCnt, TCPKeepAliveIdle and TCPKeepAliveIntvl (-1 or above
+	// 0; seconds for the last two), TCPMaxRT (ZMQ_TCP_MAXRT, ms:
+	// TCP_USER_TIMEOUT on Linux). IPv6 (ZMQ_IPV6, 0 or 1): "*" binds the
+	// IPv6 wildcard, dual-stack, and names resolve to IPv6 first.
+	// ConnectTimeout (ZMQ_CONNECT_TIMEOUT, ms, 0 none): a tcp connect not
+	// done by then is abandoned (monitor: CLOSED, ETIMEDOUT) and retried.
+	SndBuf            = sockets.SndBuf
+	RcvBuf            = sockets.RcvBuf
+	Backlog           = sockets.Backlog
+	TOS               = sockets.TOS
+	Priority          = sockets.Priority
+	BindToDevice      = sockets.BindToDevice
+	TCPKeepAlive      = sockets.TCPKeepAlive
+	TCPKeepAliveCnt   = sockets.TCPKeepAliveCnt
+	TCPKeepAliveIdle  = sockets.TCPKeepAliveIdle
+	TCPKeepAliveIntvl = sockets.TCPKeepAliveIntvl
+	TCPMaxRT          = sockets.TCPMaxRT
+	IPv6              = sockets.IPv6
+	ConnectTimeout    = sockets.ConnectTimeout
 	// InvertMatching (ZMQ_INVERT_MATCHING; PUB, XPUB, SUB): deliver what
 	// matches none of the subscriptions instead of what matches one.
 	InvertMatching = sockets.InvertMatching

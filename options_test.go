@@ -2,6 +2,8 @@ package zring_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +32,21 @@ func TestOptionDefaults(t *testing.T) {
 		{zring.Affinity, uint64(0)},
 		{zring.Immediate, 0},
 		{zring.HandshakeIvl, 30000},
+		{zring.SndBuf, -1},
+		{zring.RcvBuf, -1},
+		{zring.Backlog, 100},
+		{zring.TCPKeepAlive, -1},
+		{zring.TCPKeepAliveCnt, -1},
+		{zring.TCPKeepAliveIdle, -1},
+		{zring.TCPKeepAliveIntvl, -1},
+		{zring.TOS, 0},
+		{zring.Priority, 0},
+		{zring.TCPMaxRT, 0},
+		{zring.IPv6, 0},
+		{zring.ConnectTimeout, 0},
+		{zring.HeartbeatIvl, 0},
+		{zring.HeartbeatTTL, 0},
+		{zring.HeartbeatTimeout, 0},
 		{zring.RcvMore, 0},
 		{zring.Type, int(zring.PUSH)},
 		{zring.LastEndpoint, ""},
@@ -86,6 +103,13 @@ func TestOptionValidation(t *testing.T) {
 		{"read-only last endpoint", zring.LastEndpoint, "x", false},
 		{"wrong Go type", zring.SndHWM, "10", false},
 		{"unknown option", zring.Option(9999), 1, false},
+		// "-1,0,1" and "-1,>0"
+		{"keepalive 2", zring.TCPKeepAlive, 2, false},
+		{"keepalive cnt 0", zring.TCPKeepAliveCnt, 0, false},
+		{"keepalive idle", zring.TCPKeepAliveIdle, 60, true},
+		{"tos 256", zring.TOS, 256, false},
+		{"heartbeat ttl past 16 bits of deciseconds", zring.HeartbeatTTL, 6553600, false},
+		{"bind to device, 16 bytes", zring.BindToDevice, "0123456789abcdef", false},
 		// ROUTER's options are not a REQ's (libzmq: EINVAL).
 		{"router mandatory on REQ", zring.RouterMandatory, 1, false},
 		{"router handover on REQ", zring.RouterHandover, 1, false},
@@ -167,4 +191,27 @@ func TestSpinOption(t *testing.T) {
 	rep.Close()
 	req.Close()
 	ctx.Term()
+}
+
+// TestIPv6: ZMQ_IPV6 "*" binds the IPv6 wildcard, which IPv6 and IPv4
+// clients both reach (dual-stack); without it, "*" is IPv4's.
+func TestIPv6(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.IPv6, 1)
+	if err := pull.Bind("tcp://*:0"); err != nil {
+		t.Skipf("no IPv6 here: %v", err)
+	}
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+	port := ep.(string)[strings.LastIndexByte(ep.(string), ':')+1:]
+	for i, addr := range []string{"tcp://[::1]:" + port, "tcp://127.0.0.1:" + port} {
+		push := sock(t, ctx, zring.PUSH)
+		push.SetOption(zring.IPv6, 1)
+		if err := push.Connect(addr); err != nil {
+			t.Fatal(err)
+		}
+		msg := fmt.Sprint("via ", i)
+		push.Send([]byte(msg), 0)
+		mustRecv(t, pull, msg)
+	}
 }

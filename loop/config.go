@@ -27,6 +27,32 @@ type Config struct {
 	HeartbeatIvl     int
 	HeartbeatTTL     int
 	HeartbeatTimeout int
+	// IPv6 (ZMQ_IPV6): "*" binds the IPv6 wildcard, dual-stack, and host
+	// and interface names resolve to IPv6 addresses first.
+	IPv6 bool
+	// ConnectTimeout (ZMQ_CONNECT_TIMEOUT, ms; 0 none) bounds a tcp connect
+	// still in progress; it is then abandoned and retried as after a
+	// refusal.
+	ConnectTimeout int
+	Sock           SockOpts
+}
+
+// SockOpts are the options zring passes to the kernel's sockets. -1 (0 for
+// TOS, Priority and MaxRT, "" for BindToDevice) leaves the system's value.
+type SockOpts struct {
+	SndBuf, RcvBuf int    // ZMQ_SNDBUF, ZMQ_RCVBUF: SO_SNDBUF, SO_RCVBUF, bytes
+	Backlog        int    // ZMQ_BACKLOG: listen(2)'s backlog (default 100)
+	TOS            int    // ZMQ_TOS: IP_TOS (IPV6_TCLASS on IPv6)
+	Priority       int    // ZMQ_PRIORITY: SO_PRIORITY
+	BindToDevice   string // ZMQ_BINDTODEVICE: SO_BINDTODEVICE
+	// ZMQ_TCP_KEEPALIVE (-1, 0, 1) and its _CNT, _IDLE (s), _INTVL (s).
+	KeepAlive, KeepAliveCnt, KeepAliveIdle, KeepAliveIntvl int
+	MaxRT                                                  int // ZMQ_TCP_MAXRT, ms: TCP_USER_TIMEOUT
+}
+
+// DefaultSockOpts leave everything to the system but the backlog.
+func DefaultSockOpts() SockOpts {
+	return SockOpts{SndBuf: -1, RcvBuf: -1, Backlog: 100, KeepAlive: -1, KeepAliveCnt: -1, KeepAliveIdle: -1, KeepAliveIntvl: -1}
 }
 
 // Host is the socket side of a session: the loop tells it about peers whose

@@ -18,8 +18,10 @@ type Connecter struct {
 	sess  *session
 	fd    int // while a connect is in progress
 	retry *timer
-	ivl   time.Duration
-	done  bool
+	// connTimer is ZMQ_CONNECT_TIMEOUT's, while a connect is in progress.
+	connTimer *timer
+	ivl       time.Duration
+	done      bool
 }
 
 // Connect starts connecting to addr from loop l. With peer non-nil (the
@@ -39,7 +41,7 @@ func (c *Connecter) dial() {
 	if c.done {
 		return
 	}
-	fd, inProgress, err := dialFD(c.addr)
+	fd, inProgress, err := dialFD(c.addr, &c.cfg.Sock)
 	if err != nil {
 		c.scheduleRetry()
 		return
@@ -54,10 +56,32 @@ func (c *Connecter) dial() {
 		closeFD(fd)
 		c.fd = -1
 		c.scheduleRetry()
+		return
+	}
+	if c.cfg.ConnectTimeout > 0 {
+		c.connTimer = c.loop.after(time.Duration(c.cfg.ConnectTimeout)*time.Millisecond, c.connectTimedOut)
 	}
 }
 
+// connectTimedOut is ZMQ_CONNECT_TIMEOUT: a connect still in progress is
+// given up (monitor: CLOSED with ETIMEDOUT) and retried after the
+// reconnect interval, as a refused one is.
+func (c *Connecter) connectTimedOut() {
+	c.connTimer = nil
+	if c.fd < 0 {
+		return
+	}
+	fd := c.fd
+	c.loop.unwatch(fd)
+	c.fd = -1
+	closeFD(fd)
+	c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: errno.ETIMEDOUT})
+	c.scheduleRetry()
+}
+
 func (c *Connecter) handle(events uint32) {
+	c.connTimer.cancel()
+	c.connTimer = nil
 	fd := c.fd
 	c.loop.unwatch(fd)
 	c.fd = -1
@@ -72,7 +96,7 @@ func (c *Connecter) handle(events uint32) {
 
 func (c *Connecter) connected(fd int) {
 	c.ivl = time.Duration(c.cfg.ReconnectIvl) * time.Millisecond
-	tuneConn(fd, c.addr.Transport)
+	tuneConn(fd, c.addr, &c.cfg.Sock, false)
 	c.host.Event(Event{Kind: EventConnected, Value: uint32(fd), Endpoint: c.addr.String()})
 	c.sess.attachConn(fd, c.addr.Transport)
 }

@@ -43,7 +43,10 @@ func SplitEndpoint(ep string) (transport, addr string, err error) {
 // "*:port", "IP:port", "[IPv6]:port", "host:port" and an interface name;
 // port "*" or 0 picks a free port. ipc accepts a path, "@name" (abstract) and
 // "*" (a fresh path in a new temporary directory, as libzmq does).
-func ResolveBind(transport, addr string) (Address, error) {
+//
+// With ipv6 (ZMQ_IPV6), "*" is the IPv6 wildcard (dual-stack: IPv4
+// clients connect too) and names resolve to IPv6 addresses first.
+func ResolveBind(transport, addr string, ipv6 bool) (Address, error) {
 	switch transport {
 	case "tcp":
 		host, port, err := splitHostPort(addr)
@@ -51,9 +54,13 @@ func ResolveBind(transport, addr string) (Address, error) {
 			return Address{}, err
 		}
 		if host == "*" {
-			return Address{Transport: "tcp", TCP: netip.AddrPortFrom(netip.IPv4Unspecified(), port)}, nil
+			any := netip.IPv4Unspecified()
+			if ipv6 {
+				any = netip.IPv6Unspecified()
+			}
+			return Address{Transport: "tcp", TCP: netip.AddrPortFrom(any, port)}, nil
 		}
-		ip, err := resolveHost(host, true)
+		ip, err := resolveHost(host, true, ipv6)
 		if err != nil {
 			return Address{}, err
 		}
@@ -74,8 +81,9 @@ func ResolveBind(transport, addr string) (Address, error) {
 	return Address{}, errno.EPROTONOSUPPORT
 }
 
-// ResolveConnect resolves the address part of a connect endpoint.
-func ResolveConnect(transport, addr string) (Address, error) {
+// ResolveConnect resolves the address part of a connect endpoint (ipv6 as
+// for ResolveBind).
+func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 	switch transport {
 	case "tcp":
 		host, port, err := splitHostPort(addr)
@@ -85,7 +93,7 @@ func ResolveConnect(transport, addr string) (Address, error) {
 		if port == 0 || host == "*" {
 			return Address{}, errno.EINVAL
 		}
-		ip, err := resolveHost(host, false)
+		ip, err := resolveHost(host, false, ipv6)
 		if err != nil {
 			return Address{}, err
 		}
@@ -122,21 +130,26 @@ func splitHostPort(addr string) (string, uint16, error) {
 }
 
 // resolveHost turns a literal, an interface name (bind only) or a host name
-// into an IP, preferring IPv4 as libzmq does without ZMQ_IPV6.
-func resolveHost(host string, bind bool) (netip.Addr, error) {
+// into an IP, preferring IPv4 as libzmq does without ZMQ_IPV6, and IPv6
+// with it.
+func resolveHost(host string, bind, ipv6 bool) (netip.Addr, error) {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return ip.Unmap(), nil
 	}
+	var found []netip.Addr
 	if bind {
 		if ifi, err := net.InterfaceByName(host); err == nil {
 			if addrs, err := ifi.Addrs(); err == nil {
 				for _, a := range addrs {
 					if pn, ok := a.(*net.IPNet); ok {
-						if ip, ok := netip.AddrFromSlice(pn.IP); ok && ip.Unmap().Is4() {
-							return ip.Unmap(), nil
+						if ip, ok := netip.AddrFromSlice(pn.IP); ok {
+							found = append(found, ip.Unmap())
 						}
 					}
 				}
+			}
+			if ip, ok := prefer(found, ipv6); ok {
+				return ip, nil
 			}
 			return netip.Addr{}, errno.ENODEV
 		}
@@ -146,10 +159,29 @@ func resolveHost(host string, bind bool) (netip.Addr, error) {
 		return netip.Addr{}, errno.EINVAL
 	}
 	for _, ip := range ips {
-		if a, ok := netip.AddrFromSlice(ip); ok && a.Unmap().Is4() {
-			return a.Unmap(), nil
+		if a, ok := netip.AddrFromSlice(ip); ok {
+			found = append(found, a.Unmap())
 		}
 	}
-	a, _ := netip.AddrFromSlice(ips[0])
-	return a, nil
+	if ip, ok := prefer(found, ipv6); ok {
+		return ip, nil
+	}
+	return netip.Addr{}, errno.EINVAL
+}
+
+// prefer picks the first address of the preferred family, or else the
+// first IPv4 one: without ZMQ_IPV6 an IPv6-only name does not resolve, as
+// in libzmq.
+func prefer(ips []netip.Addr, ipv6 bool) (netip.Addr, bool) {
+	for _, ip := range ips {
+		if ip.Is6() == ipv6 {
+			return ip, true
+		}
+	}
+	for _, ip := range ips {
+		if ip.Is4() {
+			return ip, true
+		}
+	}
+	return netip.Addr{}, false
 }

@@ -35,7 +35,7 @@ func TestResolveBind(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.ep, err)
 		}
-		a, err := ResolveBind(tr, addr)
+		a, err := ResolveBind(tr, addr, false)
 		if c.want == "" {
 			if !errors.Is(err, c.err) {
 				t.Errorf("%s: err %v, want %v", c.ep, err, c.err)
@@ -46,7 +46,7 @@ func TestResolveBind(t *testing.T) {
 			t.Errorf("%s: %v %v, want %s", c.ep, a, err, c.want)
 		}
 	}
-	a, err := ResolveBind("ipc", "*")
+	a, err := ResolveBind("ipc", "*", false)
 	if err != nil || !strings.HasPrefix(a.Path, "/") {
 		t.Errorf("ipc://*: %v %v", a, err)
 	}
@@ -66,7 +66,7 @@ func TestResolveConnect(t *testing.T) {
 		{"ipc", "*", false},
 	}
 	for _, c := range cases {
-		_, err := ResolveConnect(c.tr, c.addr)
+		_, err := ResolveConnect(c.tr, c.addr, false)
 		if (err == nil) != c.ok {
 			t.Errorf("%s://%s: %v", c.tr, c.addr, err)
 		}

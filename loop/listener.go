@@ -38,7 +38,7 @@ type Listener struct {
 // the caller gets EADDRINUSE and friends at once, and returns the endpoint
 // as ZMQ_LAST_ENDPOINT shows it.
 func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, error) {
-	fd, bound, err := listenFD(addr)
+	fd, bound, err := listenFD(addr, &cfg.Sock)
 	if err != nil {
 		return nil, "", err
 	}
@@ -69,7 +69,7 @@ func (ln *Listener) handle(events uint32) {
 		}
 		ln.backoff = 0
 		ln.host.Event(Event{Kind: EventAccepted, Value: uint32(nfd), Endpoint: ln.addr.String()})
-		tuneConn(nfd, ln.addr.Transport)
+		tuneConn(nfd, ln.addr, &ln.cfg.Sock, true)
 		target := ln.loop.pool.Choose(ln.cfg.Affinity)
 		s := newSession(target, ln.cfg, ln.host, ln, nil, ln.addr.String())
 		ln.mu.Lock()

@@ -2,7 +2,10 @@
 
 package loop
 
-import "golang.org/x/sys/unix"
+import (
+	"github.com/zring/zring/internal/errno"
+	"golang.org/x/sys/unix"
+)
 
 // socketFD opens a non-blocking, close-on-exec stream socket. Without
 // Linux's SOCK_NONBLOCK and SOCK_CLOEXEC it takes three calls.
@@ -32,3 +35,12 @@ func acceptFD(fd int) (int, error) {
 	}
 	return nfd, nil
 }
+
+// tcpKeepIdle: the BSDs and macOS name it TCP_KEEPALIVE.
+const tcpKeepIdle = unix.TCP_KEEPALIVE
+
+// tcpMaxRT, bindToDevice and socketPriority are Linux's; elsewhere setting
+// them fails with ENOTSUP rather than being ignored.
+func tcpMaxRT(int, int) error        { return errno.ENOTSUP }
+func bindToDevice(int, string) error { return errno.ENOTSUP }
+func socketPriority(int, int) error  { return errno.ENOTSUP }

@@ -15,3 +15,22 @@ func acceptFD(fd int) (int, error) {
 	}
 	return nfd, nil
 }
+
+// tcpKeepIdle is TCP_KEEPIDLE, ZMQ_TCP_KEEPALIVE_IDLE's socket option.
+const tcpKeepIdle = unix.TCP_KEEPIDLE
+
+// tcpMaxRT is ZMQ_TCP_MAXRT: TCP_USER_TIMEOUT, as libzmq maps it on Linux.
+func tcpMaxRT(fd, ms int) error {
+	return sysErr(unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_USER_TIMEOUT, ms))
+}
+
+// bindToDevice is ZMQ_BINDTODEVICE: SO_BINDTODEVICE (needs CAP_NET_RAW,
+// else EPERM).
+func bindToDevice(fd int, dev string) error {
+	return sysErr(unix.BindToDevice(fd, dev))
+}
+
+// socketPriority is ZMQ_PRIORITY: SO_PRIORITY.
+func socketPriority(fd, p int) error {
+	return sysErr(unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_PRIORITY, p))
+}

@@ -36,7 +36,7 @@ func sockaddr(a Address) (family int, sa unix.Sockaddr) {
 
 // listenFD opens a non-blocking listening socket and returns it with the
 // address it really bound (the port chosen for port 0).
-func listenFD(a Address) (int, Address, error) {
+func listenFD(a Address, so *SockOpts) (int, Address, error) {
 	family, sa := sockaddr(a)
 	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
 		os.Remove(a.Path) // libzmq unlinks a stale socket file before binding
@@ -47,12 +47,22 @@ func listenFD(a Address) (int, Address, error) {
 	}
 	if a.Transport == "tcp" {
 		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+		if family == unix.AF_INET6 {
+			// Dual-stack: "*" with ZMQ_IPV6 takes IPv4 clients too.
+			unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0)
+		}
+	}
+	// Buffers set on the listener are inherited by what it accepts, and
+	// must be set before listen(2) for TCP's window scale to follow.
+	if err := applySockOpts(fd, a.Transport, family, so, false); err != nil {
+		unix.Close(fd)
+		return -1, a, err
 	}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)
 		return -1, a, sysErr(err)
 	}
-	if err := unix.Listen(fd, 100); err != nil { // ZMQ_BACKLOG's default
+	if err := unix.Listen(fd, so.Backlog); err != nil {
 		unix.Close(fd)
 		return -1, a, sysErr(err)
 	}
@@ -71,11 +81,15 @@ func listenFD(a Address) (int, Address, error) {
 
 // dialFD starts a non-blocking connect. inProgress is true when the result
 // comes later as writability.
-func dialFD(a Address) (fd int, inProgress bool, err error) {
+func dialFD(a Address, so *SockOpts) (fd int, inProgress bool, err error) {
 	family, sa := sockaddr(a)
 	fd, err = socketFD(family)
 	if err != nil {
 		return -1, false, sysErr(err)
+	}
+	if err := applySockOpts(fd, a.Transport, family, so, true); err != nil {
+		unix.Close(fd)
+		return -1, false, err
 	}
 	err = unix.Connect(fd, sa)
 	switch err {
@@ -101,11 +115,89 @@ func connectResult(fd int) error {
 }
 
 // tuneConn applies per-connection socket options: TCP_NODELAY as libzmq
-// always sets it.
-func tuneConn(fd int, transport string) {
-	if transport == "tcp" {
+// always sets it, and for an accepted connection the options the listener
+// does not pass on (TOS, priority, keepalive, TCP_USER_TIMEOUT).
+func tuneConn(fd int, a Address, so *SockOpts, accepted bool) {
+	if a.Transport == "tcp" {
 		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 	}
+	if accepted {
+		family, _ := sockaddr(a)
+		applySockOpts(fd, a.Transport, family, so, true)
+	}
+}
+
+// applySockOpts sets the options of so that apply to the transport. conn
+// is false for a listener, which takes only what its connections inherit
+// or what binding needs. A value the kernel refuses fails the bind or
+// connect, as in libzmq.
+func applySockOpts(fd int, transport string, family int, so *SockOpts, conn bool) error {
+	set := func(level, opt, v int) error {
+		if err := unix.SetsockoptInt(fd, level, opt, v); err != nil {
+			return sysErr(err)
+		}
+		return nil
+	}
+	var errs []error
+	if so.SndBuf >= 0 {
+		errs = append(errs, set(unix.SOL_SOCKET, unix.SO_SNDBUF, so.SndBuf))
+	}
+	if so.RcvBuf >= 0 {
+		errs = append(errs, set(unix.SOL_SOCKET, unix.SO_RCVBUF, so.RcvBuf))
+	}
+	if transport == "tcp" {
+		if so.TOS > 0 {
+			if family == unix.AF_INET6 {
+				errs = append(errs, set(unix.IPPROTO_IPV6, unix.IPV6_TCLASS, so.TOS))
+			} else {
+				errs = append(errs, set(unix.IPPROTO_IP, unix.IP_TOS, so.TOS))
+			}
+		}
+		if so.BindToDevice != "" {
+			errs = append(errs, bindToDevice(fd, so.BindToDevice))
+		}
+		if conn {
+			errs = append(errs, tcpKeepAlive(fd, so))
+			if so.MaxRT > 0 {
+				errs = append(errs, tcpMaxRT(fd, so.MaxRT))
+			}
+		}
+	}
+	if so.Priority > 0 {
+		errs = append(errs, socketPriority(fd, so.Priority))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tcpKeepAlive applies ZMQ_TCP_KEEPALIVE and, when it is on, its _CNT,
+// _IDLE and _INTVL.
+func tcpKeepAlive(fd int, so *SockOpts) error {
+	if so.KeepAlive < 0 {
+		return nil
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE, so.KeepAlive); err != nil {
+		return sysErr(err)
+	}
+	if so.KeepAlive == 0 {
+		return nil
+	}
+	for _, o := range []struct{ opt, v int }{
+		{unix.TCP_KEEPCNT, so.KeepAliveCnt},
+		{tcpKeepIdle, so.KeepAliveIdle},
+		{unix.TCP_KEEPINTVL, so.KeepAliveIntvl},
+	} {
+		if o.v > 0 {
+			if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, o.opt, o.v); err != nil {
+				return sysErr(err)
+			}
+		}
+	}
+	return nil
 }
 
 func closeFD(fd int) { unix.Close(fd) }

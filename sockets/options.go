@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/loop"
 )
 
 // Type is a socket type, numbered as zmq.h numbers them.
@@ -41,39 +42,52 @@ type Option int
 
 // The options this release carries. Numbers are zmq.h's.
 const (
-	Affinity         Option = 4
-	RoutingID        Option = 5
-	Subscribe        Option = 6 // SUB; write-only, handled by Socket.SetOption
-	Unsubscribe      Option = 7
-	RcvMore          Option = 13
-	Type_            Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
-	Linger           Option = 17
-	ReconnectIvl     Option = 18
-	ReconnectIvlMax  Option = 21
-	MaxMsgSize       Option = 22
-	SndHWM           Option = 23
-	RcvHWM           Option = 24
-	RcvTimeo         Option = 27
-	SndTimeo         Option = 28
-	LastEndpoint     Option = 32
-	RouterMandatory  Option = 33
-	Immediate        Option = 39
-	XPubVerbose      Option = 40
-	ProbeRouter      Option = 51
-	ReqCorrelate     Option = 52
-	ReqRelaxed       Option = 53
-	RouterHandover   Option = 56
-	ConnectRoutingID Option = 61
-	HandshakeIvl     Option = 66
-	XPubNoDrop       Option = 69
-	XPubWelcomeMsg   Option = 72
-	InvertMatching   Option = 74
-	HeartbeatIvl     Option = 75
-	HeartbeatTTL     Option = 76
-	HeartbeatTimeout Option = 77
-	XPubVerboser     Option = 78
-	InBatchSize      Option = 101
-	OutBatchSize     Option = 102
+	Affinity          Option = 4
+	RoutingID         Option = 5
+	Subscribe         Option = 6 // SUB; write-only, handled by Socket.SetOption
+	Unsubscribe       Option = 7
+	SndBuf            Option = 11
+	RcvBuf            Option = 12
+	RcvMore           Option = 13
+	Type_             Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
+	Linger            Option = 17
+	ReconnectIvl      Option = 18
+	Backlog           Option = 19
+	ReconnectIvlMax   Option = 21
+	MaxMsgSize        Option = 22
+	SndHWM            Option = 23
+	RcvHWM            Option = 24
+	RcvTimeo          Option = 27
+	SndTimeo          Option = 28
+	LastEndpoint      Option = 32
+	RouterMandatory   Option = 33
+	TCPKeepAlive      Option = 34
+	TCPKeepAliveCnt   Option = 35
+	TCPKeepAliveIdle  Option = 36
+	TCPKeepAliveIntvl Option = 37
+	Immediate         Option = 39
+	XPubVerbose       Option = 40
+	IPv6              Option = 42
+	ProbeRouter       Option = 51
+	ReqCorrelate      Option = 52
+	ReqRelaxed        Option = 53
+	RouterHandover    Option = 56
+	TOS               Option = 57
+	ConnectRoutingID  Option = 61
+	HandshakeIvl      Option = 66
+	XPubNoDrop        Option = 69
+	XPubWelcomeMsg    Option = 72
+	InvertMatching    Option = 74
+	HeartbeatIvl      Option = 75
+	HeartbeatTTL      Option = 76
+	HeartbeatTimeout  Option = 77
+	XPubVerboser      Option = 78
+	ConnectTimeout    Option = 79
+	TCPMaxRT          Option = 80
+	BindToDevice      Option = 92
+	InBatchSize       Option = 101
+	OutBatchSize      Option = 102
+	Priority          Option = 112
 )
 
 // Options holds one socket's option values. The socket's goroutine owns it;
@@ -101,6 +115,11 @@ type Options struct {
 	ReqRelaxed   bool
 	// ROUTER, DEALER and REQ: send an empty message to each new peer.
 	ProbeRouter bool
+	// What goes to the kernel's sockets (see loop.SockOpts), ZMQ_IPV6 and
+	// ZMQ_CONNECT_TIMEOUT (ms); for later binds and connects.
+	Sock           loop.SockOpts
+	IPv6           bool
+	ConnectTimeout int
 	// ZMTP heartbeats, ms; 0 off (Timeout 0: HeartbeatIvl).
 	HeartbeatIvl     int
 	HeartbeatTTL     int
@@ -141,6 +160,7 @@ func DefaultOptions(t Type) Options {
 		InBatchSize:  8192,
 		OutBatchSize: 8192,
 		HandshakeIvl: 30000,
+		Sock:         loop.DefaultSockOpts(),
 	}
 }
 
@@ -235,6 +255,46 @@ var optionTable = []optionDef{
 	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
 		get: func(o *Options) any { return boolInt(o.RouterHandover) },
 		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	{opt: SndBuf, name: "ZMQ_SNDBUF", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.SndBuf },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.SndBuf = int(v); return nil }},
+	{opt: RcvBuf, name: "ZMQ_RCVBUF", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.RcvBuf },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.RcvBuf = int(v); return nil }},
+	{opt: Backlog, name: "ZMQ_BACKLOG", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.Backlog },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.Backlog = int(v); return nil }},
+	{opt: TCPKeepAlive, name: "ZMQ_TCP_KEEPALIVE", kind: kindInt, min: -1, max: 1,
+		get: func(o *Options) any { return o.Sock.KeepAlive },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.KeepAlive = int(v); return nil }},
+	{opt: TCPKeepAliveCnt, name: "ZMQ_TCP_KEEPALIVE_CNT", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.KeepAliveCnt },
+		set: func(o *Options, v int64, _ []byte) error { return setKeepAlive(&o.Sock.KeepAliveCnt, v) }},
+	{opt: TCPKeepAliveIdle, name: "ZMQ_TCP_KEEPALIVE_IDLE", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.KeepAliveIdle },
+		set: func(o *Options, v int64, _ []byte) error { return setKeepAlive(&o.Sock.KeepAliveIdle, v) }},
+	{opt: TCPKeepAliveIntvl, name: "ZMQ_TCP_KEEPALIVE_INTVL", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.KeepAliveIntvl },
+		set: func(o *Options, v int64, _ []byte) error { return setKeepAlive(&o.Sock.KeepAliveIntvl, v) }},
+	{opt: IPv6, name: "ZMQ_IPV6", kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(o.IPv6) },
+		set: func(o *Options, v int64, _ []byte) error { o.IPv6 = v != 0; return nil }},
+	{opt: TOS, name: "ZMQ_TOS", kind: kindInt, min: 0, max: 255,
+		get: func(o *Options) any { return o.Sock.TOS },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.TOS = int(v); return nil }},
+	{opt: ConnectTimeout, name: "ZMQ_CONNECT_TIMEOUT", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.ConnectTimeout },
+		set: func(o *Options, v int64, _ []byte) error { o.ConnectTimeout = int(v); return nil }},
+	{opt: TCPMaxRT, name: "ZMQ_TCP_MAXRT", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.MaxRT },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.MaxRT = int(v); return nil }},
+	// A string option: a name of up to IFNAMSIZ-1 bytes.
+	{opt: BindToDevice, name: "ZMQ_BINDTODEVICE", kind: kindBytes, min: 0, max: 15,
+		get: func(o *Options) any { return []byte(o.Sock.BindToDevice) },
+		set: func(o *Options, _ int64, b []byte) error { o.Sock.BindToDevice = string(b); return nil }},
+	{opt: Priority, name: "ZMQ_PRIORITY", kind: kindInt, min: 0, max: maxInt32,
+		get: func(o *Options) any { return o.Sock.Priority },
+		set: func(o *Options, v int64, _ []byte) error { o.Sock.Priority = int(v); return nil }},
 	{opt: HeartbeatIvl, name: "ZMQ_HEARTBEAT_IVL", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.HeartbeatIvl },
 		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatIvl = int(v); return nil }},
@@ -294,6 +354,16 @@ var optionTable = []optionDef{
 }
 
 const maxInt32 = 1<<31 - 1
+
+// setKeepAlive takes -1 (the system's value) or a positive count or time:
+// "-1,>0".
+func setKeepAlive(dst *int, v int64) error {
+	if v == 0 {
+		return errno.EINVAL
+	}
+	*dst = int(v)
+	return nil
+}
 
 func boolInt(b bool) int {
 	if b {

@@ -430,7 +430,8 @@ func (s *Socket) loopConfig() loop.Config {
 		MaxMsgSize: o.MaxMsgSize, SndHWM: o.SndHWM, RcvHWM: o.RcvHWM, ReconnectIvl: o.ReconnectIvl,
 		ReconnectIvlMax: o.ReconnectIvlMax, InBatchSize: o.InBatchSize, OutBatchSize: o.OutBatchSize,
 		Immediate: o.Immediate, Affinity: o.Affinity, HandshakeIvl: o.HandshakeIvl,
-		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout}
+		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout,
+		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock}
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
@@ -450,7 +451,7 @@ func (s *Socket) Bind(endpoint string) error {
 		s.opts.LastEndpoint = endpoint
 		return nil
 	}
-	a, err := loop.ResolveBind(transport, addr)
+	a, err := loop.ResolveBind(transport, addr, s.opts.IPv6)
 	if err == nil {
 		var ln *loop.Listener
 		var bound string
@@ -497,7 +498,7 @@ func (s *Socket) Connect(endpoint string) error {
 		s.opts.LastEndpoint = endpoint
 		return nil
 	}
-	a, err := loop.ResolveConnect(transport, addr)
+	a, err := loop.ResolveConnect(transport, addr, s.opts.IPv6)
 	if err != nil {
 		return err
 	}
