@@ -36,9 +36,6 @@ func acceptFD(fd int) (int, error) {
 	return nfd, nil
 }
 
-// tcpKeepIdle: the BSDs and macOS name it TCP_KEEPALIVE.
-const tcpKeepIdle = unix.TCP_KEEPALIVE
-
 // tcpMaxRT, bindToDevice and socketPriority are Linux's; elsewhere setting
 // them fails with ENOTSUP rather than being ignored.
 func tcpMaxRT(int, int) error        { return errno.ENOTSUP }
