@@ -156,3 +156,30 @@ func ExampleSocket_Monitor() {
 	fmt.Println(ev.Event == zring.EventListening)
 	// Output: true
 }
+
+// ExamplePoller waits on two sockets at once, as zmq_poll does.
+func ExamplePoller() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	jobs, _ := ctx.NewSocket(zring.PULL)
+	ctl, _ := ctx.NewSocket(zring.SUB)
+	defer jobs.Close()
+	defer ctl.Close()
+	jobs.Bind("inproc://jobs")
+	ctl.Bind("inproc://ctl")
+	ctl.SetOption(zring.Subscribe, "")
+	push, _ := ctx.NewSocket(zring.PUSH)
+	defer push.Close()
+	push.Connect("inproc://jobs")
+	push.Send([]byte("job 1"), 0)
+
+	p := zring.NewPoller()
+	p.Add(jobs, zring.PollIn)
+	p.Add(ctl, zring.PollIn)
+	ready, _ := p.Wait(time.Second)
+	for _, it := range ready {
+		m, _ := it.Socket.Recv(0)
+		fmt.Println(string(m))
+	}
+	// Output: job 1
+}

@@ -68,6 +68,13 @@ func (c *Context) Shutdown() {
 	c.termOnce.Do(func() {
 		c.ended.Store(true)
 		close(c.term)
+		// Blocking calls select on term; a Poller waits on its own
+		// channel, which Wake signals.
+		c.mu.Lock()
+		for s := range c.sockets {
+			s.Wake()
+		}
+		c.mu.Unlock()
 	})
 }
 

@@ -49,6 +49,7 @@ const (
 	SndBuf            Option = 11
 	RcvBuf            Option = 12
 	RcvMore           Option = 13
+	Events            Option = 15 // read-only; Socket.GetOption computes it
 	Type_             Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
 	Linger            Option = 17
 	ReconnectIvl      Option = 18

@@ -28,9 +28,16 @@ type Socket struct {
 	out  ring.Msg  // the frame being sent
 	slab ring.Slab // small frames for NewMsg
 	in   ring.Msg  // the frame being received
+	// pre is a frame received ahead by Events (POLLIN must be true only if
+	// a receive would succeed, which for a SUB means a matching message),
+	// handed out by the next Recv.
+	pre    ring.Msg
+	hasPre bool
 
-	sig   chan struct{} // one pending wake-up: pipes, mailbox
-	timer *time.Timer
+	sig chan struct{} // one pending wake-up: pipes, mailbox
+	// pollCh, when set, is a Poller's channel, signalled with sig.
+	pollCh atomic.Pointer[chan struct{}]
+	timer  *time.Timer
 
 	mu      sync.Mutex // guards cmds and closed against the loops
 	cmds    []command
@@ -77,6 +84,12 @@ func newSocket(c *Context, t Type) *Socket {
 // Wake is the waker of every pipe end the socket owns, and of its mailbox.
 // Any goroutine.
 func (s *Socket) Wake() {
+	if pc := s.pollCh.Load(); pc != nil {
+		select {
+		case *pc <- struct{}{}:
+		default:
+		}
+	}
 	select {
 	case s.sig <- struct{}{}:
 	default:
@@ -206,6 +219,11 @@ func (s *Socket) Recv(m *ring.Msg, flags int) error {
 	}
 	if s.ctx.terminated() {
 		return errno.ETERM
+	}
+	if s.hasPre {
+		*m, s.pre, s.hasPre = s.pre, ring.Msg{}, false
+		s.opts.RcvMore = m.More()
+		return nil
 	}
 	s.processCmds()
 	err := s.pat.recv(&s.in)
@@ -418,6 +436,9 @@ func (s *Socket) GetOption(opt Option) (any, error) {
 		return nil, err
 	}
 	s.processCmds()
+	if opt == Events {
+		return s.Events()
+	}
 	return s.opts.Get(opt)
 }
 
@@ -597,6 +618,11 @@ func (s *Socket) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.pollCh.Store(nil)
+	if s.hasPre {
+		s.pre.Free()
+		s.hasPre = false
+	}
 	s.processCmds()
 	s.hasCmds.Store(true) // take what raced with closed
 	s.processCmds()
