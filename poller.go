@@ -33,10 +33,15 @@ type Poller struct {
 	items []PollItem
 	ready []PollItem
 	ch    chan struct{}
+	timer *time.Timer // stopped between Waits
 }
 
 // NewPoller returns an empty Poller.
-func NewPoller() *Poller { return &Poller{ch: make(chan struct{}, 1)} }
+func NewPoller() *Poller {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &Poller{ch: make(chan struct{}, 1), timer: t}
+}
 
 // Add adds s, waiting for events (PollIn, PollOut or both), or changes
 // what it waits for.
@@ -68,7 +73,12 @@ func (p *Poller) Remove(s *Socket) {
 // socket's context is terminated, and ErrNotSocket for a closed socket.
 func (p *Poller) Wait(timeout time.Duration) ([]PollItem, error) {
 	var deadline time.Time
-	var timer *time.Timer
+	armed := false
+	defer func() {
+		if armed {
+			p.timer.Stop()
+		}
+	}()
 	for {
 		p.ready = p.ready[:0]
 		for i := range p.items {
@@ -82,24 +92,26 @@ func (p *Poller) Wait(timeout time.Duration) ([]PollItem, error) {
 			}
 		}
 		if len(p.ready) > 0 || timeout == 0 {
-			if timer != nil {
-				timer.Stop()
-			}
 			return p.ready, nil
 		}
 		if timeout < 0 {
 			<-p.ch
 			continue
 		}
-		if timer == nil {
+		if !armed {
 			deadline = time.Now().Add(timeout)
-			timer = time.NewTimer(timeout)
+			p.timer.Reset(timeout)
+			armed = true
 		}
 		select {
 		case <-p.ch:
-		case <-timer.C:
+		case <-p.timer.C:
+			armed = false
 			if !time.Now().Before(deadline) {
 				timeout = 0 // one last look
+			} else {
+				p.timer.Reset(time.Until(deadline))
+				armed = true
 			}
 		}
 	}

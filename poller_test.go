@@ -156,3 +156,21 @@ func TestPollerTerm(t *testing.T) {
 	s.Close()
 	ctx.Term()
 }
+
+// TestPollerAllocs: "Waiting allocates nothing", ready or timing out.
+func TestPollerAllocs(t *testing.T) {
+	ctx := newCtx(t)
+	pull, push := sock(t, ctx, zring.PULL), sock(t, ctx, zring.PUSH)
+	push.Connect(bindAt(t, pull, "inproc://allocs"))
+	p := zring.NewPoller()
+	p.Add(pull, zring.PollIn)
+	p.Add(push, zring.PollOut)
+	p.Wait(0)
+	if n := testing.AllocsPerRun(100, func() { p.Wait(time.Millisecond) }); n != 0 {
+		t.Errorf("a ready Wait allocates %v times", n)
+	}
+	p.Remove(push)
+	if n := testing.AllocsPerRun(20, func() { p.Wait(100 * time.Microsecond) }); n != 0 {
+		t.Errorf("a Wait that times out allocates %v times", n)
+	}
+}
