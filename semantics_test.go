@@ -122,6 +122,8 @@ func TestMuteState(t *testing.T) {
 		{"PUSH blocks", zring.PUSH, zring.PULL, "any zmq_send(3) operations on the socket shall block until the mute state ends"},
 		{"PAIR blocks", zring.PAIR, zring.PAIR, "any zmq_send(3) operations on the socket shall block until the peer becomes available for writing; messages are not discarded"},
 		{"REQ blocks without peers", zring.REQ, -1, "or if there are no services at all, then any zmq_send(3) operations on the socket shall block"},
+		{"DEALER blocks", zring.DEALER, zring.DEALER, "any zmq_send(3) operations on the socket shall block until the mute state ends or at least one peer becomes available for sending; messages are not discarded"},
+		{"DEALER blocks without peers", zring.DEALER, -1, "or if there are no peers at all, then any zmq_send(3) operations on the socket shall block"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -167,6 +169,62 @@ func TestMuteState(t *testing.T) {
 			}
 			if d := time.Since(start); d < 40*time.Millisecond {
 				t.Fatalf("returned after %v, before SNDTIMEO", d)
+			}
+		})
+	}
+}
+
+// TestMuteStateDrops: the types whose "Action in mute state" is "Drop"
+// never block; what a full peer cannot take is lost, and exactly the
+// inproc HWM (SNDHWM + RCVHWM) arrives.
+func TestMuteStateDrops(t *testing.T) {
+	cases := []struct {
+		name             string
+		sender, receiver zring.SocketType
+		sentence         string
+	}{
+		{"PUB", zring.PUB, zring.SUB, "any messages that would be sent to the subscriber in question shall instead be dropped until the mute state ends. The zmq_send() function shall never block for this socket type."},
+		{"XPUB", zring.XPUB, zring.SUB, "Same as ZMQ_PUB except that you can receive subscriptions"},
+		{"ROUTER", zring.ROUTER, zring.DEALER, "any messages routed to a peer for which the individual high water mark has been reached shall also be dropped"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			s, r := sock(t, ctx, c.sender), sock(t, ctx, c.receiver)
+			s.SetOption(zring.SndHWM, 5)
+			r.SetOption(zring.RcvHWM, 5)
+			var prefix [][]byte
+			switch c.receiver {
+			case zring.SUB:
+				r.SetOption(zring.Subscribe, "")
+			case zring.DEALER:
+				r.SetOption(zring.RoutingID, "r")
+				prefix = [][]byte{[]byte("r")}
+			}
+			r.Connect(bindAt(t, s, "inproc://drops-"+c.name))
+			if c.sender == zring.XPUB {
+				if m, err := s.Recv(0); err != nil || string(m) != "\x01" {
+					t.Fatalf("subscription %q, %v", m, err)
+				}
+			}
+			if c.sender == zring.ROUTER {
+				r.Send([]byte("hello"), 0) // the ROUTER learns the peer
+				mustRecvParts(t, s)
+			}
+			for i := 0; i < 100; i++ {
+				if err := s.SendMultipart(append(prefix, []byte("m")), zring.DontWait); err != nil {
+					t.Fatalf("send %d: %v (this type never blocks)", i, err)
+				}
+			}
+			got := 0
+			for {
+				if _, err := r.Recv(zring.DontWait); err != nil {
+					break
+				}
+				got++
+			}
+			if got != 10 {
+				t.Fatalf("%d messages arrived, want the HWM: 10", got)
 			}
 		})
 	}
