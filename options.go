@@ -112,6 +112,10 @@ const (
 	TCPMaxRT          = sockets.TCPMaxRT
 	IPv6              = sockets.IPv6
 	ConnectTimeout    = sockets.ConnectTimeout
+	// StreamNotify (ZMQ_STREAM_NOTIFY; STREAM, default 1): a zero-length
+	// message after the routing id when a connection is made and when it
+	// ends.
+	StreamNotify = sockets.StreamNotify
 	// InvertMatching (ZMQ_INVERT_MATCHING; PUB, XPUB, SUB): deliver what
 	// matches none of the subscriptions instead of what matches one.
 	InvertMatching = sockets.InvertMatching

@@ -35,6 +35,10 @@ type Config struct {
 	// refusal.
 	ConnectTimeout int
 	Sock           SockOpts
+	// PeerID, if set, is the routing id of the peers this connecter's
+	// connections make, instead of what they announce (a STREAM socket's
+	// ZMQ_CONNECT_ROUTING_ID).
+	PeerID []byte
 }
 
 // SockOpts are the options zring passes to the kernel's sockets. -1 (0 for

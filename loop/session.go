@@ -106,7 +106,10 @@ type session struct {
 	lastLongDrive time.Time
 
 	peerMinor uint8 // ZMTP minor version of the peer's greeting
-	connected bool  // a connection of this session completed its handshake
+	// closeAfterWrite: a STREAM socket sent an empty frame; close once
+	// what precedes it is written.
+	closeAfterWrite bool
+	connected       bool // a connection of this session completed its handshake
 
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
@@ -176,11 +179,20 @@ func (s *session) attachConn(fd int, transport string) {
 		return
 	}
 	s.fd = fd
+	s.events = evRead
+	if s.raw() {
+		// STREAM: raw TCP, no ZMTP. The connection is the peer's at once.
+		if err := s.loop.watch(fd, evRead, s); err != nil {
+			s.lost(err)
+			return
+		}
+		s.handshakeDone()
+		return
+	}
 	// A handshake command must fit the input buffer whole: newSession
 	// sizes the buffer for zmtp's default MaxFrame.
 	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID})
 	s.queueBytes(s.hs.Output(nil))
-	s.events = evRead
 	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
 		return
@@ -454,6 +466,10 @@ func (s *session) growBig() {
 
 // process decodes everything whole in the input buffer.
 func (s *session) process() {
+	if s.raw() {
+		s.processRaw()
+		return
+	}
 	for s.fd >= 0 {
 		b := s.in.Bytes()
 		if !s.active {
@@ -518,17 +534,47 @@ func (s *session) process() {
 	}
 }
 
+// raw reports whether the session carries a STREAM socket's raw TCP: no
+// handshake, every read delivered as one frame, every frame written as its
+// bytes alone, and an empty frame closing the connection.
+func (s *session) raw() bool { return s.cfg.SocketType == "STREAM" }
+
+// processRaw hands what was read to the socket as one frame (a STREAM
+// socket adds the routing id). Memory stays bounded by the pipe's HWM: at
+// it, reading stops until the socket drains.
+func (s *session) processRaw() {
+	b := s.in.Bytes()
+	if len(b) == 0 || s.fd < 0 {
+		return
+	}
+	if !s.peer.In.CheckWrite() {
+		s.readPaused = true
+		s.updateRead()
+		return
+	}
+	m := ring.NewMsg(len(b))
+	copy(m.Data, b)
+	s.in.Consume(len(b))
+	s.deliver(m)
+}
+
 func (s *session) handshakeDone() {
 	s.active = true
 	s.handshakeTimer.cancel()
 	s.handshakeTimer = nil
-	s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
-	pi := s.hs.Peer()
+	var pi zmtp.PeerInfo
+	if s.hs != nil {
+		s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
+		pi = s.hs.Peer()
+	}
 	s.peerMinor = pi.Minor
 	if s.peer == nil {
 		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
+		if len(s.cfg.PeerID) > 0 {
+			s.peer.RoutingID = s.cfg.PeerID
+		}
 		s.peer.session.Store(s)
 		s.peer.In.SetWriterWaker(s)
 		s.peer.Out.SetReaderWaker(s)
@@ -540,7 +586,7 @@ func (s *session) handshakeDone() {
 		s.host.Attach(s.peer)
 	}
 	s.connected = true
-	if s.cfg.HeartbeatIvl > 0 {
+	if s.cfg.HeartbeatIvl > 0 && !s.raw() {
 		s.pingTimer = s.loop.after(time.Duration(s.cfg.HeartbeatIvl)*time.Millisecond, s.heartbeat)
 	}
 	s.writeOut()
@@ -664,6 +710,27 @@ func (s *session) fill() bool {
 			m.Free()
 			continue
 		}
+		if s.raw() {
+			// Frames go out as their bytes; an empty one closes the
+			// connection once what came before it is written.
+			if len(m.Data) == 0 {
+				m.Free()
+				s.closeAfterWrite = true
+				break
+			}
+			off := len(s.wbuf)
+			if len(m.Data) <= copyBody {
+				s.wbuf = append(s.wbuf, m.Data...)
+				s.addWbufSeg(off, len(m.Data))
+				total += len(m.Data)
+				m.Free()
+				continue
+			}
+			s.held = append(s.held, m)
+			s.segs = append(s.segs, seg{msg: len(s.held) - 1, n: len(m.Data)})
+			total += len(m.Data)
+			continue
+		}
 		first := !s.outMid
 		s.outMid = m.More()
 		var flags byte
@@ -716,7 +783,15 @@ func (s *session) subCommand(m ring.Msg, flags byte) bool {
 func (s *session) writeOut() {
 	for s.fd >= 0 {
 		if len(s.segs) == 0 {
+			if s.closeAfterWrite {
+				s.closeAfterWrite = false
+				s.lost(nil) // a STREAM socket's empty frame: close
+				return
+			}
 			if !s.active || !s.fill() {
+				if s.closeAfterWrite {
+					continue
+				}
 				s.setInterest(s.events &^ evWrite)
 				s.lingerCheck()
 				return
@@ -851,6 +926,7 @@ func (s *session) closeConn() {
 	}
 	s.held, s.segs, s.wbuf = s.held[:0], s.segs[:0], s.wbuf[:0]
 	s.pongPending = false
+	s.closeAfterWrite = false
 	s.readPaused = false
 	s.handshakeTimer.cancel()
 	s.handshakeTimer = nil

@@ -75,6 +75,7 @@ const (
 	RouterHandover    Option = 56
 	TOS               Option = 57
 	ConnectRoutingID  Option = 61
+	StreamNotify      Option = 73
 	HandshakeIvl      Option = 66
 	XPubNoDrop        Option = 69
 	XPubWelcomeMsg    Option = 72
@@ -130,6 +131,8 @@ type Options struct {
 	// ROUTER: the routing id of the peer of the next Connect, which is
 	// then routable at once; used by one Connect.
 	ConnectRoutingID []byte
+	// STREAM: connect and disconnect notifications (default on).
+	StreamNotify bool
 	// XPUB only, also at once.
 	XPubVerbose    bool
 	XPubVerboser   bool
@@ -162,6 +165,7 @@ func DefaultOptions(t Type) Options {
 		OutBatchSize: 8192,
 		HandshakeIvl: 30000,
 		Sock:         loop.DefaultSockOpts(),
+		StreamNotify: true,
 	}
 }
 
@@ -310,7 +314,7 @@ var optionTable = []optionDef{
 	{opt: InvertMatching, name: "ZMQ_INVERT_MATCHING", kind: kindBool, min: 0, max: 1, types: []Type{PUB, XPUB, SUB},
 		get: func(o *Options) any { return boolInt(o.InvertMatching) },
 		set: func(o *Options, v int64, _ []byte) error { o.InvertMatching = v != 0; return nil }},
-	{opt: ConnectRoutingID, name: "ZMQ_CONNECT_ROUTING_ID", kind: kindBytes, min: 1, max: 255, types: []Type{ROUTER},
+	{opt: ConnectRoutingID, name: "ZMQ_CONNECT_ROUTING_ID", kind: kindBytes, min: 1, max: 255, types: []Type{ROUTER, STREAM},
 		get: func(o *Options) any { return append([]byte(nil), o.ConnectRoutingID...) },
 		set: func(o *Options, _ int64, b []byte) error {
 			if b[0] == 0 { // "MAY NOT start with a zero byte"
@@ -319,6 +323,9 @@ var optionTable = []optionDef{
 			o.ConnectRoutingID = append(o.ConnectRoutingID[:0], b...)
 			return nil
 		}},
+	{opt: StreamNotify, name: "ZMQ_STREAM_NOTIFY", kind: kindBool, min: 0, max: 1, types: []Type{STREAM},
+		get: func(o *Options) any { return boolInt(o.StreamNotify) },
+		set: func(o *Options, v int64, _ []byte) error { o.StreamNotify = v != 0; return nil }},
 	{opt: ReqCorrelate, name: "ZMQ_REQ_CORRELATE", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
 		get: func(o *Options) any { return boolInt(o.ReqCorrelate) },
 		set: func(o *Options, v int64, _ []byte) error { o.ReqCorrelate = v != 0; return nil }},

@@ -464,6 +464,9 @@ func (s *Socket) Bind(endpoint string) error {
 	if err != nil {
 		return err
 	}
+	if transport == "inproc" && s.opts.Type == STREAM {
+		return errno.ENOCOMPATPROTO // a STREAM carries raw bytes over tcp or ipc
+	}
 	if transport == "inproc" {
 		if err := s.ctx.bindInproc(s, addr); err != nil {
 			return err
@@ -502,9 +505,16 @@ func (s *Socket) Connect(endpoint string) error {
 	}
 	if id := s.opts.ConnectRoutingID; len(id) > 0 {
 		s.processCmds()
-		if r, ok := s.pat.(*router); ok && r.byID[string(id)] != nil {
+		r, ok := s.pat.(*router)
+		if st, isStream := s.pat.(*stream); isStream {
+			r, ok = st.r, true
+		}
+		if ok && r.byID[string(id)] != nil {
 			return errno.EINVAL // "Assigning a routing id that is already in use is not allowed."
 		}
+	}
+	if transport == "inproc" && s.opts.Type == STREAM {
+		return errno.ENOCOMPATPROTO
 	}
 	if transport == "inproc" {
 		p, err := s.ctx.connectInproc(s, addr)
@@ -524,14 +534,20 @@ func (s *Socket) Connect(endpoint string) error {
 		return err
 	}
 	var p *loop.Peer
-	if id := s.opts.ConnectRoutingID; len(id) > 0 {
+	cfg := s.loopConfig()
+	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.Type == STREAM {
+		// A STREAM's connection is its peer: each one made gets the id,
+		// and its connect and disconnect notifications.
+		s.opts.ConnectRoutingID = nil
+		cfg.PeerID = id
+	} else if len(id) > 0 {
 		// ZMQ_CONNECT_ROUTING_ID: the connection is routable at once,
 		// under that id, and the option is used up.
 		s.opts.ConnectRoutingID = nil
 		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
 		p.RoutingID = id
 		s.addPeer(p)
-	} else if !s.opts.Immediate && s.opts.Type != ROUTER {
+	} else if !s.opts.Immediate && s.opts.Type != ROUTER && s.opts.Type != STREAM {
 		// A ROUTER routes by the id a peer announces in its handshake, so
 		// its pipes to a connection wait for the connection (libzmq's
 		// ROUTER cannot route to them before either).
@@ -540,7 +556,7 @@ func (s *Socket) Connect(endpoint string) error {
 		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
 		s.addPeer(p)
 	}
-	c := s.ctx.pool.Choose(s.opts.Affinity).Connect(a, s.loopConfig(), s, p)
+	c := s.ctx.pool.Choose(s.opts.Affinity).Connect(a, cfg, s, p)
 	s.connecters[endpoint] = append(s.connecters[endpoint], &endpointConn{conn: c, peer: p})
 	s.opts.LastEndpoint = endpoint
 	return nil

@@ -27,6 +27,8 @@ func newPattern(t Type, o *Options) pattern {
 		return &dealer{opts: o}
 	case ROUTER:
 		return newRouter(o)
+	case STREAM:
+		return newStream(o)
 	case PUB, XPUB:
 		return newPub(t == XPUB, o)
 	case SUB, XSUB:
