@@ -108,6 +108,7 @@ func TestStreamClient(t *testing.T) {
 	ctx := newCtx(t)
 	s := sock(t, ctx, zring.STREAM)
 	s.SetOption(zring.ConnectRoutingID, "srv")
+	s.SetOption(zring.ReconnectIvl, -1) // one connection: its end is the end
 	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
 		t.Fatal(err)
 	}

@@ -35,9 +35,10 @@ type Config struct {
 	// refusal.
 	ConnectTimeout int
 	Sock           SockOpts
-	// PeerID, if set, is the routing id of the peers this connecter's
-	// connections make, instead of what they announce (a STREAM socket's
-	// ZMQ_CONNECT_ROUTING_ID).
+	// PeerID, if set, is the routing id of the peer of this connecter's
+	// first connection, instead of what it announces (a STREAM socket's
+	// ZMQ_CONNECT_ROUTING_ID, which "applies only to the first subsequent
+	// call to zmq_connect()").
 	PeerID []byte
 }
 

@@ -572,13 +572,23 @@ func (s *session) handshakeDone() {
 		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
-		if len(s.cfg.PeerID) > 0 {
+		if len(s.cfg.PeerID) > 0 && !s.connected {
+			// The first connection only: a later one (the connecter
+			// redialling) gets a routing id of its own, so that its
+			// notifications cannot be taken for the old one's, whose data
+			// may still be on its way to the application.
 			s.peer.RoutingID = s.cfg.PeerID
 		}
 		s.peer.session.Store(s)
 		s.peer.In.SetWriterWaker(s)
 		s.peer.Out.SetReaderWaker(s)
 		s.host.Attach(s.peer)
+		if s.raw() {
+			// A STREAM socket's connect notification: an empty frame, in
+			// order with what the connection brings.
+			s.peer.In.Write(ring.Msg{})
+			s.peer.In.Flush()
+		}
 	} else if s.connected {
 		// The same pipes, a new connection (connect without
 		// ZMQ_IMMEDIATE): the socket hears of it again, so that a SUB can
@@ -888,6 +898,11 @@ func (s *session) onPipeReady() {
 // lost ends the current connection after an error, EOF or protocol
 // violation. A connecter's session may wait for the next connection.
 func (s *session) lost(err error) {
+	if s.raw() && s.active && s.peer != nil {
+		// A STREAM socket's disconnect notification, after the data.
+		s.peer.In.Write(ring.Msg{})
+		s.inUnflushed = true
+	}
 	if s.fd >= 0 {
 		if !s.active {
 			kind, value := handshakeFailure(err)

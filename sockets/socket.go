@@ -536,8 +536,8 @@ func (s *Socket) Connect(endpoint string) error {
 	var p *loop.Peer
 	cfg := s.loopConfig()
 	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.Type == STREAM {
-		// A STREAM's connection is its peer: each one made gets the id,
-		// and its connect and disconnect notifications.
+		// A STREAM's connection is its peer: the first one made gets the
+		// id (later ones, after a reconnect, ids of their own).
 		s.opts.ConnectRoutingID = nil
 		cfg.PeerID = id
 	} else if len(id) > 0 {

@@ -21,61 +21,51 @@ import (
 // ZMQ_CONNECT_ROUTING_ID names the next connection.
 type stream struct {
 	r *router // routing ids and the fair queue
-	// notes are connect and disconnect notifications waiting for recv, as
-	// routing ids (an empty data frame follows each).
-	notes   []string
-	noteMid bool // the id of notes[0] was handed out; its empty frame is next
+	// data is the frame after the id frame recv just returned.
+	data    ring.Msg
+	hasData bool
 	outPeer *loop.Peer
 	outMid  bool
 }
 
-func newStream(o *Options) *stream {
-	x := &stream{r: newRouter(o)}
-	x.r.in.onRemove = x.gone
-	return x
-}
+func newStream(o *Options) *stream { return &stream{r: newRouter(o)} }
 
 func (x *stream) attach(p *loop.Peer) {
 	if len(p.RoutingID) == 0 || x.r.byID[string(p.RoutingID)] != nil {
 		p.RoutingID = nil // ids are ours; a raw peer announces none
 	}
 	x.r.attach(p)
-	if x.r.opts.StreamNotify {
-		x.notes = append(x.notes, x.r.ids[p])
-	}
 }
 
 func (x *stream) detach(p *loop.Peer) { x.r.detach(p) }
 
-// gone: the peer's connection has ended and what it sent has been read.
-func (x *stream) gone(p *loop.Peer) {
-	if id, ok := x.r.ids[p]; ok && x.r.opts.StreamNotify {
-		x.notes = append(x.notes, id)
-	}
-	x.r.forget(p)
-}
-
+// recv returns [id][data]. The connection's session puts the notifications
+// in its pipe as empty frames, in order with the data (a new connection's
+// cannot overtake what an old one sent); without ZMQ_STREAM_NOTIFY they
+// are dropped here.
 func (x *stream) recv(m *ring.Msg) error {
-	if !x.r.inMid && !x.r.hasHeld && len(x.notes) > 0 {
-		if !x.noteMid {
-			id := x.notes[0]
-			idm := ring.NewMsg(len(id))
-			copy(idm.Data, id)
-			idm.Flags = ring.More
-			*m = idm
-			x.noteMid = true
-			return nil
-		}
-		x.noteMid = false
-		x.notes = x.notes[1:]
-		*m = ring.Msg{}
+	if x.hasData {
+		*m, x.data, x.hasData = x.data, ring.Msg{}, false
 		return nil
 	}
-	err := x.r.recv(m)
-	if err == errno.EAGAIN && len(x.notes) > 0 {
-		return x.recv(m) // a disconnection noticed while looking
+	for {
+		var id, data ring.Msg
+		if err := x.r.recv(&id); err != nil {
+			return err
+		}
+		if err := x.r.recv(&data); err != nil {
+			id.Free()
+			return err // cannot happen: messages are published whole
+		}
+		if len(data.Data) == 0 && !x.r.opts.StreamNotify {
+			id.Free()
+			data.Free()
+			continue
+		}
+		data.Flags &^= ring.More
+		*m, x.data, x.hasData = id, data, true
+		return nil
 	}
-	return err
 }
 
 func (x *stream) send(m *ring.Msg) error {
