@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	zmq "github.com/pebbe/zmq4"
 	"github.com/zring/zring"
 )
 
@@ -105,24 +106,9 @@ var pairCases = []pairCase{
 // reader consumed only through commands its application thread processes
 // now and then, so its count of queued messages runs ahead.
 func subscribeAll(t *testing.T, a, b peer) {
-	var err error
-	switch s := b.(type) {
-	case *zringPeer:
-		err = s.s.SetOption(zring.Subscribe, "")
-	case *libzmqPeer:
-		err = s.s.SetSubscribe("")
-	}
-	if err == nil {
-		switch s := a.(type) {
-		case *zringPeer:
-			err = s.s.SetOption(zring.SndHWM, 0)
-		case *libzmqPeer:
-			err = s.s.SetSndhwm(0)
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	subscribe(t, b, "")
+	setBoth(t, a, func(s *zring.Socket) error { return s.SetOption(zring.SndHWM, 0) },
+		func(s *zmq.Socket) error { return s.SetSndhwm(0) })
 }
 
 // awaitSubscription publishes a probe until the SUB gets one, then drains
@@ -182,16 +168,8 @@ const dealerRoutingID = "dealer-7"
 // dealerID gives the DEALER side a ZMQ_ROUTING_ID, which the ROUTER must
 // then show as the first frame of what the DEALER sends.
 func dealerID(t *testing.T, a, _ peer) {
-	var err error
-	switch d := a.(type) {
-	case *zringPeer:
-		err = d.s.SetOption(zring.RoutingID, dealerRoutingID)
-	case *libzmqPeer:
-		err = d.s.SetIdentity(dealerRoutingID)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	setBoth(t, a, func(s *zring.Socket) error { return s.SetOption(zring.RoutingID, dealerRoutingID) },
+		func(s *zmq.Socket) error { return s.SetIdentity(dealerRoutingID) })
 }
 
 // reqRoutingID is as long as a routing id may be (255 bytes), so that
@@ -322,16 +300,8 @@ func dealerRouter(t *testing.T, a, b peer, msg [][]byte) {
 // drops what it cannot send at once ("Action in mute state: Drop"), so the
 // ROUTER sends with ZMQ_ROUTER_MANDATORY, which blocks at the HWM instead.
 func dealerRouterBurst(t *testing.T, a, b peer, n int) {
-	var err error
-	switch r := b.(type) {
-	case *zringPeer:
-		err = r.s.SetOption(zring.RouterMandatory, 1)
-	case *libzmqPeer:
-		err = r.s.SetRouterMandatory(1)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	setBoth(t, b, func(s *zring.Socket) error { return s.SetOption(zring.RouterMandatory, 1) },
+		func(s *zmq.Socket) error { return s.SetRouterMandatory(1) })
 	wait := background(t, func() error {
 		for i := 0; i < n; i++ {
 			if err := a.send([][]byte{seq(i)}, 0); err != nil {

@@ -411,3 +411,19 @@ func expectNothing(t testing.TB, p peer, d time.Duration) {
 		t.Fatalf("%v recv: %v, want EAGAIN", p, err)
 	}
 }
+
+// setBoth sets an option on p whichever implementation it is: z for a
+// zring socket, l for a libzmq one. The test fails on an error.
+func setBoth(t testing.TB, p peer, z func(*zring.Socket) error, l func(*zmq.Socket) error) {
+	t.Helper()
+	var err error
+	switch s := p.(type) {
+	case *zringPeer:
+		err = z(s.s)
+	case *libzmqPeer:
+		err = l(s.s)
+	}
+	if err != nil {
+		t.Fatalf("%v: %v", p, err)
+	}
+}

@@ -3,6 +3,7 @@ package interop
 import (
 	"testing"
 
+	zmq "github.com/pebbe/zmq4"
 	"github.com/zring/zring"
 )
 
@@ -78,20 +79,17 @@ func TestProbeRouter(t *testing.T) {
 			t.Run(tr+"/"+c.name, func(t *testing.T) {
 				cs := newContexts(t)
 				d, r := cs.socket(t, c.d), cs.socket(t, c.r)
-				var err error
-				switch s := d.(type) {
-				case *zringPeer:
-					if err = s.s.SetOption(zring.RoutingID, "probe"); err == nil {
-						err = s.s.SetOption(zring.ProbeRouter, 1)
+				setBoth(t, d, func(s *zring.Socket) error {
+					if err := s.SetOption(zring.RoutingID, "probe"); err != nil {
+						return err
 					}
-				case *libzmqPeer:
-					if err = s.s.SetIdentity("probe"); err == nil {
-						err = s.s.SetProbeRouter(1)
+					return s.SetOption(zring.ProbeRouter, 1)
+				}, func(s *zmq.Socket) error {
+					if err := s.SetIdentity("probe"); err != nil {
+						return err
 					}
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+					return s.SetProbeRouter(1)
+				})
 				link(t, tr, r, d, c.r.impl)
 				expect(t, r, [][]byte{[]byte("probe"), {}})
 			})

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	zmq "github.com/pebbe/zmq4"
 	"github.com/zring/zring"
 )
 
@@ -23,20 +24,17 @@ func TestRouterToRouter(t *testing.T) {
 			t.Run(tr+"/"+c.name, func(t *testing.T) {
 				cs := newContexts(t)
 				front, back := cs.socket(t, c.connect), cs.socket(t, c.listen)
-				var err error
-				switch f := front.(type) {
-				case *zringPeer:
-					if err = f.s.SetOption(zring.RoutingID, "front"); err == nil {
-						err = f.s.SetOption(zring.ConnectRoutingID, "back")
+				setBoth(t, front, func(s *zring.Socket) error {
+					if err := s.SetOption(zring.RoutingID, "front"); err != nil {
+						return err
 					}
-				case *libzmqPeer:
-					if err = f.s.SetIdentity("front"); err == nil {
-						err = f.s.SetConnectRid("back")
+					return s.SetOption(zring.ConnectRoutingID, "back")
+				}, func(s *zmq.Socket) error {
+					if err := s.SetIdentity("front"); err != nil {
+						return err
 					}
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+					return s.SetConnectRid("back")
+				})
 				link(t, tr, back, front, c.listen.impl)
 				// The message may go out before the connection is made; it
 				// waits in the pipe, which exists from the connect on.
@@ -65,16 +63,8 @@ func TestInvertMatching(t *testing.T) {
 				cs := newContexts(t)
 				pub, sub := cs.socket(t, c.pub), cs.socket(t, c.sub)
 				for _, p := range []peer{pub, sub} {
-					var err error
-					switch s := p.(type) {
-					case *zringPeer:
-						err = s.s.SetOption(zring.InvertMatching, 1)
-					case *libzmqPeer:
-						err = s.s.SetInvertMatching(1)
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
+					setBoth(t, p, func(s *zring.Socket) error { return s.SetOption(zring.InvertMatching, 1) },
+						func(s *zmq.Socket) error { return s.SetInvertMatching(1) })
 				}
 				link(t, tr, pub, sub, c.pub.impl)
 				subscribe(t, sub, "noise")

@@ -4,22 +4,15 @@ import (
 	"testing"
 	"time"
 
+	zmq "github.com/pebbe/zmq4"
 	"github.com/zring/zring"
 )
 
 // subscribe makes p, a SUB, subscribe to topic.
 func subscribe(t *testing.T, p peer, topic string) {
 	t.Helper()
-	var err error
-	switch s := p.(type) {
-	case *zringPeer:
-		err = s.s.SetOption(zring.Subscribe, topic)
-	case *libzmqPeer:
-		err = s.s.SetSubscribe(topic)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	setBoth(t, p, func(s *zring.Socket) error { return s.SetOption(zring.Subscribe, topic) },
+		func(s *zmq.Socket) error { return s.SetSubscribe(topic) })
 }
 
 // flowsUntil sends msg from pub until sub receives it, then drains.

@@ -319,20 +319,29 @@ func (x *pub) send(m *ring.Msg) error {
 		}
 	}
 	x.mid = m.More()
-	for i, pp := range x.targets {
+	fanOut(m, len(x.targets), func(i int) *ring.Pipe { return x.targets[i].p.Out })
+	return nil
+}
+
+// fanOut writes frame m to n pipes, each its own copy (Clone: a slab frame
+// is shared) and the last m itself, and flushes them at a message's end.
+// With no pipe, m is dropped. m is zero after.
+func fanOut(m *ring.Msg, n int, pipe func(int) *ring.Pipe) {
+	end := !m.More()
+	for i := 0; i < n; i++ {
 		var c ring.Msg
-		if i == len(x.targets)-1 {
+		if i == n-1 {
 			c, *m = *m, ring.Msg{}
 		} else {
 			c = m.Clone()
 		}
-		pp.p.Out.Write(c)
-		if !x.mid {
-			pp.p.Out.Flush()
+		p := pipe(i)
+		p.Write(c)
+		if end {
+			p.Flush()
 		}
 	}
-	m.Free() // no subscriber: dropped
-	return nil
+	m.Free()
 }
 
 func (x *pub) recv(m *ring.Msg) error {
@@ -514,18 +523,6 @@ func (x *sub) send(m *ring.Msg) error {
 		}
 	}
 	x.sendMid = m.More()
-	for i, p := range x.targets {
-		var c ring.Msg
-		if i == len(x.targets)-1 {
-			c, *m = *m, ring.Msg{}
-		} else {
-			c = m.Clone()
-		}
-		p.Out.Write(c)
-		if !x.sendMid {
-			p.Out.Flush()
-		}
-	}
-	m.Free()
+	fanOut(m, len(x.targets), func(i int) *ring.Pipe { return x.targets[i].Out })
 	return nil
 }
