@@ -112,6 +112,22 @@ const (
 	TCPMaxRT          = sockets.TCPMaxRT
 	IPv6              = sockets.IPv6
 	ConnectTimeout    = sockets.ConnectTimeout
+	// Accept filters, deprecated in libzmq in favour of ZAP but honoured,
+	// for later binds: TCPAcceptFilter (ZMQ_TCP_ACCEPT_FILTER) adds an IPv4
+	// or IPv6 CIDR ("10.0.0.0/8", or an address) that a tcp client's
+	// address must fall in, "" clears them; IPCFilterUID, IPCFilterGID and
+	// IPCFilterPID (ZMQ_IPC_FILTER_*; an int adds one, nil clears) admit an
+	// ipc client only if its uid, gid (or a supplementary group of its
+	// user) or pid is listed, when any is (Linux: SO_PEERCRED). Refused
+	// clients are closed at once, with no event, as in libzmq.
+	TCPAcceptFilter = sockets.TCPAcceptFilter
+	IPCFilterUID    = sockets.IPCFilterUID
+	IPCFilterGID    = sockets.IPCFilterGID
+	IPCFilterPID    = sockets.IPCFilterPID
+	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
+	// bound and listening by the caller (systemd socket activation),
+	// instead of making one.
+	UseFD = sockets.UseFD
 	// StreamNotify (ZMQ_STREAM_NOTIFY; STREAM, default 1): a zero-length
 	// message after the routing id when a connection is made and when it
 	// ends.

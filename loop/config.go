@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"net/netip"
 	"sync/atomic"
 
 	"github.com/zring/zring/ring"
@@ -35,6 +36,15 @@ type Config struct {
 	// refusal.
 	ConnectTimeout int
 	Sock           SockOpts
+	// Accept filters, for a listener: a tcp connection is kept only if its
+	// source address is in one of TCPAccept (ZMQ_TCP_ACCEPT_FILTER), an
+	// ipc one only if its peer's uid, gid or pid is listed (ZMQ_IPC_FILTER_*),
+	// when any list is set.
+	TCPAccept                 []netip.Prefix
+	IPCUIDs, IPCGIDs, IPCPIDs []int
+	// UseFD (ZMQ_USE_FD), when positive, is a socket already bound and
+	// listening that Listen takes instead of making one.
+	UseFD int
 	// PeerID, if set, is the routing id of the peer of this connecter's
 	// first connection, instead of what it announces (a STREAM socket's
 	// ZMQ_CONNECT_ROUTING_ID, which "applies only to the first subsequent

@@ -38,7 +38,7 @@ type Listener struct {
 // the caller gets EADDRINUSE and friends at once, and returns the endpoint
 // as ZMQ_LAST_ENDPOINT shows it.
 func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, error) {
-	fd, bound, err := listenFD(addr, &cfg.Sock)
+	fd, bound, err := listenFD(addr, &cfg.Sock, cfg.UseFD)
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,6 +68,10 @@ func (ln *Listener) handle(events uint32) {
 			return
 		}
 		ln.backoff = 0
+		if !ln.admits(nfd) {
+			closeFD(nfd) // filtered out, as libzmq does: no event
+			continue
+		}
 		ln.host.Event(Event{Kind: EventAccepted, Value: uint32(nfd), Endpoint: ln.addr.String()})
 		tuneConn(nfd, ln.addr, &ln.cfg.Sock, true)
 		target := ln.loop.pool.Choose(ln.cfg.Affinity)
@@ -88,6 +92,33 @@ func (ln *Listener) handle(events uint32) {
 			target.Post(func() { s.attachConn(nfd, ln.addr.Transport) })
 		}
 	}
+}
+
+// admits applies the accept filters to a new connection.
+func (ln *Listener) admits(fd int) bool {
+	switch ln.addr.Transport {
+	case "tcp":
+		if len(ln.cfg.TCPAccept) == 0 {
+			return true
+		}
+		ip, ok := peerIP(fd)
+		if !ok {
+			return false
+		}
+		for _, p := range ln.cfg.TCPAccept {
+			if p.Contains(ip) {
+				return true
+			}
+		}
+		return false
+	case "ipc":
+		c := &ln.cfg
+		if len(c.IPCUIDs)+len(c.IPCGIDs)+len(c.IPCPIDs) == 0 {
+			return true
+		}
+		return peerCredsAdmitted(fd, c.IPCUIDs, c.IPCGIDs, c.IPCPIDs)
+	}
+	return true
 }
 
 // pause stops watching the listening fd for the current backoff.

@@ -1,6 +1,12 @@
 package loop
 
-import "golang.org/x/sys/unix"
+import (
+	"os/user"
+	"slices"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
 
 // socketFD opens a non-blocking, close-on-exec stream socket.
 func socketFD(family int) (int, error) {
@@ -33,4 +39,35 @@ func bindToDevice(fd int, dev string) error {
 // socketPriority is ZMQ_PRIORITY: SO_PRIORITY.
 func socketPriority(fd, p int) error {
 	return sysErr(unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_PRIORITY, p))
+}
+
+// peerCredsAdmitted applies ZMQ_IPC_FILTER_UID, _GID and _PID to an
+// accepted ipc connection: its peer's credentials (SO_PEERCRED) must match
+// one of them; a group matches through the peer user's supplementary
+// groups too, as in libzmq.
+func peerCredsAdmitted(fd int, uids, gids, pids []int) bool {
+	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil {
+		return false
+	}
+	if slices.Contains(uids, int(cred.Uid)) || slices.Contains(pids, int(cred.Pid)) || slices.Contains(gids, int(cred.Gid)) {
+		return true
+	}
+	if len(gids) == 0 {
+		return false
+	}
+	u, err := user.LookupId(strconv.Itoa(int(cred.Uid)))
+	if err != nil {
+		return false
+	}
+	groups, err := u.GroupIds()
+	if err != nil {
+		return false
+	}
+	for _, g := range groups {
+		if id, err := strconv.Atoi(g); err == nil && slices.Contains(gids, id) {
+			return true
+		}
+	}
+	return false
 }

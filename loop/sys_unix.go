@@ -36,7 +36,10 @@ func sockaddr(a Address) (family int, sa unix.Sockaddr) {
 
 // listenFD opens a non-blocking listening socket and returns it with the
 // address it really bound (the port chosen for port 0).
-func listenFD(a Address, so *SockOpts) (int, Address, error) {
+func listenFD(a Address, so *SockOpts, useFD int) (int, Address, error) {
+	if useFD > 0 { // "a positive integer value"
+		return adoptListener(useFD, a)
+	}
 	family, sa := sockaddr(a)
 	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
 		os.Remove(a.Path) // libzmq unlinks a stale socket file before binding
@@ -77,6 +80,54 @@ func listenFD(a Address, so *SockOpts) (int, Address, error) {
 		}
 	}
 	return fd, a, nil
+}
+
+// adoptListener takes a socket the caller bound and made listen
+// (ZMQ_USE_FD): it must be of the endpoint's transport. The bound address
+// is the socket's own (a tcp port of 0 in the endpoint gets its real one).
+func adoptListener(fd int, a Address) (int, Address, error) {
+	got, err := unix.Getsockname(fd)
+	if err != nil {
+		return -1, a, sysErr(err)
+	}
+	switch s := got.(type) {
+	case *unix.SockaddrInet4:
+		if a.Transport != "tcp" {
+			return -1, a, errno.EINVAL
+		}
+		a.TCP = netip.AddrPortFrom(netip.AddrFrom4(s.Addr), uint16(s.Port))
+	case *unix.SockaddrInet6:
+		if a.Transport != "tcp" {
+			return -1, a, errno.EINVAL
+		}
+		a.TCP = netip.AddrPortFrom(netip.AddrFrom16(s.Addr).Unmap(), uint16(s.Port))
+	case *unix.SockaddrUnix:
+		if a.Transport != "ipc" {
+			return -1, a, errno.EINVAL
+		}
+	default:
+		return -1, a, errno.EINVAL
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return -1, a, sysErr(err)
+	}
+	unix.CloseOnExec(fd)
+	return fd, a, nil
+}
+
+// peerIP is the source address of an accepted tcp connection.
+func peerIP(fd int) (netip.Addr, bool) {
+	sa, err := unix.Getpeername(fd)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	switch s := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(s.Addr), true
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(s.Addr).Unmap(), true
+	}
+	return netip.Addr{}, false
 }
 
 // dialFD starts a non-blocking connect. inProgress is true when the result

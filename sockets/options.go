@@ -1,8 +1,10 @@
 package sockets
 
 import (
+	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
@@ -66,6 +68,7 @@ const (
 	TCPKeepAliveCnt   Option = 35
 	TCPKeepAliveIdle  Option = 36
 	TCPKeepAliveIntvl Option = 37
+	TCPAcceptFilter   Option = 38
 	Immediate         Option = 39
 	XPubVerbose       Option = 40
 	IPv6              Option = 42
@@ -74,6 +77,9 @@ const (
 	ReqRelaxed        Option = 53
 	RouterHandover    Option = 56
 	TOS               Option = 57
+	IPCFilterPID      Option = 58
+	IPCFilterUID      Option = 59
+	IPCFilterGID      Option = 60
 	ConnectRoutingID  Option = 61
 	StreamNotify      Option = 73
 	HandshakeIvl      Option = 66
@@ -86,6 +92,7 @@ const (
 	XPubVerboser      Option = 78
 	ConnectTimeout    Option = 79
 	TCPMaxRT          Option = 80
+	UseFD             Option = 89
 	BindToDevice      Option = 92
 	InBatchSize       Option = 101
 	OutBatchSize      Option = 102
@@ -131,6 +138,10 @@ type Options struct {
 	// ROUTER: the routing id of the peer of the next Connect, which is
 	// then routable at once; used by one Connect.
 	ConnectRoutingID []byte
+	// Accept filters for later binds (see loop.Config) and ZMQ_USE_FD.
+	TCPAccept                 []netip.Prefix
+	IPCUIDs, IPCGIDs, IPCPIDs []int
+	UseFD                     int
 	// STREAM: connect and disconnect notifications (default on).
 	StreamNotify bool
 	// XPUB only, also at once.
@@ -166,6 +177,7 @@ func DefaultOptions(t Type) Options {
 		HandshakeIvl: 30000,
 		Sock:         loop.DefaultSockOpts(),
 		StreamNotify: true,
+		UseFD:        -1,
 	}
 }
 
@@ -183,12 +195,13 @@ func (o *Options) Snapshot() Options {
 type kind uint8
 
 const (
-	kindInt    kind = iota // int (also accepted: int32, int64 in range)
-	kindBool               // int 0/1 in C; Go callers may pass bool or int
-	kindInt64              // int64_t
-	kindUint64             // uint64_t
-	kindBytes              // binary data: []byte or string
-	kindString             // read-only string
+	kindInt     kind = iota // int (also accepted: int32, int64 in range)
+	kindBool                // int 0/1 in C; Go callers may pass bool or int
+	kindInt64               // int64_t
+	kindUint64              // uint64_t
+	kindBytes               // binary data: []byte or string
+	kindString              // read-only string
+	kindIntList             // int adds one to a list; nil clears it (the IPC filters)
 )
 
 // optionDef is one row of the options table. The table drives SetOption,
@@ -300,6 +313,40 @@ var optionTable = []optionDef{
 	{opt: Priority, name: "ZMQ_PRIORITY", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.Sock.Priority },
 		set: func(o *Options, v int64, _ []byte) error { o.Sock.Priority = int(v); return nil }},
+	// "Filter is a null-terminated string with ipv6 or ipv4 CIDR"; the empty
+	// one ("NULL, 0") clears them all.
+	{opt: TCPAcceptFilter, name: "ZMQ_TCP_ACCEPT_FILTER", kind: kindBytes, min: 0, max: 64,
+		get: func(o *Options) any {
+			var out []string
+			for _, p := range o.TCPAccept {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		},
+		set: func(o *Options, _ int64, b []byte) error {
+			if len(b) == 0 {
+				o.TCPAccept = nil
+				return nil
+			}
+			p, err := parseFilter(string(b))
+			if err != nil {
+				return errno.EINVAL
+			}
+			o.TCPAccept = append(o.TCPAccept, p)
+			return nil
+		}},
+	{opt: IPCFilterPID, name: "ZMQ_IPC_FILTER_PID", kind: kindIntList, min: 0, max: maxInt32,
+		get: func(o *Options) any { return slices.Clone(o.IPCPIDs) },
+		set: func(o *Options, v int64, b []byte) error { return addOrClear(&o.IPCPIDs, v, b) }},
+	{opt: IPCFilterUID, name: "ZMQ_IPC_FILTER_UID", kind: kindIntList, min: 0, max: maxInt32,
+		get: func(o *Options) any { return slices.Clone(o.IPCUIDs) },
+		set: func(o *Options, v int64, b []byte) error { return addOrClear(&o.IPCUIDs, v, b) }},
+	{opt: IPCFilterGID, name: "ZMQ_IPC_FILTER_GID", kind: kindIntList, min: 0, max: maxInt32,
+		get: func(o *Options) any { return slices.Clone(o.IPCGIDs) },
+		set: func(o *Options, v int64, b []byte) error { return addOrClear(&o.IPCGIDs, v, b) }},
+	{opt: UseFD, name: "ZMQ_USE_FD", kind: kindInt, min: -1, max: maxInt32,
+		get: func(o *Options) any { return o.UseFD },
+		set: func(o *Options, v int64, _ []byte) error { o.UseFD = int(v); return nil }},
 	{opt: HeartbeatIvl, name: "ZMQ_HEARTBEAT_IVL", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.HeartbeatIvl },
 		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatIvl = int(v); return nil }},
@@ -363,6 +410,32 @@ var optionTable = []optionDef{
 
 const maxInt32 = 1<<31 - 1
 
+// parseFilter reads "10.0.0.0/8", "::1/128" or a bare address (all of its
+// bits).
+func parseFilter(f string) (netip.Prefix, error) {
+	if strings.Contains(f, "/") {
+		p, err := netip.ParsePrefix(f)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(f)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// addOrClear is an IPC filter's set: an int adds an id, nil (b non-nil and
+// empty, see Set) clears the list.
+func addOrClear(list *[]int, v int64, b []byte) error {
+	if b != nil {
+		*list = nil
+		return nil
+	}
+	*list = append(*list, int(v))
+	return nil
+}
+
 // setKeepAlive takes -1 (the system's value) or a positive count or time:
 // "-1,>0".
 func setKeepAlive(dst *int, v int64) error {
@@ -403,6 +476,18 @@ func OptionName(opt Option) string {
 func (o *Options) Set(opt Option, v any) error {
 	d := lookup(opt)
 	if d == nil || d.readOnly || !d.appliesTo(o.Type) {
+		return errno.EINVAL
+	}
+	if d.kind == kindIntList {
+		switch x := v.(type) {
+		case nil:
+			return d.set(o, 0, []byte{})
+		case int:
+			if int64(x) < d.min || int64(x) > d.max {
+				return errno.EINVAL
+			}
+			return d.set(o, int64(x), nil)
+		}
 		return errno.EINVAL
 	}
 	switch d.kind {

@@ -3,6 +3,7 @@ package sockets
 import (
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -452,7 +453,9 @@ func (s *Socket) loopConfig() loop.Config {
 		ReconnectIvlMax: o.ReconnectIvlMax, InBatchSize: o.InBatchSize, OutBatchSize: o.OutBatchSize,
 		Immediate: o.Immediate, Affinity: o.Affinity, HandshakeIvl: o.HandshakeIvl,
 		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout,
-		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock}
+		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock,
+		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
+		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD}
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
