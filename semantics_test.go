@@ -702,3 +702,30 @@ func TestNothingLostAtPeerClose(t *testing.T) {
 		}
 	}
 }
+
+// TestTransportsNotCarried: pgm, epgm, norm, vmci, tipc and udp endpoints
+// fail on bind and connect with EPROTONOSUPPORT, as libzmq built without
+// them says ("The requested transport protocol is not supported"), and the
+// error names the operation and the endpoint; their options (ZMQ_RATE,
+// ZMQ_RECOVERY_IVL, ZMQ_MULTICAST_HOPS, ZMQ_VMCI_*) are refused with
+// EINVAL, not accepted and ignored.
+func TestTransportsNotCarried(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.SUB)
+	for _, ep := range []string{"pgm://eth0;239.0.0.1:5555", "epgm://eth0;239.0.0.1:5555", "norm://1,239.0.0.1:5555",
+		"vmci://1:5555", "tipc://{5560,0,0}", "udp://127.0.0.1:5555"} {
+		for op, call := range map[string]func(string) error{"bind": s.Bind, "connect": s.Connect} {
+			err := call(ep)
+			var oe *zring.OpError
+			if !errors.Is(err, zring.ErrProtoNotSupport) || !errors.As(err, &oe) || oe.Op != op || oe.Endpoint != ep {
+				t.Errorf("%s %s: %v, want EPROTONOSUPPORT naming both", op, ep, err)
+			}
+		}
+	}
+	// ZMQ_RATE 8, ZMQ_RECOVERY_IVL 9, ZMQ_MULTICAST_HOPS 25, ZMQ_VMCI_BUFFER_SIZE 85
+	for _, opt := range []zring.Option{8, 9, 25, 85} {
+		if err := s.SetOption(opt, 100); !errors.Is(err, zring.ErrInvalid) {
+			t.Errorf("option %d: %v, want EINVAL", opt, err)
+		}
+	}
+}
