@@ -124,6 +124,10 @@ const (
 	IPCFilterUID    = sockets.IPCFilterUID
 	IPCFilterGID    = sockets.IPCFilterGID
 	IPCFilterPID    = sockets.IPCFilterPID
+	// Conflate (ZMQ_CONFLATE; PULL, PUSH, SUB, PUB, DEALER; later
+	// connections): each pipe keeps only the last message, the HWMs are
+	// ignored, and of a multipart message only the last frame is kept.
+	Conflate = sockets.Conflate
 	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
 	// bound and listening by the caller (systemd socket activation),
 	// instead of making one.

@@ -729,3 +729,41 @@ func TestTransportsNotCarried(t *testing.T) {
 		}
 	}
 }
+
+// TestConflate: ZMQ_CONFLATE: "a socket shall keep only one message in its
+// inbound/outbound queue, this message being the last message
+// received/the last message to be sent. Ignores ZMQ_RCVHWM and ZMQ_SNDHWM
+// options." A PULL that does not read while 100 messages arrive then gets
+// the last one only, over each transport.
+func TestConflate(t *testing.T) {
+	for _, ep := range endpoints(t) {
+		t.Run(ep[:3], func(t *testing.T) {
+			ctx := newCtx(t)
+			pull, push := sock(t, ctx, zring.PULL), sock(t, ctx, zring.PUSH)
+			pull.SetOption(zring.Conflate, 1)
+			pull.SetOption(zring.RcvHWM, 1) // ignored
+			addr := bindAt(t, pull, ep)
+			if ep[:3] == "inp" {
+				push.SetOption(zring.Conflate, 1) // inproc: the connecter's setting decides
+			}
+			push.Connect(addr)
+			for i := 0; i < 100; i++ {
+				if err := push.Send([]byte(fmt.Sprint(i)), zring.DontWait); err != nil && ep[:3] != "inp" {
+					t.Fatalf("send %d: %v", i, err)
+				}
+			}
+			// Once everything has arrived, only the last one remains.
+			time.Sleep(200 * time.Millisecond)
+			if m, err := pull.Recv(zring.DontWait); err != nil || string(m) != "99" {
+				t.Fatalf("first receive: %q, %v; want the last message, 99", m, err)
+			}
+			if m, err := pull.Recv(zring.DontWait); err == nil {
+				t.Fatalf("%q after the last message", m)
+			}
+		})
+	}
+	ctx := newCtx(t)
+	if err := sock(t, ctx, zring.REQ).SetOption(zring.Conflate, 1); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("ZMQ_CONFLATE on a REQ: %v", err)
+	}
+}

@@ -42,6 +42,9 @@ type Config struct {
 	// when any list is set.
 	TCPAccept                 []netip.Prefix
 	IPCUIDs, IPCGIDs, IPCPIDs []int
+	// Conflate (ZMQ_CONFLATE): the connections' pipes keep only the last
+	// message (ring.NewConflatePipe).
+	Conflate bool
 	// UseFD (ZMQ_USE_FD), when positive, is a socket already bound and
 	// listening that Listen takes instead of making one.
 	UseFD int
@@ -138,4 +141,18 @@ func (p *Peer) Undrive() {
 // pipe holds rcvHWM messages, its send pipe sndHWM.
 func NewPeer(sndHWM, rcvHWM int, endpoint string) *Peer {
 	return &Peer{In: ring.NewPipe(rcvHWM), Out: ring.NewPipe(sndHWM), Endpoint: endpoint}
+}
+
+// NewConflatePeer makes a pipe pair that keeps only the last message each
+// way (ZMQ_CONFLATE).
+func NewConflatePeer(endpoint string) *Peer {
+	return &Peer{In: ring.NewConflatePipe(), Out: ring.NewConflatePipe(), Endpoint: endpoint}
+}
+
+// newPeerFor makes the pipes a connection's socket options ask for.
+func newPeerFor(cfg *Config, endpoint string) *Peer {
+	if cfg.Conflate {
+		return NewConflatePeer(endpoint)
+	}
+	return NewPeer(cfg.SndHWM, cfg.RcvHWM, endpoint)
 }

@@ -569,7 +569,7 @@ func (s *session) handshakeDone() {
 	}
 	s.peerMinor = pi.Minor
 	if s.peer == nil {
-		s.peer = NewPeer(s.cfg.SndHWM, s.cfg.RcvHWM, s.endpoint)
+		s.peer = newPeerFor(&s.cfg, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
 		if len(s.cfg.PeerID) > 0 && !s.connected {

@@ -93,8 +93,9 @@ type wakerRef struct{ w Waker }
 // Waker, once, when the pipe has drained below the low-water mark.
 type Pipe struct {
 	// Read-mostly: set at creation, or rarely.
-	hwm         uint64 // 0: no limit
-	lwm         uint64 // wake a blocked writer once fewer messages than this are queued
+	cf          *conflate // non-nil: a conflating pipe (NewConflatePipe); nothing below is used
+	hwm         uint64    // 0: no limit
+	lwm         uint64    // wake a blocked writer once fewer messages than this are queued
 	readerWaker atomic.Pointer[wakerRef]
 	writerWaker atomic.Pointer[wakerRef]
 	// wakeAt is 0, or the reader's message count at which it must wake the
@@ -194,6 +195,12 @@ func (p *Pipe) HWM() int { return int(p.hwm) }
 // when both ends are quiet, approximate while they run. It is 0 once the
 // reader has detached.
 func (p *Pipe) Len() int {
+	if p.cf != nil {
+		if p.cf.peek() {
+			return 1
+		}
+		return 0
+	}
 	// Load the reader's count first: it can only fall behind the published
 	// count, so the difference is never negative.
 	read := p.r.readCount.Load()
@@ -206,7 +213,12 @@ func (p *Pipe) Len() int {
 
 // Detached reports whether the reader has detached. The writer should then
 // drop its end; CheckWrite refuses and Write frees what it is given.
-func (p *Pipe) Detached() bool { return p.state.Load()&detachedBit != 0 }
+func (p *Pipe) Detached() bool {
+	if p.cf != nil {
+		return p.cf.isDetached()
+	}
+	return p.state.Load()&detachedBit != 0
+}
 
 // ---- writer side ----
 
@@ -221,6 +233,9 @@ func (p *Pipe) Detached() bool { return p.state.Load()&detachedBit != 0 }
 // writer must Flush what it wrote before it waits for that Wake, or the
 // reader cannot make room.
 func (p *Pipe) CheckWrite() bool {
+	if p.cf != nil {
+		return p.cf.checkWrite()
+	}
 	w := &p.w
 	if w.closed || w.detached {
 		return false
@@ -274,6 +289,10 @@ func (p *Pipe) checkWriteSlow() bool {
 // message is atomic and counts as one message against the high-water mark.
 // After Close, or once the reader has detached, Write frees m.
 func (p *Pipe) Write(m Msg) {
+	if p.cf != nil {
+		p.cf.write(m)
+		return
+	}
 	w := &p.w
 	if w.closed || w.detached || p.state.Load()&detachedBit != 0 {
 		p.discard(m)
@@ -315,6 +334,10 @@ func (p *Pipe) discard(m Msg) {
 // messages only (a reader may otherwise see the first frames of a message
 // whose last frame never comes), but the pipe does not check.
 func (p *Pipe) Flush() {
+	if p.cf != nil {
+		p.cf.flush(p, false)
+		return
+	}
 	if p.w.pos == p.w.fpos {
 		return
 	}
@@ -348,6 +371,10 @@ func (p *Pipe) publish(flags uint64) {
 // Rollback frees the frames written since the last Flush, as when a
 // connection breaks in the middle of a message.
 func (p *Pipe) Rollback() {
+	if p.cf != nil {
+		p.cf.rollback()
+		return
+	}
 	if p.w.pos == p.w.fpos {
 		return
 	}
@@ -381,6 +408,10 @@ func (p *Pipe) dropUnflushed() {
 // closed and wakes the reader if it is asleep. Later calls to Write free
 // their frame; CheckWrite refuses. Close twice does nothing.
 func (p *Pipe) Close() {
+	if p.cf != nil {
+		p.cf.flush(p, true)
+		return
+	}
 	w := &p.w
 	if w.closed {
 		return
@@ -399,6 +430,9 @@ func (p *Pipe) Close() {
 // or the Waker is called. Read also returns false, without marking, once the
 // pipe is closed and drained, and after Detach.
 func (p *Pipe) Read() (Msg, bool) {
+	if p.cf != nil {
+		return p.cf.read()
+	}
 	r := &p.r
 	if r.pos == r.limit && !p.fetch(true) {
 		return Msg{}, false
@@ -457,12 +491,18 @@ func (p *Pipe) fetch(sleep bool) bool {
 // Peek reports whether a published frame is waiting to be read. Unlike Read
 // it neither consumes the frame nor marks the reader asleep.
 func (p *Pipe) Peek() bool {
+	if p.cf != nil {
+		return p.cf.peek()
+	}
 	return p.r.pos != p.r.limit || p.fetch(false)
 }
 
 // Closed reports whether the writer has closed the pipe and every frame it
 // published has been read (or freed by Detach).
 func (p *Pipe) Closed() bool {
+	if p.cf != nil {
+		return p.cf.isClosed()
+	}
 	s := p.state.Load()
 	return s&closedBit != 0 && (framesOf(s)-p.r.pos)&frameMask == 0
 }
@@ -472,6 +512,10 @@ func (p *Pipe) Closed() bool {
 // is blocked by the high-water mark, its Waker is called so it can notice
 // (Detached) and drop its end. Detach twice does nothing.
 func (p *Pipe) Detach() {
+	if p.cf != nil {
+		p.cf.detach()
+		return
+	}
 	r := &p.r
 	if r.detached {
 		return

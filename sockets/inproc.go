@@ -82,7 +82,11 @@ func (c *Context) connectInproc(s *Socket, name string) (*loop.Peer, error) {
 	}
 	b := e.binder
 	var toConn, toBind *ring.Pipe
-	if b != nil {
+	if s.opts.Conflate {
+		// As in libzmq, the connecting socket's ZMQ_CONFLATE decides for
+		// both pipes.
+		toConn, toBind = ring.NewConflatePipe(), ring.NewConflatePipe()
+	} else if b != nil {
 		toConn = ring.NewPipe(hwmSum(e.bind.SndHWM, s.opts.RcvHWM))
 		toBind = ring.NewPipe(hwmSum(s.opts.SndHWM, e.bind.RcvHWM))
 	} else {

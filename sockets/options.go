@@ -75,6 +75,7 @@ const (
 	ProbeRouter       Option = 51
 	ReqCorrelate      Option = 52
 	ReqRelaxed        Option = 53
+	Conflate          Option = 54
 	RouterHandover    Option = 56
 	TOS               Option = 57
 	IPCFilterPID      Option = 58
@@ -138,6 +139,8 @@ type Options struct {
 	// ROUTER: the routing id of the peer of the next Connect, which is
 	// then routable at once; used by one Connect.
 	ConnectRoutingID []byte
+	// PULL, PUSH, SUB, PUB, DEALER: keep only the last message.
+	Conflate bool
 	// Accept filters for later binds (see loop.Config) and ZMQ_USE_FD.
 	TCPAccept                 []netip.Prefix
 	IPCUIDs, IPCGIDs, IPCPIDs []int
@@ -344,6 +347,9 @@ var optionTable = []optionDef{
 	{opt: IPCFilterGID, name: "ZMQ_IPC_FILTER_GID", kind: kindIntList, min: 0, max: maxInt32,
 		get: func(o *Options) any { return slices.Clone(o.IPCGIDs) },
 		set: func(o *Options, v int64, b []byte) error { return addOrClear(&o.IPCGIDs, v, b) }},
+	{opt: Conflate, name: "ZMQ_CONFLATE", kind: kindBool, min: 0, max: 1, types: []Type{PULL, PUSH, SUB, PUB, DEALER},
+		get: func(o *Options) any { return boolInt(o.Conflate) },
+		set: func(o *Options, v int64, _ []byte) error { o.Conflate = v != 0; return nil }},
 	{opt: UseFD, name: "ZMQ_USE_FD", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.UseFD },
 		set: func(o *Options, v int64, _ []byte) error { o.UseFD = int(v); return nil }},

@@ -395,6 +395,14 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 	}
 }
 
+// newPeer makes the pipes of a Connect made before its connection.
+func (s *Socket) newPeer(endpoint string) *loop.Peer {
+	if s.opts.Conflate {
+		return loop.NewConflatePeer(endpoint)
+	}
+	return loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
+}
+
 // hiccuper is a pattern that wants to hear when a peer it has is connected
 // anew: a SUB resends its subscriptions.
 type hiccuper interface{ hiccup(p *loop.Peer) }
@@ -455,7 +463,7 @@ func (s *Socket) loopConfig() loop.Config {
 		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout,
 		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock,
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
-		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD}
+		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate}
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
@@ -547,7 +555,7 @@ func (s *Socket) Connect(endpoint string) error {
 		// ZMQ_CONNECT_ROUTING_ID: the connection is routable at once,
 		// under that id, and the option is used up.
 		s.opts.ConnectRoutingID = nil
-		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
+		p = s.newPeer(endpoint)
 		p.RoutingID = id
 		s.addPeer(p)
 	} else if !s.opts.Immediate && s.opts.Type != ROUTER && s.opts.Type != STREAM {
@@ -556,7 +564,7 @@ func (s *Socket) Connect(endpoint string) error {
 		// ROUTER cannot route to them before either).
 		// Without ZMQ_IMMEDIATE the pipes exist before the connection, so
 		// messages queue for a peer that is not there yet.
-		p = loop.NewPeer(s.opts.SndHWM, s.opts.RcvHWM, endpoint)
+		p = s.newPeer(endpoint)
 		s.addPeer(p)
 	}
 	c := s.ctx.pool.Choose(s.opts.Affinity).Connect(a, cfg, s, p)
