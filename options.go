@@ -153,6 +153,10 @@ const (
 	XPubVerboser   = sockets.XPubVerboser
 	XPubNoDrop     = sockets.XPubNoDrop
 	XPubWelcomeMsg = sockets.XPubWelcomeMsg
+	// XPubManual (ZMQ_XPUB_MANUAL): subscriptions are not applied but only
+	// handed to Recv; Subscribe and Unsubscribe set on the XPUB then apply
+	// a topic to the subscriber whose message Recv returned last.
+	XPubManual = sockets.XPubManual
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and

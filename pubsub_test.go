@@ -216,3 +216,35 @@ func TestPubReconnectsToSub(t *testing.T) {
 	sub2.SetOption(zring.Subscribe, "b")
 	awaitSubscribed(t, pub, sub2, "b1")
 }
+
+// TestXPubManual: ZMQ_XPUB_MANUAL: "subscription requests are not added to
+// the subscription list. To add subscription the user need to call
+// setsockopt with ZMQ_SUBSCRIBE on XPUB socket" — here a narrower topic
+// than the one asked for, which is what manual mode allows.
+func TestXPubManual(t *testing.T) {
+	ctx := newCtx(t)
+	xpub, sub := sock(t, ctx, zring.XPUB), sock(t, ctx, zring.SUB)
+	if err := xpub.SetOption(zring.Subscribe, "x"); !errors.Is(err, zring.ErrInvalid) {
+		t.Fatalf("ZMQ_SUBSCRIBE on an automatic XPUB: %v", err)
+	}
+	xpub.SetOption(zring.XPubManual, 1)
+	sub.Connect(bindAt(t, xpub, "tcp://127.0.0.1:0"))
+	sub.SetOption(zring.Subscribe, "") // everything, it asks
+	if m, err := xpub.Recv(0); err != nil || string(m) != "\x01" {
+		t.Fatalf("XPUB got %q, %v", m, err)
+	}
+	xpub.Send([]byte("news 1"), 0) // nothing applied yet: dropped
+	if err := xpub.SetOption(zring.Subscribe, "news"); err != nil {
+		t.Fatal(err)
+	}
+	xpub.Send([]byte("weather"), 0) // not what was applied
+	xpub.Send([]byte("news 2"), 0)
+	if m, ok := recvWithin(t, sub, time.Second); !ok || m != "news 2" {
+		t.Fatalf("SUB got %q, %v; want only news after the manual subscribe", m, ok)
+	}
+	xpub.SetOption(zring.Unsubscribe, "news")
+	xpub.Send([]byte("news 3"), 0)
+	if m, ok := recvWithin(t, sub, 100*time.Millisecond); ok {
+		t.Fatalf("%q after the manual unsubscribe", m)
+	}
+}

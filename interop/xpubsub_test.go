@@ -122,3 +122,31 @@ func TestXPubXSub(t *testing.T) {
 		}
 	}
 }
+
+// TestXPubManual: a zring XPUB with ZMQ_XPUB_MANUAL and a libzmq SUB: the
+// SUB's subscription reaches the XPUB as a message and is not applied;
+// ZMQ_SUBSCRIBE on the XPUB applies a topic of the application's choosing
+// to that subscriber.
+func TestXPubManual(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			cs := newContexts(t)
+			xpub, sub := cs.socket(t, zringSide(zring.XPUB)), cs.socket(t, libzmqSide(zring.SUB))
+			zx := xpub.(*zringPeer).s
+			if err := zx.SetOption(zring.XPubManual, 1); err != nil {
+				t.Fatal(err)
+			}
+			link(t, tr, xpub, sub, zringImpl)
+			subscribe(t, sub, "")
+			expectAtXPub(t, xpub, sub, [][]byte{[]byte("\x01")})
+			mustSend(t, xpub, frames("dropped: nothing applied"))
+			if err := zx.SetOption(zring.Subscribe, "news"); err != nil {
+				t.Fatal(err)
+			}
+			mustSend(t, xpub, frames("weather"))
+			mustSend(t, xpub, frames("news"))
+			expect(t, sub, frames("news"))
+			expectNothing(t, sub, 50*time.Millisecond)
+		})
+	}
+}

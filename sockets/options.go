@@ -85,6 +85,7 @@ const (
 	StreamNotify      Option = 73
 	HandshakeIvl      Option = 66
 	XPubNoDrop        Option = 69
+	XPubManual        Option = 71
 	XPubWelcomeMsg    Option = 72
 	InvertMatching    Option = 74
 	HeartbeatIvl      Option = 75
@@ -151,6 +152,7 @@ type Options struct {
 	XPubVerbose    bool
 	XPubVerboser   bool
 	XPubNoDrop     bool
+	XPubManual     bool
 	XPubWelcomeMsg []byte
 	// InBatchSize and OutBatchSize bound how many bytes one read or one
 	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
@@ -397,6 +399,9 @@ var optionTable = []optionDef{
 	{opt: XPubNoDrop, name: "ZMQ_XPUB_NODROP", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
 		get: func(o *Options) any { return boolInt(o.XPubNoDrop) },
 		set: func(o *Options, v int64, _ []byte) error { o.XPubNoDrop = v != 0; return nil }},
+	{opt: XPubManual, name: "ZMQ_XPUB_MANUAL", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
+		get: func(o *Options) any { return boolInt(o.XPubManual) },
+		set: func(o *Options, v int64, _ []byte) error { o.XPubManual = v != 0; return nil }},
 	{opt: XPubWelcomeMsg, name: "ZMQ_XPUB_WELCOME_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{XPUB},
 		get: func(o *Options) any { return append([]byte(nil), o.XPubWelcomeMsg...) },
 		set: func(o *Options, _ int64, b []byte) error {

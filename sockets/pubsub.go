@@ -154,13 +154,22 @@ type pub struct {
 	targets []*pubPeer // where the message being sent goes
 	mid     bool       // frames of a message are being sent
 	// XPUB: what recv hands out, oldest first.
-	pending []ring.Msg
+	pending []pendingMsg
 	inMid   map[*pubPeer]bool // a subscriber is mid-way through a plain message
+	// lastFrom is the subscriber whose message recv handed out last: with
+	// ZMQ_XPUB_MANUAL, ZMQ_SUBSCRIBE on the XPUB applies to it.
+	lastFrom *pubPeer
 	// dirty says that some subscriber's In pipe has woken since the pipes
 	// were last read: only then does a send read them all, so a publisher
 	// with many subscribers does not look at every pipe for every message.
 	dirty atomic.Bool
 	sock  ring.Waker // the socket, woken as well
+}
+
+// pendingMsg is a message an XPUB's recv hands out, and who sent it.
+type pendingMsg struct {
+	m    ring.Msg
+	from *pubPeer
 }
 
 // setWaker gives the publisher its socket's waker (Socket construction).
@@ -205,11 +214,19 @@ func (x *pub) detach(p *loop.Peer) {
 	x.readFrom(pp)
 	for topic := range pp.subs {
 		if _, last := x.trie.rm([]byte(topic), pp); last || x.opts.XPubVerboser {
-			x.notify(subCancel, []byte(topic))
+			x.notify(subCancel, []byte(topic), nil)
 		}
 	}
 	delete(x.peers, p)
 	delete(x.inMid, pp)
+	if x.lastFrom == pp {
+		x.lastFrom = nil
+	}
+	for i := range x.pending {
+		if x.pending[i].from == pp {
+			x.pending[i].from = nil
+		}
+	}
 	for i, t := range x.targets {
 		if t == pp {
 			x.targets[i] = x.targets[len(x.targets)-1]
@@ -220,14 +237,14 @@ func (x *pub) detach(p *loop.Peer) {
 }
 
 // notify queues a subscription message for an XPUB's recv.
-func (x *pub) notify(kind byte, topic []byte) {
+func (x *pub) notify(kind byte, topic []byte, from *pubPeer) {
 	if !x.xpub {
 		return
 	}
 	m := ring.NewMsg(len(topic) + 1)
 	m.Data[0] = kind
 	copy(m.Data[1:], topic)
-	x.pending = append(x.pending, m)
+	x.pending = append(x.pending, pendingMsg{m, from})
 }
 
 // readSubscriptions applies what the subscribers sent, if any pipe woke.
@@ -257,20 +274,28 @@ func (x *pub) readFrom(pp *pubPeer) {
 				delete(x.inMid, pp)
 			}
 			if x.xpub {
-				x.pending = append(x.pending, m)
+				x.pending = append(x.pending, pendingMsg{m, pp})
 			} else {
 				m.Free()
 			}
 			continue
 		}
 		topic := m.Data[1:]
+		if x.xpub && x.opts.XPubManual {
+			// ZMQ_XPUB_MANUAL: "subscription requests are not added to the
+			// subscription list"; each goes to the application, whose
+			// ZMQ_SUBSCRIBE applies it (manualSubscribe).
+			x.notify(m.Data[0], topic, pp)
+			m.Free()
+			continue
+		}
 		if m.Data[0] == subSubscribe {
 			added, first := x.trie.add(topic, pp)
 			if added {
 				pp.subs[string(topic)] = true
 			}
 			if first || x.opts.XPubVerbose || x.opts.XPubVerboser {
-				x.notify(subSubscribe, topic)
+				x.notify(subSubscribe, topic, pp)
 			}
 		} else {
 			removed, last := x.trie.rm(topic, pp)
@@ -278,7 +303,7 @@ func (x *pub) readFrom(pp *pubPeer) {
 				delete(pp.subs, string(topic))
 			}
 			if last || x.opts.XPubVerboser {
-				x.notify(subCancel, topic)
+				x.notify(subCancel, topic, pp)
 			}
 		}
 		m.Free()
@@ -344,6 +369,27 @@ func fanOut(m *ring.Msg, n int, pipe func(int) *ring.Pipe) {
 	m.Free()
 }
 
+// manualSubscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE on an XPUB with
+// ZMQ_XPUB_MANUAL: the topic is added for, or removed from, the subscriber
+// whose message Recv returned last. EINVAL otherwise, as in libzmq.
+func (x *pub) manualSubscribe(topic []byte, on bool) error {
+	if !x.xpub || !x.opts.XPubManual {
+		return errno.EINVAL
+	}
+	pp := x.lastFrom
+	if pp == nil {
+		return nil // that subscriber has gone
+	}
+	if on {
+		if added, _ := x.trie.add(topic, pp); added {
+			pp.subs[string(topic)] = true
+		}
+	} else if removed, _ := x.trie.rm(topic, pp); removed {
+		delete(pp.subs, string(topic))
+	}
+	return nil
+}
+
 func (x *pub) recv(m *ring.Msg) error {
 	if !x.xpub {
 		return errno.ENOTSUP
@@ -352,8 +398,8 @@ func (x *pub) recv(m *ring.Msg) error {
 	if len(x.pending) == 0 {
 		return errno.EAGAIN
 	}
-	*m = x.pending[0]
-	x.pending[0] = ring.Msg{}
+	*m, x.lastFrom = x.pending[0].m, x.pending[0].from
+	x.pending[0] = pendingMsg{}
 	x.pending = x.pending[1:]
 	if len(x.pending) == 0 {
 		x.pending = x.pending[:0:0]

@@ -418,11 +418,13 @@ func (s *Socket) SetOption(opt Option, v any) error {
 	return s.opts.Set(opt, v)
 }
 
-// subscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: SUB only (EINVAL
-// elsewhere, as libzmq), any topic including the empty one.
+// subscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: on a SUB, and on an XPUB
+// with ZMQ_XPUB_MANUAL (EINVAL elsewhere, as libzmq), any topic including
+// the empty one.
 func (s *Socket) subscribe(on bool, v any) error {
 	x, ok := s.pat.(*sub)
-	if !ok {
+	xp, isPub := s.pat.(*pub)
+	if !ok && !isPub {
 		return errno.EINVAL
 	}
 	var topic []byte
@@ -435,6 +437,9 @@ func (s *Socket) subscribe(on bool, v any) error {
 		return errno.EINVAL
 	}
 	s.processCmds()
+	if isPub {
+		return xp.manualSubscribe(topic, on)
+	}
 	x.subscribe(topic, on)
 	return nil
 }
