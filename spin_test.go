@@ -25,6 +25,25 @@ func spinPair(t *testing.T, ep string) (a, b *zring.Socket) {
 	return a, b
 }
 
+// recvAfterPark has a receive on a wait far past its spin, so that it
+// parks, and b's message must still wake it.
+func recvAfterPark(t *testing.T, a, b *zring.Socket) {
+	t.Helper()
+	got := make(chan error, 1)
+	go func() {
+		m, err := a.Recv(0)
+		if err == nil && string(m) != "late" {
+			err = fmt.Errorf("got %q", m)
+		}
+		got <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // far past the spin
+	b.Send([]byte("late"), 0)
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestSpinDrivenConnections covers the hand-over between a spinning socket
 // that reads and writes its connection itself and the loop that owns it:
 // nothing is lost or stuck whichever of them holds the connection.
@@ -108,19 +127,7 @@ func TestSpinDrivenConnections(t *testing.T) {
 					}
 				}
 				pingPong(5 * time.Millisecond)
-				got := make(chan error, 1)
-				go func() {
-					m, err := a.Recv(0)
-					if err == nil && string(m) != "late" {
-						err = fmt.Errorf("got %q", m)
-					}
-					got <- err
-				}()
-				time.Sleep(20 * time.Millisecond) // far past the spin
-				b.Send([]byte("late"), 0)
-				if err := <-got; err != nil {
-					t.Fatal(err)
-				}
+				recvAfterPark(t, a, b)
 				pingPong(5 * time.Millisecond)
 				b.Send([]byte("away"), 0)
 				deadline := time.Now().Add(5 * time.Second)
@@ -142,19 +149,7 @@ func TestSpinDrivenConnections(t *testing.T) {
 				// a spins out and parks: the connection goes back to the
 				// loop at once, whose read wakes a.
 				a, b := spinPair(t, ep)
-				got := make(chan error, 1)
-				go func() {
-					m, err := a.Recv(0)
-					if err == nil && string(m) != "late" {
-						err = fmt.Errorf("got %q", m)
-					}
-					got <- err
-				}()
-				time.Sleep(20 * time.Millisecond) // far past the spin
-				b.Send([]byte("late"), 0)
-				if err := <-got; err != nil {
-					t.Fatal(err)
-				}
+				recvAfterPark(t, a, b)
 			})
 		})
 	}
