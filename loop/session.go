@@ -106,6 +106,7 @@ type session struct {
 	lastLongDrive time.Time
 
 	peerMinor uint8 // ZMTP minor version of the peer's greeting
+	isRaw     bool  // a STREAM socket's session (see raw)
 	// closeAfterWrite: a STREAM socket sent an empty frame; close once
 	// what precedes it is written.
 	closeAfterWrite bool
@@ -134,7 +135,7 @@ func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, 
 	if cfg.InBatchSize+bigFrame+16 > inMax {
 		inMax = cfg.InBatchSize + bigFrame + 16
 	}
-	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1,
+	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1, isRaw: cfg.SocketType == "STREAM",
 		in: ring.NewBuffer(min(inFirst, inMax)), inMax: inMax, wbuf: make([]byte, 0, cfg.OutBatchSize+copyBody+16)}
 	if peer != nil {
 		s.peer = peer
@@ -537,7 +538,7 @@ func (s *session) process() {
 // raw reports whether the session carries a STREAM socket's raw TCP: no
 // handshake, every read delivered as one frame, every frame written as its
 // bytes alone, and an empty frame closing the connection.
-func (s *session) raw() bool { return s.cfg.SocketType == "STREAM" }
+func (s *session) raw() bool { return s.isRaw }
 
 // processRaw hands what was read to the socket as one frame (a STREAM
 // socket adds the routing id). Memory stays bounded by the pipe's HWM: at
