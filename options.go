@@ -128,6 +128,17 @@ const (
 	// connections): each pipe keeps only the last message, the HWMs are
 	// ignored, and of a multipart message only the last frame is kept.
 	Conflate = sockets.Conflate
+	// RouterNotify (ZMQ_ROUTER_NOTIFY; ROUTER; 1 on connect, 2 on
+	// disconnect, 3 both): Recv gets [routing id][empty] when a peer comes
+	// and after what it sent when it goes. DisconnectMsg
+	// (ZMQ_DISCONNECT_MSG; ROUTER): Recv gets [routing id][that message]
+	// when a peer goes. HelloMsg (ZMQ_HELLO_MSG; ROUTER, DEALER): sent to
+	// each new peer. IPv4Only (ZMQ_IPV4ONLY, deprecated): the inverse of
+	// IPv6.
+	RouterNotify  = sockets.RouterNotify
+	DisconnectMsg = sockets.DisconnectMsg
+	HelloMsg      = sockets.HelloMsg
+	IPv4Only      = sockets.IPv4Only
 	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
 	// bound and listening by the caller (systemd socket activation),
 	// instead of making one.

@@ -174,3 +174,41 @@ func TestConnectRoutingID(t *testing.T) {
 		})
 	}
 }
+
+// TestRouterNotifyAndHello: ZMQ_ROUTER_NOTIFY "delivers a zero-length
+// message (with routing-id as first frame) when a peer connects or
+// disconnects"; ZMQ_DISCONNECT_MSG generates its message "when accepted
+// peer has been disconnected"; ZMQ_HELLO_MSG is "automatically sent when a
+// new connection is made or accepted".
+func TestRouterNotifyAndHello(t *testing.T) {
+	ctx := newCtx(t)
+	router := sock(t, ctx, zring.ROUTER)
+	router.SetOption(zring.RouterNotify, 3)
+	router.SetOption(zring.DisconnectMsg, "bye")
+	router.SetOption(zring.HelloMsg, "welcome")
+	dealer := sock(t, ctx, zring.DEALER)
+	dealer.SetOption(zring.RoutingID, "d")
+	dealer.SetOption(zring.HelloMsg, "hi")
+	dealer.Connect(bindAt(t, router, "tcp://127.0.0.1:0"))
+	for _, want := range []string{"[d ]", "[d hi]"} {
+		if got := mustRecvParts(t, router); fmt.Sprint(got) != want {
+			t.Fatalf("router got %q, want %s", got, want)
+		}
+	}
+	mustRecv(t, dealer, "welcome")
+	dealer.Send([]byte("last"), 0)
+	mustRecvParts(t, router)
+	dealer.Close()
+	for _, want := range []string{"[d ]", "[d bye]"} {
+		if got := mustRecvParts(t, router); fmt.Sprint(got) != want {
+			t.Fatalf("router got %q, want %s", got, want)
+		}
+	}
+	if v, _ := router.GetOptionInt(zring.IPv4Only); v != 1 {
+		t.Fatalf("ZMQ_IPV4ONLY default %d, want 1", v)
+	}
+	router.SetOption(zring.IPv4Only, 0)
+	if v, _ := router.GetOptionInt(zring.IPv6); v != 1 {
+		t.Fatal("ZMQ_IPV4ONLY 0 is ZMQ_IPV6 1")
+	}
+}

@@ -2,6 +2,7 @@ package interop
 
 import (
 	"testing"
+	"time"
 
 	zmq "github.com/pebbe/zmq4"
 	"github.com/zring/zring"
@@ -108,4 +109,45 @@ func recvFrames(t *testing.T, p peer, n int) [][]byte {
 		t.Fatalf("%v received %s, want %d frames", p, show(got), n)
 	}
 	return got
+}
+
+// TestHelloMsg: "ZMQ_HELLO_MSG: When set, the socket will automatically
+// send an hello message when a new connection is made or accepted": a zring
+// DEALER's greets a libzmq ROUTER, a zring ROUTER's greets a libzmq DEALER.
+func TestHelloMsg(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			cs := newContexts(t)
+			zd, lr := cs.socket(t, zringSide(zring.DEALER)), cs.socket(t, libzmqSide(zring.ROUTER))
+			zr, ld := cs.socket(t, zringSide(zring.ROUTER)), cs.socket(t, libzmqSide(zring.DEALER))
+			for _, o := range []struct {
+				p   peer
+				msg string
+			}{{zd, "hello router"}, {zr, "hello dealer"}} {
+				if err := o.p.(*zringPeer).s.SetOption(zring.HelloMsg, o.msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			zd.(*zringPeer).s.SetOption(zring.RoutingID, "zd")
+			link(t, tr, lr, zd, libzmqImpl)
+			link(t, tr, zr, ld, zringImpl)
+			expect(t, lr, frames("zd", "hello router"))
+			// A bound socket hears of a connection when its application
+			// calls it (libzmq's too); the hello goes out then.
+			deadline := time.Now().Add(ioTimeout)
+			for {
+				zr.recv(zring.DontWait)
+				if m, err := ld.recv(zring.DontWait); err == nil {
+					if d := diff(m, frames("hello dealer")); d != "" {
+						t.Fatal(d)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the ROUTER's hello never came")
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+		})
+	}
 }

@@ -92,6 +92,10 @@ const (
 	HeartbeatTTL      Option = 76
 	HeartbeatTimeout  Option = 77
 	XPubVerboser      Option = 78
+	IPv4Only          Option = 31
+	RouterNotify      Option = 97
+	HelloMsg          Option = 110
+	DisconnectMsg     Option = 111
 	ConnectTimeout    Option = 79
 	TCPMaxRT          Option = 80
 	UseFD             Option = 89
@@ -146,6 +150,11 @@ type Options struct {
 	TCPAccept                 []netip.Prefix
 	IPCUIDs, IPCGIDs, IPCPIDs []int
 	UseFD                     int
+	// ROUTER: ZMQ_ROUTER_NOTIFY (1 connect, 2 disconnect) and
+	// ZMQ_DISCONNECT_MSG; ROUTER and DEALER: ZMQ_HELLO_MSG.
+	RouterNotify  int
+	HelloMsg      []byte
+	DisconnectMsg []byte
 	// STREAM: connect and disconnect notifications (default on).
 	StreamNotify bool
 	// XPUB only, also at once.
@@ -192,6 +201,8 @@ func (o *Options) Snapshot() Options {
 	c.RoutingID = append([]byte(nil), o.RoutingID...)
 	c.XPubWelcomeMsg = append([]byte(nil), o.XPubWelcomeMsg...)
 	c.ConnectRoutingID = append([]byte(nil), o.ConnectRoutingID...)
+	c.HelloMsg = append([]byte(nil), o.HelloMsg...)
+	c.DisconnectMsg = append([]byte(nil), o.DisconnectMsg...)
 	return c
 }
 
@@ -352,6 +363,22 @@ var optionTable = []optionDef{
 	{opt: Conflate, name: "ZMQ_CONFLATE", kind: kindBool, min: 0, max: 1, types: []Type{PULL, PUSH, SUB, PUB, DEALER},
 		get: func(o *Options) any { return boolInt(o.Conflate) },
 		set: func(o *Options, v int64, _ []byte) error { o.Conflate = v != 0; return nil }},
+	// Deprecated: the inverse of ZMQ_IPV6.
+	{opt: IPv4Only, name: "ZMQ_IPV4ONLY", kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(!o.IPv6) },
+		set: func(o *Options, v int64, _ []byte) error { o.IPv6 = v == 0; return nil }},
+	{opt: RouterNotify, name: "ZMQ_ROUTER_NOTIFY", kind: kindInt, min: 0, max: 3, types: []Type{ROUTER},
+		get: func(o *Options) any { return o.RouterNotify },
+		set: func(o *Options, v int64, _ []byte) error { o.RouterNotify = int(v); return nil }},
+	{opt: HelloMsg, name: "ZMQ_HELLO_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{ROUTER, DEALER},
+		get: func(o *Options) any { return append([]byte(nil), o.HelloMsg...) },
+		set: func(o *Options, _ int64, b []byte) error { o.HelloMsg = append(o.HelloMsg[:0], b...); return nil }},
+	{opt: DisconnectMsg, name: "ZMQ_DISCONNECT_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{ROUTER},
+		get: func(o *Options) any { return append([]byte(nil), o.DisconnectMsg...) },
+		set: func(o *Options, _ int64, b []byte) error {
+			o.DisconnectMsg = append(o.DisconnectMsg[:0], b...)
+			return nil
+		}},
 	{opt: UseFD, name: "ZMQ_USE_FD", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.UseFD },
 		set: func(o *Options, v int64, _ []byte) error { o.UseFD = int(v); return nil }},

@@ -29,10 +29,21 @@ func (d *dealer) hiccup(p *loop.Peer) { probe(d.opts, p) }
 
 // probe is ZMQ_PROBE_ROUTER: "When set to 1, the socket will automatically
 // send an empty message when a new connection is made or accepted", so that
-// a ROUTER learns the peer's routing id before the peer has anything to say.
+// a ROUTER learns the peer's routing id before the peer has anything to say;
+// and ZMQ_HELLO_MSG: "the socket will automatically send an hello message
+// when a new connection is made or accepted".
 func probe(o *Options, p *loop.Peer) {
-	if o != nil && o.ProbeRouter {
+	if o == nil {
+		return
+	}
+	if o.ProbeRouter {
 		p.Out.Write(ring.Msg{})
+		p.Out.Flush()
+	}
+	if len(o.HelloMsg) > 0 && (o.Type == ROUTER || o.Type == DEALER) {
+		m := ring.NewMsg(len(o.HelloMsg))
+		copy(m.Data, o.HelloMsg)
+		p.Out.Write(m)
 		p.Out.Flush()
 	}
 }
@@ -68,10 +79,23 @@ type router struct {
 	hasHeld bool
 	inMid   bool // frames of a message are being returned
 
+	// notes are local messages for recv, [id][data]: ZMQ_ROUTER_NOTIFY's
+	// empty ones and ZMQ_DISCONNECT_MSG.
+	notes   []routerNote
+	noteMid bool // the id of notes[0] was handed out
+
 	// Sending.
 	outMid  bool       // the id frame was taken; the rest of the message follows
 	outPeer *loop.Peer // where it goes; nil: it is dropped
 }
+
+type routerNote struct{ id, data string }
+
+// ZMQ_ROUTER_NOTIFY's flags.
+const (
+	notifyConnect    = 1
+	notifyDisconnect = 2
+)
 
 func newRouter(o *Options) *router {
 	r := &router{opts: o, byID: map[string]*loop.Peer{}, ids: map[*loop.Peer]string{}, nextID: rand.Uint32()}
@@ -105,6 +129,9 @@ func (r *router) attach(p *loop.Peer) {
 	r.ids[p] = id
 	r.in.attach(p)
 	probe(r.opts, p)
+	if r.opts.RouterNotify&notifyConnect != 0 {
+		r.notes = append(r.notes, routerNote{id: id})
+	}
 }
 
 // detach makes the peer unroutable at once; its id stays known until the
@@ -120,6 +147,17 @@ func (r *router) detach(p *loop.Peer) {
 }
 
 func (r *router) forget(p *loop.Peer) {
+	if id, ok := r.ids[p]; ok && r.opts.Type == ROUTER {
+		// After what the peer sent: "a zero-length message (with
+		// routing-id as first frame) when a peer ... disconnects", and
+		// ZMQ_DISCONNECT_MSG.
+		if r.opts.RouterNotify&notifyDisconnect != 0 {
+			r.notes = append(r.notes, routerNote{id: id})
+		}
+		if len(r.opts.DisconnectMsg) > 0 {
+			r.notes = append(r.notes, routerNote{id: id, data: string(r.opts.DisconnectMsg)})
+		}
+	}
 	if id, ok := r.ids[p]; ok {
 		if r.byID[id] == p {
 			delete(r.byID, id)
@@ -129,6 +167,21 @@ func (r *router) forget(p *loop.Peer) {
 }
 
 func (r *router) recv(m *ring.Msg) error {
+	if !r.inMid && !r.hasHeld && len(r.notes) > 0 {
+		n := r.notes[0]
+		if !r.noteMid {
+			r.noteMid = true
+			*m = r.slab.NewMsg(len(n.id))
+			copy(m.Data, n.id)
+			m.Flags = ring.More
+			return nil
+		}
+		r.noteMid = false
+		r.notes = r.notes[1:]
+		*m = ring.NewMsg(len(n.data))
+		copy(m.Data, n.data)
+		return nil
+	}
 	if r.hasHeld {
 		r.hasHeld = false
 		r.inMid = r.held.More()
@@ -138,6 +191,9 @@ func (r *router) recv(m *ring.Msg) error {
 	}
 	var msg ring.Msg
 	if err := r.in.recv(&msg); err != nil {
+		if err == errno.EAGAIN && len(r.notes) > 0 {
+			return r.recv(m) // a peer that went, noticed while looking
+		}
 		return err
 	}
 	if r.inMid {
