@@ -1,6 +1,9 @@
 package zring
 
-import "github.com/zring/zring/sockets"
+import (
+	"github.com/zring/zring/loop"
+	"github.com/zring/zring/sockets"
+)
 
 // SocketType is a socket type of zmq_socket(3), numbered as in zmq.h.
 type SocketType = sockets.Type
@@ -139,6 +142,12 @@ const (
 	DisconnectMsg = sockets.DisconnectMsg
 	HelloMsg      = sockets.HelloMsg
 	IPv4Only      = sockets.IPv4Only
+	// ReconnectStop (ZMQ_RECONNECT_STOP, for later connects): an OR of
+	// ReconnectStopConnRefused (a refused connect ends the connecter) and
+	// ReconnectStopHandshakeFailed (so does a failed ZMTP handshake);
+	// ReconnectStopAfterDisconnect is accepted too (Disconnect always stops
+	// reconnecting).
+	ReconnectStop = sockets.ReconnectStop
 	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
 	// bound and listening by the caller (systemd socket activation),
 	// instead of making one.
@@ -174,6 +183,13 @@ const (
 	// zring follows the code.
 	InBatchSize  = sockets.InBatchSize
 	OutBatchSize = sockets.OutBatchSize
+)
+
+// ZMQ_RECONNECT_STOP's flags.
+const (
+	ReconnectStopConnRefused     = loop.ReconnectStopConnRefused
+	ReconnectStopHandshakeFailed = loop.ReconnectStopHandshakeFailed
+	ReconnectStopAfterDisconnect = loop.ReconnectStopAfterDisconnect
 )
 
 // Flag modifies Send and Recv.

@@ -42,6 +42,9 @@ type Config struct {
 	// when any list is set.
 	TCPAccept                 []netip.Prefix
 	IPCUIDs, IPCGIDs, IPCPIDs []int
+	// ReconnectStop (ZMQ_RECONNECT_STOP): when a connecter gives up (see
+	// Connecter.stopOn and connectionLost).
+	ReconnectStop int
 	// Conflate (ZMQ_CONFLATE): the connections' pipes keep only the last
 	// message (ring.NewConflatePipe).
 	Conflate bool

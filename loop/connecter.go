@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"github.com/zring/zring/internal/errno"
 	"math/rand/v2"
 	"time"
@@ -43,6 +44,9 @@ func (c *Connecter) dial() {
 	}
 	fd, inProgress, err := dialFD(c.addr, &c.cfg.Sock)
 	if err != nil {
+		if c.stopOn(err) {
+			return
+		}
 		c.scheduleRetry()
 		return
 	}
@@ -88,6 +92,9 @@ func (c *Connecter) handle(events uint32) {
 	if err := connectResult(fd); err != nil {
 		closeFD(fd)
 		c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
+		if c.stopOn(err) {
+			return
+		}
 		c.scheduleRetry()
 		return
 	}
@@ -126,8 +133,31 @@ func (c *Connecter) scheduleRetry() {
 
 // connectionLost is called when the session's connection fails or ends;
 // it reports whether the session should wait for the next connection.
-func (c *Connecter) connectionLost(*session) bool {
+// ZMQ_RECONNECT_STOP's flags.
+const (
+	ReconnectStopConnRefused     = 1
+	ReconnectStopHandshakeFailed = 2
+	ReconnectStopAfterDisconnect = 4 // Disconnect ends a connecter anyway
+)
+
+// stopOn is ZMQ_RECONNECT_STOP_CONN_REFUSED: "stop reconnection when 0MQ
+// receives the ECONNREFUSED return code from the connect". It ends the
+// connecter's session, and so the connecter, and reports whether it did.
+func (c *Connecter) stopOn(err error) bool {
+	if c.cfg.ReconnectStop&ReconnectStopConnRefused == 0 || !errors.Is(err, errno.ECONNREFUSED) {
+		return false
+	}
+	c.sess.finish()
+	return true
+}
+
+func (c *Connecter) connectionLost(s *session) bool {
 	if c.done || c.cfg.ReconnectIvl < 0 {
+		return false
+	}
+	if c.cfg.ReconnectStop&ReconnectStopHandshakeFailed != 0 && !s.handshook {
+		// ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: "stop reconnection if the
+		// 0MQ handshake fails".
 		return false
 	}
 	c.scheduleRetry()

@@ -107,6 +107,7 @@ type session struct {
 
 	peerMinor uint8 // ZMTP minor version of the peer's greeting
 	isRaw     bool  // a STREAM socket's session (see raw)
+	handshook bool  // the connection lost last had completed its handshake
 	// closeAfterWrite: a STREAM socket sent an empty frame; close once
 	// what precedes it is written.
 	closeAfterWrite bool
@@ -899,6 +900,7 @@ func (s *session) onPipeReady() {
 // lost ends the current connection after an error, EOF or protocol
 // violation. A connecter's session may wait for the next connection.
 func (s *session) lost(err error) {
+	s.handshook = s.active
 	if s.raw() && s.active && s.peer != nil {
 		// A STREAM socket's disconnect notification, after the data.
 		s.peer.In.Write(ring.Msg{})

@@ -93,6 +93,7 @@ const (
 	HeartbeatTimeout  Option = 77
 	XPubVerboser      Option = 78
 	IPv4Only          Option = 31
+	ReconnectStop     Option = 109
 	RouterNotify      Option = 97
 	HelloMsg          Option = 110
 	DisconnectMsg     Option = 111
@@ -144,6 +145,8 @@ type Options struct {
 	// ROUTER: the routing id of the peer of the next Connect, which is
 	// then routable at once; used by one Connect.
 	ConnectRoutingID []byte
+	// ZMQ_RECONNECT_STOP flags (loop.ReconnectStop*).
+	ReconnectStop int
 	// PULL, PUSH, SUB, PUB, DEALER: keep only the last message.
 	Conflate bool
 	// Accept filters for later binds (see loop.Config) and ZMQ_USE_FD.
@@ -363,6 +366,9 @@ var optionTable = []optionDef{
 	{opt: Conflate, name: "ZMQ_CONFLATE", kind: kindBool, min: 0, max: 1, types: []Type{PULL, PUSH, SUB, PUB, DEALER},
 		get: func(o *Options) any { return boolInt(o.Conflate) },
 		set: func(o *Options, v int64, _ []byte) error { o.Conflate = v != 0; return nil }},
+	{opt: ReconnectStop, name: "ZMQ_RECONNECT_STOP", kind: kindInt, min: 0, max: 7,
+		get: func(o *Options) any { return o.ReconnectStop },
+		set: func(o *Options, v int64, _ []byte) error { o.ReconnectStop = int(v); return nil }},
 	// Deprecated: the inverse of ZMQ_IPV6.
 	{opt: IPv4Only, name: "ZMQ_IPV4ONLY", kind: kindBool, min: 0, max: 1,
 		get: func(o *Options) any { return boolInt(!o.IPv6) },

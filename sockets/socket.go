@@ -468,7 +468,7 @@ func (s *Socket) loopConfig() loop.Config {
 		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout,
 		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock,
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
-		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate}
+		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop}
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
