@@ -283,15 +283,9 @@ var optionTable = []optionDef{
 		set: func(o *Options, v int64, _ []byte) error { o.SndTimeo = int(v); return nil }},
 	{opt: LastEndpoint, name: "ZMQ_LAST_ENDPOINT", kind: kindString, readOnly: true,
 		get: func(o *Options) any { return o.LastEndpoint }},
-	{opt: Immediate, name: "ZMQ_IMMEDIATE", kind: kindBool, min: 0, max: 1,
-		get: func(o *Options) any { return boolInt(o.Immediate) },
-		set: func(o *Options, v int64, _ []byte) error { o.Immediate = v != 0; return nil }},
-	{opt: RouterMandatory, name: "ZMQ_ROUTER_MANDATORY", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
-		get: func(o *Options) any { return boolInt(o.RouterMandatory) },
-		set: func(o *Options, v int64, _ []byte) error { o.RouterMandatory = v != 0; return nil }},
-	{opt: RouterHandover, name: "ZMQ_ROUTER_HANDOVER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER},
-		get: func(o *Options) any { return boolInt(o.RouterHandover) },
-		set: func(o *Options, v int64, _ []byte) error { o.RouterHandover = v != 0; return nil }},
+	boolOpt(Immediate, "ZMQ_IMMEDIATE", nil, func(o *Options) *bool { return &o.Immediate }),
+	boolOpt(RouterMandatory, "ZMQ_ROUTER_MANDATORY", []Type{ROUTER}, func(o *Options) *bool { return &o.RouterMandatory }),
+	boolOpt(RouterHandover, "ZMQ_ROUTER_HANDOVER", []Type{ROUTER}, func(o *Options) *bool { return &o.RouterHandover }),
 	{opt: SndBuf, name: "ZMQ_SNDBUF", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.Sock.SndBuf },
 		set: func(o *Options, v int64, _ []byte) error { o.Sock.SndBuf = int(v); return nil }},
@@ -313,9 +307,7 @@ var optionTable = []optionDef{
 	{opt: TCPKeepAliveIntvl, name: "ZMQ_TCP_KEEPALIVE_INTVL", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.Sock.KeepAliveIntvl },
 		set: func(o *Options, v int64, _ []byte) error { return setKeepAlive(&o.Sock.KeepAliveIntvl, v) }},
-	{opt: IPv6, name: "ZMQ_IPV6", kind: kindBool, min: 0, max: 1,
-		get: func(o *Options) any { return boolInt(o.IPv6) },
-		set: func(o *Options, v int64, _ []byte) error { o.IPv6 = v != 0; return nil }},
+	boolOpt(IPv6, "ZMQ_IPV6", nil, func(o *Options) *bool { return &o.IPv6 }),
 	{opt: TOS, name: "ZMQ_TOS", kind: kindInt, min: 0, max: 255,
 		get: func(o *Options) any { return o.Sock.TOS },
 		set: func(o *Options, v int64, _ []byte) error { o.Sock.TOS = int(v); return nil }},
@@ -363,9 +355,7 @@ var optionTable = []optionDef{
 	{opt: IPCFilterGID, name: "ZMQ_IPC_FILTER_GID", kind: kindIntList, min: 0, max: maxInt32,
 		get: func(o *Options) any { return slices.Clone(o.IPCGIDs) },
 		set: func(o *Options, v int64, b []byte) error { return addOrClear(&o.IPCGIDs, v, b) }},
-	{opt: Conflate, name: "ZMQ_CONFLATE", kind: kindBool, min: 0, max: 1, types: []Type{PULL, PUSH, SUB, PUB, DEALER},
-		get: func(o *Options) any { return boolInt(o.Conflate) },
-		set: func(o *Options, v int64, _ []byte) error { o.Conflate = v != 0; return nil }},
+	boolOpt(Conflate, "ZMQ_CONFLATE", []Type{PULL, PUSH, SUB, PUB, DEALER}, func(o *Options) *bool { return &o.Conflate }),
 	{opt: ReconnectStop, name: "ZMQ_RECONNECT_STOP", kind: kindInt, min: 0, max: 7,
 		get: func(o *Options) any { return o.ReconnectStop },
 		set: func(o *Options, v int64, _ []byte) error { o.ReconnectStop = int(v); return nil }},
@@ -399,9 +389,7 @@ var optionTable = []optionDef{
 	{opt: HeartbeatTimeout, name: "ZMQ_HEARTBEAT_TIMEOUT", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.HeartbeatTimeout },
 		set: func(o *Options, v int64, _ []byte) error { o.HeartbeatTimeout = int(v); return nil }},
-	{opt: InvertMatching, name: "ZMQ_INVERT_MATCHING", kind: kindBool, min: 0, max: 1, types: []Type{PUB, XPUB, SUB},
-		get: func(o *Options) any { return boolInt(o.InvertMatching) },
-		set: func(o *Options, v int64, _ []byte) error { o.InvertMatching = v != 0; return nil }},
+	boolOpt(InvertMatching, "ZMQ_INVERT_MATCHING", []Type{PUB, XPUB, SUB}, func(o *Options) *bool { return &o.InvertMatching }),
 	{opt: ConnectRoutingID, name: "ZMQ_CONNECT_ROUTING_ID", kind: kindBytes, min: 1, max: 255, types: []Type{ROUTER, STREAM},
 		get: func(o *Options) any { return append([]byte(nil), o.ConnectRoutingID...) },
 		set: func(o *Options, _ int64, b []byte) error {
@@ -411,30 +399,14 @@ var optionTable = []optionDef{
 			o.ConnectRoutingID = append(o.ConnectRoutingID[:0], b...)
 			return nil
 		}},
-	{opt: StreamNotify, name: "ZMQ_STREAM_NOTIFY", kind: kindBool, min: 0, max: 1, types: []Type{STREAM},
-		get: func(o *Options) any { return boolInt(o.StreamNotify) },
-		set: func(o *Options, v int64, _ []byte) error { o.StreamNotify = v != 0; return nil }},
-	{opt: ReqCorrelate, name: "ZMQ_REQ_CORRELATE", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
-		get: func(o *Options) any { return boolInt(o.ReqCorrelate) },
-		set: func(o *Options, v int64, _ []byte) error { o.ReqCorrelate = v != 0; return nil }},
-	{opt: ReqRelaxed, name: "ZMQ_REQ_RELAXED", kind: kindBool, min: 0, max: 1, types: []Type{REQ},
-		get: func(o *Options) any { return boolInt(o.ReqRelaxed) },
-		set: func(o *Options, v int64, _ []byte) error { o.ReqRelaxed = v != 0; return nil }},
-	{opt: ProbeRouter, name: "ZMQ_PROBE_ROUTER", kind: kindBool, min: 0, max: 1, types: []Type{ROUTER, DEALER, REQ},
-		get: func(o *Options) any { return boolInt(o.ProbeRouter) },
-		set: func(o *Options, v int64, _ []byte) error { o.ProbeRouter = v != 0; return nil }},
-	{opt: XPubVerbose, name: "ZMQ_XPUB_VERBOSE", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
-		get: func(o *Options) any { return boolInt(o.XPubVerbose) },
-		set: func(o *Options, v int64, _ []byte) error { o.XPubVerbose = v != 0; return nil }},
-	{opt: XPubVerboser, name: "ZMQ_XPUB_VERBOSER", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
-		get: func(o *Options) any { return boolInt(o.XPubVerboser) },
-		set: func(o *Options, v int64, _ []byte) error { o.XPubVerboser = v != 0; return nil }},
-	{opt: XPubNoDrop, name: "ZMQ_XPUB_NODROP", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
-		get: func(o *Options) any { return boolInt(o.XPubNoDrop) },
-		set: func(o *Options, v int64, _ []byte) error { o.XPubNoDrop = v != 0; return nil }},
-	{opt: XPubManual, name: "ZMQ_XPUB_MANUAL", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
-		get: func(o *Options) any { return boolInt(o.XPubManual) },
-		set: func(o *Options, v int64, _ []byte) error { o.XPubManual = v != 0; return nil }},
+	boolOpt(StreamNotify, "ZMQ_STREAM_NOTIFY", []Type{STREAM}, func(o *Options) *bool { return &o.StreamNotify }),
+	boolOpt(ReqCorrelate, "ZMQ_REQ_CORRELATE", []Type{REQ}, func(o *Options) *bool { return &o.ReqCorrelate }),
+	boolOpt(ReqRelaxed, "ZMQ_REQ_RELAXED", []Type{REQ}, func(o *Options) *bool { return &o.ReqRelaxed }),
+	boolOpt(ProbeRouter, "ZMQ_PROBE_ROUTER", []Type{ROUTER, DEALER, REQ}, func(o *Options) *bool { return &o.ProbeRouter }),
+	boolOpt(XPubVerbose, "ZMQ_XPUB_VERBOSE", []Type{XPUB}, func(o *Options) *bool { return &o.XPubVerbose }),
+	boolOpt(XPubVerboser, "ZMQ_XPUB_VERBOSER", []Type{XPUB}, func(o *Options) *bool { return &o.XPubVerboser }),
+	boolOpt(XPubNoDrop, "ZMQ_XPUB_NODROP", []Type{XPUB}, func(o *Options) *bool { return &o.XPubNoDrop }),
+	boolOpt(XPubManual, "ZMQ_XPUB_MANUAL", []Type{XPUB}, func(o *Options) *bool { return &o.XPubManual }),
 	{opt: XPubWelcomeMsg, name: "ZMQ_XPUB_WELCOME_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{XPUB},
 		get: func(o *Options) any { return append([]byte(nil), o.XPubWelcomeMsg...) },
 		set: func(o *Options, _ int64, b []byte) error {
@@ -488,6 +460,14 @@ func setKeepAlive(dst *int, v int64) error {
 	}
 	*dst = int(v)
 	return nil
+}
+
+// boolOpt is the table row of a 0/1 option stored in the bool field picks
+// out, for the given socket types (nil: all).
+func boolOpt(opt Option, name string, types []Type, field func(*Options) *bool) optionDef {
+	return optionDef{opt: opt, name: name, kind: kindBool, min: 0, max: 1, types: types,
+		get: func(o *Options) any { return boolInt(*field(o)) },
+		set: func(o *Options, v int64, _ []byte) error { *field(o) = v != 0; return nil }}
 }
 
 func boolInt(b bool) int {
