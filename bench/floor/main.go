@@ -8,9 +8,16 @@
 //	floor thr-client <connect-to> <message-size> <message-count>  (as remote_thr)
 //	floor lat-server <bind-to> <message-size> <roundtrip-count>   (as local_lat)
 //	floor lat-client <connect-to> <message-size> <roundtrip-count> (as remote_lat)
+//	floor fan-server <bind-to> <subscribers> <message-size> <message-count>    (as fanout_pub)
+//	floor fan-client <connect-to> <subscribers> <message-size> <message-count> (as fanout_sub)
 //
-// Addresses are host:port, with or without a leading "tcp://". thr-server
-// and lat-client print the results, the other two only errors; the lines are
+// The fan-out pair is one connection per subscriber, each written by its own
+// goroutine on the server and read by its own on the client: the fastest way
+// plain Go moves the same bytes to that many sockets, though unlike a
+// publisher it never shares one message between them.
+//
+// Addresses are host:port, with or without a leading "tcp://". thr-server,
+// lat-client and fan-client print the results, the other two only errors; the lines are
 // those of the libzmq tools (see bench/libzmq/perf_clock.h for the conventions), so
 // the harness in bench/cmd/zbench parses every implementation the same way.
 package main
@@ -26,6 +33,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,17 +46,33 @@ const maxMessage = 1 << 30
 const dialPatience = 10 * time.Second
 
 func main() {
-	if len(os.Args) != 5 {
+	verb := ""
+	if len(os.Args) > 1 {
+		verb = os.Args[1]
+	}
+	subscribers := 1
+	args := os.Args[2:]
+	if verb == "fan-server" || verb == "fan-client" {
+		if len(args) != 4 {
+			usage()
+		}
+		var err error
+		if subscribers, err = strconv.Atoi(args[1]); err != nil || subscribers < 1 {
+			usage()
+		}
+		args = append(args[:1:1], args[2:]...)
+	}
+	if len(args) != 3 {
 		usage()
 	}
-	addr := strings.TrimPrefix(os.Args[2], "tcp://")
-	size, err1 := strconv.Atoi(os.Args[3])
-	count, err2 := strconv.Atoi(os.Args[4])
+	addr := strings.TrimPrefix(args[0], "tcp://")
+	size, err1 := strconv.Atoi(args[1])
+	count, err2 := strconv.Atoi(args[2])
 	if err1 != nil || err2 != nil || size < 0 || size > maxMessage || count <= 0 {
 		usage()
 	}
 	var err error
-	switch os.Args[1] {
+	switch verb {
 	case "thr-server":
 		err = thrServer(os.Stdout, addr, size, count)
 	case "thr-client":
@@ -57,17 +81,22 @@ func main() {
 		err = latServer(addr, size, count)
 	case "lat-client":
 		err = latClient(os.Stdout, addr, size, count)
+	case "fan-server":
+		err = fanServer(addr, subscribers, size, count)
+	case "fan-client":
+		err = fanClient(os.Stdout, addr, subscribers, size, count)
 	default:
 		usage()
 	}
 	if err != nil {
-		fmt.Printf("error in %s: %v\n", os.Args[1], err)
+		fmt.Printf("error in %s: %v\n", verb, err)
 		os.Exit(1)
 	}
 }
 
 func usage() {
 	fmt.Println("usage: floor thr-server|thr-client|lat-server|lat-client <address> <message-size> <message-count>")
+	fmt.Println("       floor fan-server|fan-client <address> <subscribers> <message-size> <message-count>")
 	os.Exit(1)
 }
 
@@ -230,6 +259,122 @@ func latClient(w io.Writer, addr string, size, count int) error {
 	}
 	printLatency(w, size, count, t0.Sub(start), rtt)
 	return nil
+}
+
+// fanServer accepts subscribers connections, then writes count messages of
+// size bytes to each, one goroutine per connection, and returns once every
+// client has closed (so every byte has been read, not just sent).
+func fanServer(addr string, subscribers, size, count int) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	conns := make([]net.Conn, 0, subscribers)
+	for len(conns) < subscribers {
+		c, err := ln.Accept()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		conns = append(conns, c)
+	}
+	ln.Close()
+	errs := make(chan error, subscribers)
+	for _, c := range conns {
+		go func() {
+			defer c.Close()
+			f := newFramer(c, size)
+			for range count {
+				if err := f.writeMsg(f.buf); err != nil {
+					errs <- err
+					return
+				}
+			}
+			if err := f.w.Flush(); err != nil {
+				errs <- err
+				return
+			}
+			_, err := c.Read(f.hdr[:1])
+			if err == io.EOF {
+				err = nil
+			}
+			errs <- err
+		}()
+	}
+	var first error
+	for range conns {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// fanClient opens subscribers connections and reads count messages on each,
+// one goroutine per connection, then prints fanout_sub's lines: the clock
+// runs from the first message on any connection to the last on all.
+func fanClient(w io.Writer, addr string, subscribers, size, count int) error {
+	conns := make([]net.Conn, subscribers)
+	for i := range conns {
+		c, err := dial(addr)
+		if err != nil {
+			for _, d := range conns[:i] {
+				d.Close()
+			}
+			return err
+		}
+		conns[i] = c
+	}
+	base := time.Now()
+	var first atomic.Int64 // ns since base of the first message, +1 (0: none yet)
+	errs := make(chan error, subscribers)
+	for _, c := range conns {
+		go func() {
+			f := newFramer(c, size)
+			for i := range count {
+				if _, err := f.readMsg(size); err != nil {
+					errs <- err
+					return
+				}
+				if i == 0 && first.Load() == 0 {
+					first.CompareAndSwap(0, int64(time.Since(base))+1)
+				}
+			}
+			errs <- nil
+		}()
+	}
+	var firstErr error
+	for range conns {
+		if err := <-errs; err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	elapsed := time.Since(base) - time.Duration(first.Load()-1)
+	for _, c := range conns {
+		c.Close()
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	printFanout(w, size, count, subscribers, elapsed)
+	return nil
+}
+
+// printFanout prints fanout_sub's lines: the per-subscriber count, the
+// subscribers, and subscribers × count over elapsed, truncated as
+// printThroughput truncates.
+func printFanout(w io.Writer, size, count, subscribers int, elapsed time.Duration) {
+	us := float64(elapsed.Nanoseconds()) / 1e3
+	if us < 1 {
+		us = 1
+	}
+	throughput := uint64(float64(count) * float64(subscribers) / us * 1e6)
+	megabits := float64(throughput) * float64(size) * 8 / 1e6
+	fmt.Fprintf(w, "message size: %d [B]\n", size)
+	fmt.Fprintf(w, "message count: %d\n", count)
+	fmt.Fprintf(w, "subscribers: %d\n", subscribers)
+	fmt.Fprintf(w, "mean throughput: %d [msg/s]\n", throughput)
+	fmt.Fprintf(w, "mean throughput: %.3f [Mb/s]\n", megabits)
 }
 
 // printThroughput prints local_thr's four lines, with libzmq's arithmetic:

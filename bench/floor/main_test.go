@@ -103,3 +103,29 @@ func TestPrintThroughputArithmetic(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
 }
+
+func TestFanoutPair(t *testing.T) {
+	addr := freeAddr(t)
+	var out bytes.Buffer
+	es, ec := run(
+		func() error { return fanServer(addr, 20, 64, 300) },
+		func() error { return fanClient(&out, addr, 20, 64, 300) })
+	if es != nil || ec != nil {
+		t.Fatalf("server %v, client %v", es, ec)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 5 || lines[0] != "message size: 64 [B]" || lines[1] != "message count: 300" ||
+		lines[2] != "subscribers: 20" || !strings.HasSuffix(lines[3], " [msg/s]") || !strings.HasSuffix(lines[4], " [Mb/s]") {
+		t.Errorf("output\n%s", out.String())
+	}
+}
+
+// The fan-out rate counts every delivery: subscribers × count over the time.
+func TestPrintFanoutArithmetic(t *testing.T) {
+	var out bytes.Buffer
+	printFanout(&out, 100, 3, 1000, 2*time.Millisecond) // 3,000 deliveries in 2 ms
+	want := "message size: 100 [B]\nmessage count: 3\nsubscribers: 1000\nmean throughput: 1500000 [msg/s]\nmean throughput: 1200.000 [Mb/s]\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}

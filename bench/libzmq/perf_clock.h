@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -291,6 +292,63 @@ static inline void perf_print_throughput (long size, long count,
     printf ("message size: %d [B]\n", (int) size);
     printf ("message count: %d\n", (int) count);
     printf ("mean throughput: %d [msg/s]\n", (int) throughput);
+    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
+}
+
+/* perf_fanout_args is a fan-out tool's command line:
+ * <endpoint> <subscribers> <message-size> <message-count>, the count being
+ * of messages per subscriber. */
+struct perf_fanout_args
+{
+    const char *endpoint;
+    long subscribers; /* > 0 */
+    long size;        /* >= 0 */
+    long count;       /* > 0 */
+};
+
+static inline struct perf_fanout_args
+perf_fanout_parse_args (int argc, char *argv[], const char *usage)
+{
+    if (argc != 5)
+        perf_usage (usage);
+    struct perf_fanout_args a;
+    a.endpoint = argv[1];
+    a.subscribers = perf_parse_long (argv[2], 1, usage);
+    a.size = perf_parse_long (argv[3], 0, usage);
+    a.count = perf_parse_long (argv[4], 1, usage);
+    return a;
+}
+
+/* perf_raise_fd_limit lifts the soft limit on open files to the hard one:
+ * a thousand connections need more than the usual 1024 descriptors once
+ * libzmq's mailboxes are counted. Go's runtime does the same at start. */
+static inline void perf_raise_fd_limit (void)
+{
+    struct rlimit rl;
+    if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* perf_print_fanout prints a fan-out run: the per-subscriber count, the
+ * subscribers, and the aggregate delivery rate (subscribers x count over the
+ * time from the first message anywhere to the last one everywhere), with
+ * the same truncation rules as perf_print_throughput. */
+static inline void perf_print_fanout (long size, long count, long subscribers,
+                                      uint64_t elapsed_ns)
+{
+    double elapsed_us = (double) elapsed_ns / 1000.0;
+    if (elapsed_us < 1.0)
+        elapsed_us = 1.0;
+    double deliveries = (double) count * (double) subscribers;
+    unsigned long throughput =
+      (unsigned long) (deliveries / elapsed_us * 1000000.0);
+    double megabits = (double) throughput * (double) size * 8.0 / 1000000.0;
+    printf ("message size: %d [B]\n", (int) size);
+    printf ("message count: %d\n", (int) count);
+    printf ("subscribers: %d\n", (int) subscribers);
+    printf ("mean throughput: %lu [msg/s]\n", throughput);
     printf ("mean throughput: %.3f [Mb/s]\n", megabits);
 }
 

@@ -38,6 +38,7 @@ func runCrossPairs(impls []*impl, o options) []crossResult {
 	thrShort := benchCase{kind: throughput, size: 64, count: 100_000}
 	thrLong := benchCase{kind: throughput, size: 64 << 10, count: 2_000}
 	lat := benchCase{kind: latency, size: 64, count: 1_000}
+	fan := benchCase{kind: fanout, size: 64, count: 200, subs: 1000}
 	pairs := []pair{
 		{thrShort, libzmq, zring, localThr, remoteThr},
 		{thrShort, zring, libzmq, localThr, remoteThr},
@@ -45,14 +46,20 @@ func runCrossPairs(impls []*impl, o options) []crossResult {
 		{thrLong, zring, libzmq, localThr, remoteThr},
 		{lat, zring, libzmq, localLat, remoteLat},
 		{lat, libzmq, zring, localLat, remoteLat},
+		{fan, zring, libzmq, fanoutPub, fanoutSub},
+		{fan, libzmq, zring, fanoutPub, fanoutSub},
 	}
 	var results []crossResult
 	for _, p := range pairs {
 		var name string
-		if p.c.kind == throughput {
+		switch p.c.kind {
+		case throughput:
 			name = fmt.Sprintf("%s %s → %s %s, %s × %s", p.client.name, p.cliTool, p.server.name, p.srvTool,
 				sizeLabel(p.c.size), thousands(float64(p.c.count)))
-		} else {
+		case fanout:
+			name = fmt.Sprintf("%s %s → %s × %s %s, %s × %s", p.server.name, p.srvTool, thousands(float64(p.c.subs)),
+				p.client.name, p.cliTool, sizeLabel(p.c.size), thousands(float64(p.c.count)))
+		default:
 			name = fmt.Sprintf("%s %s ↔ %s %s, %s × %s round trips", p.client.name, p.cliTool, p.server.name, p.srvTool,
 				sizeLabel(p.c.size), thousands(float64(p.c.count)))
 		}
@@ -74,7 +81,7 @@ func runCrossPairs(impls []*impl, o options) []crossResult {
 			switch {
 			case out.status != statusOK:
 				r.summary = out.detail
-			case p.c.kind == throughput:
+			case p.c.kind != latency:
 				r.summary = thousands(out.metrics[keyMsgs]) + " msg/s"
 			default:
 				r.summary = fmt.Sprintf("p50 %s µs", latencyText(out.metrics[keyP50]))

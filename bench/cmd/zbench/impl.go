@@ -20,12 +20,16 @@ const (
 	remoteLat tool = "remote_lat"
 	inprocThr tool = "inproc_thr"
 	inprocLat tool = "inproc_lat"
+	// Not libzmq's: one XPUB → many SUBs, written for zbench in
+	// bench/libzmq and tools/perf alike.
+	fanoutPub tool = "fanout_pub"
+	fanoutSub tool = "fanout_sub"
 )
 
-var allTools = []tool{localThr, remoteThr, localLat, remoteLat, inprocThr, inprocLat}
+var allTools = []tool{localThr, remoteThr, localLat, remoteLat, inprocThr, inprocLat, fanoutPub, fanoutSub}
 
 // tcpTools are the tools every implementation must have to be benchmarked.
-var tcpTools = []tool{localThr, remoteThr, localLat, remoteLat}
+var tcpTools = []tool{localThr, remoteThr, localLat, remoteLat, fanoutPub, fanoutSub}
 
 // implNames are the implementations in the order of the report's columns.
 var implNames = []string{"libzmq", "zring", "floor"}
@@ -116,6 +120,7 @@ func newImpls(root, tmp, zringBin string) []*impl {
 	floorVerb := map[tool]string{
 		localThr: "thr-server", remoteThr: "thr-client",
 		localLat: "lat-server", remoteLat: "lat-client",
+		fanoutPub: "fan-server", fanoutSub: "fan-client",
 	}
 	floor.command = func(t tool) []string {
 		if v, ok := floorVerb[t]; ok {

@@ -1,7 +1,7 @@
 // Command zbench runs zring's perf tools side by side with libzmq's and with
 // a plain Go TCP "floor", and prints the comparison as markdown.
 //
-//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-quick] [-out FILE]
+//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-quick] [-out FILE]
 //
 // It builds every implementation into a temporary directory (zring's
 // tools/perf with go build, bench/libzmq with gcc against libzmq3-dev,
@@ -38,13 +38,14 @@ type options struct {
 	scale    float64
 	zringBin string
 	inproc   bool
+	kinds    []string // -cases: thr, lat, fanout; empty is all
 	keep     bool
 	verbose  bool
 }
 
 func main() {
 	var o options
-	var only string
+	var only, kinds string
 	flag.IntVar(&o.reps, "reps", 3, "repetitions of every case; the table shows medians")
 	flag.StringVar(&only, "only", "libzmq,zring,floor", "comma-separated implementations to run")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: small counts, 1 repetition (about a minute)")
@@ -53,6 +54,7 @@ func main() {
 	flag.Float64Var(&o.scale, "scale", 1, "multiply every message and round-trip count by this")
 	flag.StringVar(&o.zringBin, "zring-bin", "", "use zring perf tools already built in this directory instead of building ./tools/perf")
 	flag.BoolVar(&o.inproc, "inproc", false, "also run inproc_thr and inproc_lat (libzmq and zring only)")
+	flag.StringVar(&kinds, "cases", "", "comma-separated kinds of case to run: thr, lat, fanout (default all)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary build directory")
 	flag.BoolVar(&o.verbose, "v", false, "print every tool's output")
 	flag.Usage = func() {
@@ -74,6 +76,16 @@ func main() {
 			os.Exit(2)
 		}
 		o.only = append(o.only, name)
+	}
+	for k := range strings.SplitSeq(kinds, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if !slices.Contains([]string{"thr", "lat", "fanout"}, k) {
+			fmt.Fprintf(os.Stderr, "zbench: unknown kind of case %q (have thr, lat, fanout)\n", k)
+			os.Exit(2)
+		}
+		o.kinds = append(o.kinds, k)
 	}
 	if o.quick {
 		o.reps = 1
@@ -131,6 +143,9 @@ func run(o options) error {
 	}
 
 	cases := benchCases(o.quick, o.scale, o.inproc)
+	if len(o.kinds) > 0 {
+		cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !slices.Contains(o.kinds, c.kindName()) })
+	}
 	results := newResultTable()
 
 	cross := runCrossPairs(impls, o)

@@ -79,22 +79,35 @@ func renderReport(in reportInput) string {
 			text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))
 	}
 
-	var thr, lat []benchCase
+	var thr, lat, fan []benchCase
 	for _, c := range in.cases {
-		if c.kind == throughput {
+		switch c.kind {
+		case throughput:
 			thr = append(thr, c)
-		} else {
+		case fanout:
+			fan = append(fan, c)
+		default:
 			lat = append(lat, c)
 		}
+	}
+	msgRate := func(c benchCase, cl cell) string {
+		return fmt.Sprintf("%s msg/s · %s Mb/s", thousands(cl.value), decimal(cl.value*float64(c.size)*8/1e6, 1))
 	}
 
 	if len(thr) > 0 {
 		b.WriteString("\n### Throughput (PUSH → PULL, as local_thr reports)\n\n")
 		header("higher")
 		for _, c := range thr {
-			row(c, c.label(), keyMsgs, func(c benchCase, cl cell) string {
-				return fmt.Sprintf("%s msg/s · %s Mb/s", thousands(cl.value), decimal(cl.value*float64(c.size)*8/1e6, 1))
-			})
+			row(c, c.label(), keyMsgs, msgRate)
+		}
+	}
+	if len(fan) > 0 {
+		b.WriteString("\n### Fan-out (one XPUB → many SUBs on 127.0.0.1: messages delivered per second, all subscribers together)\n\n")
+		b.WriteString("The publisher waits for every subscription, then sends with ZMQ_XPUB_NODROP, so each subscriber gets each message; ")
+		b.WriteString("the subscribers share one process and one context. The floor writes the same bytes down one connection per subscriber, each from its own goroutine.\n\n")
+		header("higher")
+		for _, c := range fan {
+			row(c, c.label(), keyMsgs, msgRate)
 		}
 	}
 	if len(lat) > 0 {
@@ -108,10 +121,10 @@ func renderReport(in reportInput) string {
 			row(c, c.label()+" avg", keyAvg, us)
 		}
 	}
-	if len(thr) > 0 {
-		b.WriteString("\n### CPU seconds per million messages (user + sys of both processes, throughput runs)\n\n")
+	if len(thr)+len(fan) > 0 {
+		b.WriteString("\n### CPU seconds per million messages (user + sys of both processes, throughput runs; deliveries for fan-out)\n\n")
 		header("lower")
-		for _, c := range thr {
+		for _, c := range append(thr, fan...) {
 			row(c, c.label(), keyCPUPer, func(_ benchCase, cl cell) string { return decimal(cl.value, 3) })
 		}
 	}
@@ -169,8 +182,11 @@ func renderReport(in reportInput) string {
 	var counts []string
 	for _, c := range in.cases {
 		unit := "messages"
-		if c.kind == latency {
+		switch c.kind {
+		case latency:
 			unit = "round trips"
+		case fanout:
+			unit = "messages per subscriber"
 		}
 		counts = append(counts, fmt.Sprintf("%s %s × %s %s", c.kindName(), c.label(), thousands(float64(c.count)), unit))
 	}

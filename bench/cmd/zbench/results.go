@@ -16,11 +16,12 @@ func newResultTable() *resultTable {
 }
 
 func (t *resultTable) add(c benchCase, implName string, o outcome) {
-	if o.status == statusOK && c.kind == throughput {
-		// CPU seconds of both processes per million messages.
-		o.metrics[keyCPUPer] = o.cpu.Seconds() / float64(c.count) * 1e6
+	if o.status == statusOK && c.kind != latency {
+		// CPU seconds of both processes per million messages (deliveries,
+		// for fanout).
+		o.metrics[keyCPUPer] = o.cpu.Seconds() / float64(c.messages()) * 1e6
 	}
-	if o.status == statusOK && c.kind != throughput && (o.nvcsw > 0 || o.nivcsw > 0) {
+	if o.status == statusOK && c.kind == latency && (o.nvcsw > 0 || o.nivcsw > 0) {
 		o.metrics[keyVCS] = float64(o.nvcsw) / float64(c.count) * 1000
 		o.metrics[keyIVCS] = float64(o.nivcsw) / float64(c.count) * 1000
 	}

@@ -47,7 +47,7 @@ func (o outcome) summary(c benchCase) string {
 	if o.status != statusOK {
 		return fmt.Sprintf("%s: %s", o.status, o.detail)
 	}
-	if c.kind == throughput {
+	if c.kind != latency {
 		return fmt.Sprintf("%s msg/s  %.1f Mb/s  cpu %.2f s  (%.1f s)",
 			thousands(o.metrics[keyMsgs]), o.metrics[keyMbits], o.cpu.Seconds(), o.wall.Seconds())
 	}
@@ -80,6 +80,9 @@ func runTools(c benchCase, cmds [][]string, reporter int, timeout time.Duration,
 		a := append([]string(nil), cmds[i]...)
 		if !c.inproc {
 			a = append(a, fmt.Sprintf("tcp://127.0.0.1:%d", port))
+		}
+		if c.kind == fanout {
+			a = append(a, strconv.Itoa(c.subs))
 		}
 		return append(a, strconv.Itoa(c.size), strconv.Itoa(c.count))
 	}
@@ -246,6 +249,7 @@ const (
 	keySize   = "message size [B]"
 	keyCount  = "message count"
 	keyTrips  = "roundtrip count"
+	keySubs   = "subscribers" // fanout_sub's
 	keyMsgs   = "mean throughput [msg/s]"
 	keyMbits  = "mean throughput [Mb/s]"
 	keyAvg    = "average latency [us]"
@@ -283,9 +287,15 @@ func parseMetrics(out string) metrics {
 func (m metrics) check(c benchCase) error {
 	var need []string
 	countKey := keyCount
-	if c.kind == throughput {
+	switch c.kind {
+	case throughput:
 		need = []string{keyMsgs, keyMbits}
-	} else {
+	case fanout:
+		need = []string{keyMsgs, keyMbits}
+		if v, ok := m[keySubs]; !ok || v != float64(c.subs) {
+			return fmt.Errorf("output lacks %q with %d", "subscribers: N", c.subs)
+		}
+	default:
 		countKey = keyTrips
 		need = []string{keyAvg, keyP50, keyP99, keyP999}
 	}

@@ -44,9 +44,17 @@ func TestParseMetrics(t *testing.T) {
 	}
 }
 
+const fanoutSubOutput = `message size: 64 [B]
+message count: 5000
+subscribers: 1000
+mean throughput: 3034182 [msg/s]
+mean throughput: 1553.501 [Mb/s]
+`
+
 func TestMetricsCheck(t *testing.T) {
 	thr := benchCase{kind: throughput, size: 64, count: 1000}
 	lat := benchCase{kind: latency, size: 64, count: 20000}
+	fan := benchCase{kind: fanout, size: 64, count: 5000, subs: 1000}
 	tests := []struct {
 		name string
 		c    benchCase
@@ -61,6 +69,10 @@ func TestMetricsCheck(t *testing.T) {
 			"message size: 64 [B]\nroundtrip count: 20000\naverage latency: 59.133 [us]\n", false},
 		{"Mb/s line missing", thr, strings.Join(strings.Split(localThrOutput, "\n")[:3], "\n"), false},
 		{"error", thr, "error in zmq_bind: Address already in use\n", false},
+		{"fan-out complete", fan, fanoutSubOutput, true},
+		{"fan-out, other subscriber count", benchCase{kind: fanout, size: 64, count: 5000, subs: 10}, fanoutSubOutput, false},
+		{"fan-out without the subscribers line (a local_thr report)", fan,
+			strings.Replace(fanoutSubOutput, "subscribers: 1000\n", "", 1), false},
 	}
 	for _, tt := range tests {
 		err := parseMetrics(tt.out).check(tt.c)
@@ -154,16 +166,26 @@ func TestFormatting(t *testing.T) {
 func TestBenchCases(t *testing.T) {
 	full := benchCases(false, 1, false)
 	quick := benchCases(true, 1, false)
-	if len(full) != 5 || len(quick) != 5 {
-		t.Fatalf("got %d and %d cases, want 5 each", len(full), len(quick))
+	if len(full) != 6 || len(quick) != 6 {
+		t.Fatalf("got %d and %d cases, want 6 each", len(full), len(quick))
 	}
 	for i := range full {
 		if quick[i].count >= full[i].count {
 			t.Errorf("%s: quick count %d is not below %d", full[i].label(), quick[i].count, full[i].count)
 		}
 	}
-	if n := len(benchCases(false, 1, true)); n != 7 {
-		t.Errorf("with -inproc: %d cases, want 7", n)
+	if n := len(benchCases(false, 1, true)); n != 8 {
+		t.Errorf("with -inproc: %d cases, want 8", n)
+	}
+	fan := full[len(full)-1]
+	if fan.kind != fanout || fan.subs != 1000 || fan.messages() != fan.count*1000 {
+		t.Errorf("last case %+v, want a fan-out to 1,000 subscribers", fan)
+	}
+	if got, want := fan.label(), "tcp 64 B → 1,000 SUB"; got != want {
+		t.Errorf("fan-out label %q, want %q", got, want)
+	}
+	if ts, reporter := fan.tools(); len(ts) != 2 || ts[0] != fanoutPub || ts[reporter] != fanoutSub {
+		t.Errorf("fan-out tools %v, reporter %d", ts, reporter)
 	}
 	if c := benchCases(false, 0.5, false)[0]; c.count != 5_000_000 {
 		t.Errorf("-scale 0.5: 8 B count %d, want 5,000,000", c.count)

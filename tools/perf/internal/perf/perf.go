@@ -197,3 +197,43 @@ func Pump(s *zring.Socket, size, count int) {
 		}
 	}
 }
+
+// FanoutArgs parses "prog endpoint subscribers size count", the fan-out
+// tools' command line (count is per subscriber), and exits with usage on
+// error.
+func FanoutArgs(usage string) (endpoint string, subscribers, size, count int) {
+	bad := func() {
+		fmt.Printf("usage: %s %s\n", filepath.Base(os.Args[0]), usage)
+		os.Exit(1)
+	}
+	if len(os.Args) != 5 {
+		bad()
+	}
+	var n [3]int
+	for i, a := range os.Args[2:] {
+		v, err := strconv.Atoi(a)
+		if err != nil || v < 0 || (i != 1 && v < 1) {
+			bad()
+		}
+		n[i] = v
+	}
+	return os.Args[1], n[0], n[1], n[2]
+}
+
+// Fanout prints a fan-out run as bench/libzmq's fanout_sub does: the
+// per-subscriber count, the subscribers, and the aggregate delivery rate
+// (subscribers × count over the time from the first message anywhere to
+// the last everywhere), truncated as Throughput truncates.
+func Fanout(size, count, subscribers int, elapsed time.Duration) {
+	us := elapsed.Microseconds()
+	if us == 0 {
+		us = 1
+	}
+	throughput := uint64(float64(count) * float64(subscribers) / float64(us) * 1e6)
+	megabits := float64(throughput*uint64(size)*8) / 1e6
+	fmt.Printf("message size: %d [B]\n", size)
+	fmt.Printf("message count: %d\n", count)
+	fmt.Printf("subscribers: %d\n", subscribers)
+	fmt.Printf("mean throughput: %d [msg/s]\n", throughput)
+	fmt.Printf("mean throughput: %.3f [Mb/s]\n", megabits)
+}
