@@ -199,7 +199,7 @@ func (c *socksClient) Input(b []byte) (int, error) {
 		if len(b) >= 1 && b[0] != socksVersion {
 			return 0, ErrSOCKSProtocol
 		}
-		if len(b) >= 4 && (b[2] != 0 || (b[3] != socksIPv4 && b[3] != socksIPv6 && b[3] != socksDomain)) {
+		if len(b) >= 4 && b[3] != socksIPv4 && b[3] != socksIPv6 && b[3] != socksDomain {
 			return 0, ErrSOCKSProtocol
 		}
 		n := c.need(b)
