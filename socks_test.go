@@ -57,6 +57,7 @@ func TestSOCKSProxyConnects(t *testing.T) {
 		user, pass string
 		atyp       byte
 		sentHost   string
+		coalesce   bool // socks5test.RelayCoalesced
 	}{
 		{name: "IPv4 literal goes as 0x01", proxyNet: "tcp4", host: "127.0.0.1", atyp: 1, sentHost: "127.0.0.1"},
 		{name: "IPv6 literal goes as 0x04", proxyNet: "tcp4", peerIPv6: true, host: "[::1]", atyp: 4, sentHost: "::1"},
@@ -74,10 +75,17 @@ func TestSOCKSProxyConnects(t *testing.T) {
 			atyp: 1, sentHost: "127.0.0.1"},
 		{name: "username, empty password", proxyNet: "tcp4", host: "127.0.0.1", user: "zring", atyp: 1, sentHost: "127.0.0.1"},
 		{name: "proxy on IPv6", proxyNet: "tcp6", host: "127.0.0.1", atyp: 1, sentHost: "127.0.0.1"},
+		// The peer's greeting in the same segment as the proxy's reply:
+		// the connecter must leave it for the session.
+		{name: "reply and greeting in one write", proxyNet: "tcp4", coalesce: true, host: "127.0.0.1", atyp: 1, sentHost: "127.0.0.1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			srv := startSOCKS(t, c.proxyNet, socks5test.Relay)
+			mode := socks5test.Relay
+			if c.coalesce {
+				mode = socks5test.RelayCoalesced
+			}
+			srv := startSOCKS(t, c.proxyNet, mode)
 			if c.user != "" {
 				srv.RequireAuth(c.user, c.pass)
 			}

@@ -35,6 +35,10 @@ const (
 	GarbageReply
 	// Silent accepts the TCP connection and never says anything.
 	Silent
+	// RelayCoalesced relays as Relay does, but sends its reply and the
+	// peer's first bytes in one write, so that a client reading more than
+	// the reply would take the peer's bytes with it.
+	RelayCoalesced
 )
 
 // Request is what one client asked of the server.
@@ -299,6 +303,17 @@ func (s *Server) handle(c net.Conn) {
 		reply = append(append(reply, 4), b[:]...)
 	}
 	reply = binary.BigEndian.AppendUint16(reply, bound.Port())
+	if s.mode == RelayCoalesced {
+		// A ZMTP peer speaks first (its greeting): wait for it.
+		buf := make([]byte, 4096)
+		up.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, err := up.Read(buf)
+		if err != nil {
+			return
+		}
+		up.SetReadDeadline(time.Time{})
+		reply = append(reply, buf[:n]...)
+	}
 	if _, err := c.Write(reply); err != nil {
 		return
 	}
