@@ -162,7 +162,8 @@ const (
 	// A proxy that refuses, rejects the credentials, or answers with
 	// anything but SOCKS5 fails that connection (monitor: CLOSED, then
 	// CONNECT_RETRIED) and it is retried after ReconnectIvl; a relayed
-	// "connection refused" counts as ECONNREFUSED for ReconnectStop. The
+	// "connection refused" counts as ECONNREFUSED for ReconnectStop, and
+	// ReconnectStopHandshakeFailed is left to the ZMTP handshake. The
 	// exchange with the proxy is bounded by ConnectTimeout, when set, from
 	// the start of the connect, and by HandshakeIvl from the TCP connect to
 	// the proxy, so a proxy that never answers is given up.
