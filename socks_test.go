@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -387,5 +388,55 @@ func TestSOCKSOptions(t *testing.T) {
 		if err := s.Connect(c.ep); !errors.Is(err, zring.ErrInvalid) {
 			t.Errorf("connect %s via %q: %v, want EINVAL", c.ep, c.proxy, err)
 		}
+	}
+}
+
+// TestSOCKSStream: a STREAM socket's raw TCP goes through the proxy too
+// ("Applicable socket types: all"): the connect notification comes once
+// the proxy has connected, and bytes pass both ways unframed.
+func TestSOCKSStream(t *testing.T) {
+	srv := startSOCKS(t, "tcp4", socks5test.Relay)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			served <- err
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 5)
+		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
+			served <- fmt.Errorf("server got %q, %v", buf, err)
+			return
+		}
+		_, err = c.Write([]byte("world"))
+		served <- err
+	}()
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.STREAM)
+	s.SetOption(zring.ConnectRoutingID, "srv")
+	s.SetOption(zring.SOCKSProxy, srv.Addr)
+	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if id, d := recvStream(t, s); string(id) != "srv" || len(d) != 0 {
+		t.Fatalf("connect notification [%q][%q]", id, d)
+	}
+	if err := s.SendMultipart([][]byte{[]byte("srv"), []byte("hello")}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if id, d := recvStream(t, s); string(id) != "srv" || string(d) != "world" {
+		t.Fatalf("got [%q][%q]", id, d)
+	}
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	if r := srv.Requests(); len(r) != 1 || !r[0].Granted {
+		t.Fatalf("proxy saw %+v", r)
 	}
 }
