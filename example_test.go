@@ -85,6 +85,25 @@ func ExampleSocket_SetOption() {
 	// true
 }
 
+// Connecting through a SOCKS5 proxy: the endpoint's host name is left for
+// the proxy to resolve.
+func ExampleSocket_SetOption_socksProxy() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	s, _ := ctx.NewSocket(zring.DEALER)
+	defer s.Close()
+	s.SetOption(zring.Linger, 0)
+	s.SetOption(zring.SOCKSProxy, "127.0.0.1:1080")
+	s.SetOption(zring.SOCKSUsername, "user")
+	s.SetOption(zring.SOCKSPassword, "secret")
+	fmt.Println(s.Connect("tcp://service.internal.example:5555"))
+	v, _ := s.GetOption(zring.SOCKSProxy)
+	fmt.Printf("%s\n", v)
+	// Output:
+	// <nil>
+	// 127.0.0.1:1080
+}
+
 func ExampleContext_Term() {
 	ctx, _ := zring.NewContext(zring.IOThreads(2))
 	s, _ := ctx.NewSocket(zring.PUSH)

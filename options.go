@@ -148,6 +148,28 @@ const (
 	// ReconnectStopAfterDisconnect is accepted too (Disconnect always stops
 	// reconnecting).
 	ReconnectStop = sockets.ReconnectStop
+	// SOCKSProxy (ZMQ_SOCKS_PROXY, "host:port", for later tcp connects;
+	// ipc and inproc are direct): each connection is made through that
+	// SOCKS5 proxy (RFC 1928). The endpoint's host is not resolved here:
+	// an IPv4 or IPv6 literal is sent as an address, anything else as a
+	// domain name for the proxy to resolve; the proxy's own host is
+	// resolved by Connect, which fails with ErrInvalid if it cannot be.
+	// SOCKSUsername (ZMQ_SOCKS_USERNAME, at most 255 bytes): when set, the
+	// only authentication offered is RFC 1929's username and password, with
+	// SOCKSPassword (ZMQ_SOCKS_PASSWORD, at most 255 bytes); when empty,
+	// only "no authentication". All three are []byte or string; nil clears
+	// them, and as in libzmq an empty SOCKSProxy (not nil) is ErrInvalid.
+	// A proxy that refuses, rejects the credentials, or answers with
+	// anything but SOCKS5 fails that connection (monitor: CLOSED, then
+	// CONNECT_RETRIED) and it is retried after ReconnectIvl; a relayed
+	// "connection refused" counts as ECONNREFUSED for ReconnectStop, and
+	// ReconnectStopHandshakeFailed is left to the ZMTP handshake. The
+	// exchange with the proxy is bounded by ConnectTimeout, when set, from
+	// the start of the connect, and by HandshakeIvl from the TCP connect to
+	// the proxy, so a proxy that never answers is given up.
+	SOCKSProxy    = sockets.SOCKSProxy
+	SOCKSUsername = sockets.SOCKSUsername
+	SOCKSPassword = sockets.SOCKSPassword
 	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
 	// bound and listening by the caller (systemd socket activation),
 	// instead of making one.

@@ -35,7 +35,12 @@ type Config struct {
 	// still in progress; it is then abandoned and retried as after a
 	// refusal.
 	ConnectTimeout int
-	Sock           SockOpts
+	// SOCKSUsername and SOCKSPassword (ZMQ_SOCKS_USERNAME, _PASSWORD; at
+	// most 255 bytes each) are offered to a SOCKS5 proxy (see
+	// Address.SOCKSHost) by RFC 1929's method when the username is set;
+	// with no username the only method offered is "no authentication".
+	SOCKSUsername, SOCKSPassword string
+	Sock                         SockOpts
 	// Accept filters, for a listener: a tcp connection is kept only if its
 	// source address is in one of TCPAccept (ZMQ_TCP_ACCEPT_FILTER), an
 	// ipc one only if its peer's uid, gid or pid is listed (ZMQ_IPC_FILTER_*),

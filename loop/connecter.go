@@ -2,9 +2,11 @@ package loop
 
 import (
 	"errors"
-	"github.com/zring/zring/internal/errno"
+	"io"
 	"math/rand/v2"
 	"time"
+
+	"github.com/zring/zring/internal/errno"
 )
 
 // Connecter keeps one connected endpoint alive: it dials, hands the fd to
@@ -23,6 +25,18 @@ type Connecter struct {
 	connTimer *timer
 	ivl       time.Duration
 	done      bool
+
+	// Through a SOCKS5 proxy (addr.SOCKSHost set), the exchange with it on
+	// fd, between the TCP connect and the session's ZMTP handshake (see
+	// socksStep): the client, the proxy's bytes of the message being read
+	// (never more than socksMaxReply), what is still to be written, the
+	// interest asked of the poller, and ZMQ_HANDSHAKE_IVL's timer.
+	socks      *socksClient
+	socksIn    [socksMaxReply]byte
+	socksLen   int
+	socksOut   []byte
+	socksEv    uint32
+	socksTimer *timer
 }
 
 // Connect starts connecting to addr from loop l. With peer non-nil (the
@@ -51,7 +65,7 @@ func (c *Connecter) dial() {
 		return
 	}
 	if !inProgress {
-		c.connected(fd)
+		c.tcpConnected(fd, false)
 		return
 	}
 	c.fd = fd
@@ -70,34 +84,167 @@ func (c *Connecter) dial() {
 // connectTimedOut is ZMQ_CONNECT_TIMEOUT: a connect still in progress is
 // given up (monitor: CLOSED with ETIMEDOUT) and retried after the
 // reconnect interval, as a refused one is.
+//
+// Through a SOCKS5 proxy the connect lasts until the proxy's reply, so
+// the timeout covers the exchange with the proxy as well: the proxy's own
+// connect to the endpoint is the slow connect(2) the option is there for.
 func (c *Connecter) connectTimedOut() {
 	c.connTimer = nil
-	if c.fd < 0 {
-		return
+	if c.fd >= 0 {
+		c.abandon(errno.ETIMEDOUT)
 	}
+}
+
+// abandon gives up the connect in progress on c.fd (monitor: CLOSED,
+// carrying err) and retries after the reconnect interval, unless err is a
+// refusal and ZMQ_RECONNECT_STOP_CONN_REFUSED says to stop.
+func (c *Connecter) abandon(err error) {
+	c.connTimer.cancel()
+	c.socksTimer.cancel()
+	c.connTimer, c.socksTimer, c.socks = nil, nil, nil
 	fd := c.fd
 	c.loop.unwatch(fd)
 	c.fd = -1
 	closeFD(fd)
-	c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: errno.ETIMEDOUT})
+	c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
+	if c.stopOn(err) {
+		return
+	}
 	c.scheduleRetry()
 }
 
 func (c *Connecter) handle(events uint32) {
+	if c.socks != nil {
+		c.socksStep()
+		return
+	}
+	if err := connectResult(c.fd); err != nil {
+		c.abandon(err)
+		return
+	}
+	c.tcpConnected(c.fd, true)
+}
+
+// tcpConnected goes on from a finished TCP connect: to the SOCKS5 exchange
+// when going through a proxy, else straight to the session. watched says
+// whether fd is in the poller still.
+func (c *Connecter) tcpConnected(fd int, watched bool) {
+	if c.addr.SOCKSHost == "" {
+		c.connTimer.cancel()
+		c.connTimer = nil
+		if watched {
+			c.loop.unwatch(fd)
+		}
+		c.fd = -1
+		c.connected(fd)
+		return
+	}
+	c.fd = fd
+	if !watched {
+		if err := c.loop.watch(fd, evWrite, c); err != nil {
+			closeFD(fd)
+			c.fd = -1
+			c.scheduleRetry()
+			return
+		}
+	}
+	c.socksEv = evWrite
+	c.socks = newSOCKSClient(c.addr.SOCKSHost, c.addr.SOCKSPort, c.cfg.SOCKSUsername, c.cfg.SOCKSPassword)
+	c.socksLen = 0
+	c.socksOut = c.socks.Output(c.socksOut[:0])
+	if c.cfg.HandshakeIvl > 0 {
+		c.socksTimer = c.loop.after(time.Duration(c.cfg.HandshakeIvl)*time.Millisecond, c.socksTimedOut)
+	}
+	c.socksStep()
+}
+
+// socksTimedOut: the proxy has not finished the exchange within
+// ZMQ_HANDSHAKE_IVL (default 30 s) of the TCP connect. The interval bounds
+// every exchange that comes before messages flow, the proxy's as well as
+// the ZMTP handshake (which gets its own ZMQ_HANDSHAKE_IVL after), so a
+// proxy that accepts and never answers cannot hold a connecter for ever
+// even with ZMQ_CONNECT_TIMEOUT at its default of none.
+func (c *Connecter) socksTimedOut() {
+	c.socksTimer = nil
+	if c.socks != nil {
+		c.abandon(errno.ETIMEDOUT)
+	}
+}
+
+// socksStep moves the SOCKS5 exchange on as far as the kernel lets it
+// without blocking: it writes what the client has to say, reads exactly
+// the message the client expects next (so the peer's first bytes, which
+// may follow the proxy's reply at once, stay in the kernel for the
+// session), and hands the connection to the session when the proxy has
+// connected. Anything the proxy sends that is not SOCKS5, or a refusal,
+// abandons the connection.
+func (c *Connecter) socksStep() {
+	for c.socks != nil {
+		if len(c.socksOut) > 0 {
+			n, err := writeFD(c.fd, c.socksOut)
+			if err != nil && !isAgain(err) {
+				c.abandon(sysErr(err))
+				return
+			}
+			if n > 0 {
+				c.socksOut = c.socksOut[:copy(c.socksOut, c.socksOut[n:])]
+			}
+			if len(c.socksOut) > 0 {
+				c.socksInterest(evWrite)
+				return
+			}
+		}
+		if c.socks.Done() {
+			c.socksDone()
+			return
+		}
+		in := c.socksIn[:c.socksLen]
+		if need := c.socks.need(in); c.socksLen < need {
+			n, err := readFD(c.fd, c.socksIn[c.socksLen:need])
+			if err != nil {
+				if isAgain(err) {
+					c.socksInterest(evRead)
+					return
+				}
+				c.abandon(sysErr(err))
+				return
+			}
+			if n == 0 {
+				c.abandon(io.ErrUnexpectedEOF)
+				return
+			}
+			c.socksLen += n
+			continue
+		}
+		n, err := c.socks.Input(in)
+		if err == nil && n == 0 {
+			err = ErrSOCKSProtocol // cannot happen: need said the message is whole
+		}
+		if err != nil {
+			c.abandon(err)
+			return
+		}
+		c.socksLen = copy(c.socksIn[:], in[n:])
+		c.socksOut = c.socks.Output(c.socksOut)
+	}
+}
+
+func (c *Connecter) socksInterest(ev uint32) {
+	if ev != c.socksEv {
+		c.socksEv = ev
+		c.loop.poller.mod(c.fd, ev)
+	}
+}
+
+// socksDone: the proxy has connected us to the endpoint; the rest is the
+// session's, as after a direct connect.
+func (c *Connecter) socksDone() {
 	c.connTimer.cancel()
-	c.connTimer = nil
+	c.socksTimer.cancel()
+	c.connTimer, c.socksTimer, c.socks = nil, nil, nil
 	fd := c.fd
 	c.loop.unwatch(fd)
 	c.fd = -1
-	if err := connectResult(fd); err != nil {
-		closeFD(fd)
-		c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
-		if c.stopOn(err) {
-			return
-		}
-		c.scheduleRetry()
-		return
-	}
 	c.connected(fd)
 }
 
@@ -171,6 +318,9 @@ func (c *Connecter) sessionFinished(*session) {
 	}
 	c.done = true
 	c.retry.cancel()
+	c.connTimer.cancel()
+	c.socksTimer.cancel()
+	c.connTimer, c.socksTimer, c.socks = nil, nil, nil
 	if c.fd >= 0 {
 		c.loop.unwatch(c.fd)
 		closeFD(c.fd)

@@ -15,14 +15,24 @@ import (
 // can bind or connect to.
 type Address struct {
 	Transport string         // "tcp" or "ipc"
-	TCP       netip.AddrPort // tcp
+	TCP       netip.AddrPort // tcp: what is bound or connected to
 	Path      string         // ipc; a leading '@' is Linux's abstract namespace
+	// SOCKSHost, when set, makes a tcp connect go through a SOCKS5 proxy
+	// (ZMQ_SOCKS_PROXY): TCP is then the proxy's address, and the proxy is
+	// asked for SOCKSHost (an IP literal, or a name left unresolved) and
+	// SOCKSPort.
+	SOCKSHost string
+	SOCKSPort uint16
 }
 
-// String is the endpoint as ZMQ_LAST_ENDPOINT shows it.
+// String is the endpoint as ZMQ_LAST_ENDPOINT shows it; through a proxy,
+// the endpoint asked of the proxy.
 func (a Address) String() string {
 	if a.Transport == "ipc" {
 		return "ipc://" + a.Path
+	}
+	if a.SOCKSHost != "" {
+		return "tcp://" + net.JoinHostPort(a.SOCKSHost, strconv.Itoa(int(a.SOCKSPort)))
 	}
 	return "tcp://" + a.TCP.String()
 }
@@ -105,6 +115,35 @@ func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 		return Address{Transport: "ipc", Path: addr}, nil
 	}
 	return Address{}, errno.EPROTONOSUPPORT
+}
+
+// ResolveSOCKS resolves a tcp connect endpoint's address part to be
+// reached through the SOCKS5 proxy at proxy ("host:port", ZMQ_SOCKS_PROXY):
+// the proxy's host is resolved here (ipv6 as for ResolveBind), the
+// endpoint's is not, since "if the endpoints are domain names instead of
+// addresses they shall not be resolved and they shall be forwarded
+// unchanged to the SOCKS proxy". A host longer than SOCKS's 255 bytes, a
+// port of 0 and an unresolvable proxy are EINVAL.
+func ResolveSOCKS(addr, proxy string, ipv6 bool) (Address, error) {
+	host, port, err := splitHostPort(addr)
+	if err != nil {
+		return Address{}, err
+	}
+	if port == 0 || host == "*" || len(host) > 255 {
+		return Address{}, errno.EINVAL
+	}
+	phost, pport, err := splitHostPort(proxy)
+	if err != nil {
+		return Address{}, err
+	}
+	if pport == 0 || phost == "*" {
+		return Address{}, errno.EINVAL
+	}
+	ip, err := resolveHost(phost, false, ipv6)
+	if err != nil {
+		return Address{}, err
+	}
+	return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, pport), SOCKSHost: host, SOCKSPort: port}, nil
 }
 
 func splitHostPort(addr string) (string, uint16, error) {

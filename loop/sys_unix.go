@@ -275,6 +275,15 @@ func isAgain(err error) bool { return err == unix.EAGAIN || err == unix.EINTR }
 
 func readFD(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
 
+// writeFD writes b, or as much of it as the kernel takes; 0 on error.
+func writeFD(fd int, b []byte) (int, error) {
+	n, err := unix.Write(fd, b)
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
 // iovec is one element of a vectored write.
 type iovec = unix.Iovec
 

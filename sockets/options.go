@@ -104,6 +104,9 @@ const (
 	InBatchSize       Option = 101
 	OutBatchSize      Option = 102
 	Priority          Option = 112
+	SOCKSProxy        Option = 68
+	SOCKSUsername     Option = 99
+	SOCKSPassword     Option = 100
 )
 
 // Options holds one socket's option values. The socket's goroutine owns it;
@@ -136,6 +139,9 @@ type Options struct {
 	Sock           loop.SockOpts
 	IPv6           bool
 	ConnectTimeout int
+	// ZMQ_SOCKS_PROXY ("host:port"; "" none) and the credentials offered
+	// to it: later tcp connects go through that SOCKS5 proxy.
+	SOCKSProxy, SOCKSUsername, SOCKSPassword string
 	// ZMTP heartbeats, ms; 0 off (Timeout 0: HeartbeatIvl).
 	HeartbeatIvl     int
 	HeartbeatTTL     int
@@ -234,8 +240,12 @@ type optionDef struct {
 	// types, if set, are the socket types the option applies to; others
 	// get EINVAL, as libzmq's socket types reject options they do not know.
 	types []Type
-	get   func(o *Options) any
-	set   func(o *Options, v int64, b []byte) error
+	// null: a kindBytes option whose C NULL value (Go nil, untyped or a
+	// nil []byte) is accepted whatever the length range, and passed to set
+	// as a nil b; a zero-length value is then non-nil.
+	null bool
+	get  func(o *Options) any
+	set  func(o *Options, v int64, b []byte) error
 }
 
 var optionTable = []optionDef{
@@ -321,6 +331,21 @@ var optionTable = []optionDef{
 	{opt: BindToDevice, name: "ZMQ_BINDTODEVICE", kind: kindBytes, min: 0, max: 15,
 		get: func(o *Options) any { return []byte(o.Sock.BindToDevice) },
 		set: func(o *Options, _ int64, b []byte) error { o.Sock.BindToDevice = string(b); return nil }},
+	// "host:port" of a SOCKS5 proxy. As in libzmq 4.3.4, NULL (nil) clears
+	// it and an empty string is EINVAL; the address is checked, and a
+	// host name resolved, by Connect.
+	{opt: SOCKSProxy, name: "ZMQ_SOCKS_PROXY", kind: kindBytes, min: 1, max: maxInt32, null: true,
+		get: func(o *Options) any { return []byte(o.SOCKSProxy) },
+		set: func(o *Options, _ int64, b []byte) error { o.SOCKSProxy = string(b); return nil }},
+	// "If you set this to a null value or empty value, the authentication
+	// method shall be no authentication"; RFC 1929 carries 255 bytes at
+	// most of either.
+	{opt: SOCKSUsername, name: "ZMQ_SOCKS_USERNAME", kind: kindBytes, min: 0, max: 255, null: true,
+		get: func(o *Options) any { return []byte(o.SOCKSUsername) },
+		set: func(o *Options, _ int64, b []byte) error { o.SOCKSUsername = string(b); return nil }},
+	{opt: SOCKSPassword, name: "ZMQ_SOCKS_PASSWORD", kind: kindBytes, min: 0, max: 255, null: true,
+		get: func(o *Options) any { return []byte(o.SOCKSPassword) },
+		set: func(o *Options, _ int64, b []byte) error { o.SOCKSPassword = string(b); return nil }},
 	{opt: Priority, name: "ZMQ_PRIORITY", kind: kindInt, min: 0, max: maxInt32,
 		get: func(o *Options) any { return o.Sock.Priority },
 		set: func(o *Options, v int64, _ []byte) error { o.Sock.Priority = int(v); return nil }},
@@ -518,7 +543,15 @@ func (o *Options) Set(opt Option, v any) error {
 	case kindBytes:
 		var b []byte
 		switch x := v.(type) {
+		case nil:
+			if !d.null {
+				return errno.EINVAL
+			}
+			return d.set(o, 0, nil)
 		case []byte:
+			if x == nil && d.null {
+				return d.set(o, 0, nil)
+			}
 			b = x
 		case string:
 			b = []byte(x)
@@ -527,6 +560,9 @@ func (o *Options) Set(opt Option, v any) error {
 		}
 		if int64(len(b)) < d.min || int64(len(b)) > d.max {
 			return errno.EINVAL
+		}
+		if b == nil {
+			b = []byte{} // a set with null tells NULL from empty
 		}
 		return d.set(o, 0, b)
 	case kindUint64:

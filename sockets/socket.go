@@ -467,6 +467,7 @@ func (s *Socket) loopConfig() loop.Config {
 		Immediate: o.Immediate, Affinity: o.Affinity, HandshakeIvl: o.HandshakeIvl,
 		HeartbeatIvl: o.HeartbeatIvl, HeartbeatTTL: o.HeartbeatTTL, HeartbeatTimeout: o.HeartbeatTimeout,
 		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock,
+		SOCKSUsername: o.SOCKSUsername, SOCKSPassword: o.SOCKSPassword,
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
 		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop}
 }
@@ -545,7 +546,13 @@ func (s *Socket) Connect(endpoint string) error {
 		s.opts.LastEndpoint = endpoint
 		return nil
 	}
-	a, err := loop.ResolveConnect(transport, addr, s.opts.IPv6)
+	var a loop.Address
+	if transport == "tcp" && s.opts.SOCKSProxy != "" {
+		// ZMQ_SOCKS_PROXY: "for the TCP connection(s)"; ipc is direct.
+		a, err = loop.ResolveSOCKS(addr, s.opts.SOCKSProxy, s.opts.IPv6)
+	} else {
+		a, err = loop.ResolveConnect(transport, addr, s.opts.IPv6)
+	}
 	if err != nil {
 		return err
 	}
