@@ -33,8 +33,13 @@ type Option = sockets.Option
 
 // The options this release carries.
 const (
-	Affinity  = sockets.Affinity  // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
-	RoutingID = sockets.RoutingID // ZMQ_ROUTING_ID
+	Affinity = sockets.Affinity // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
+	// RoutingID (ZMQ_ROUTING_ID): the id a REQ, DEALER or ROUTER announces
+	// to the ROUTERs it connects to. A STREAM writes here each routing id
+	// it makes up, as libzmq 4.3.4's does: a Connect's peer's at once
+	// (without Immediate), an accepted connection's when the socket takes
+	// it in; one chosen with ConnectRoutingID is not written.
+	RoutingID = sockets.RoutingID
 	// Subscribe and Unsubscribe (ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE; SUB only,
 	// write-only) add and remove one instance of a topic prefix, []byte or
 	// string; the empty topic matches every message.
