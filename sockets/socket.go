@@ -530,7 +530,7 @@ func (s *Socket) Bind(endpoint string) error {
 		return err
 	}
 	if transport == "inproc" && s.opts.raw() {
-		return errno.ENOCOMPATPROTO // a STREAM carries raw bytes over tcp or ipc
+		return errno.ENOCOMPATPROTO // raw sockets (STREAM, ROUTER_RAW) carry bytes over tcp or ipc
 	}
 	if transport == "inproc" {
 		if err := s.ctx.bindInproc(s, addr); err != nil {
