@@ -220,10 +220,20 @@ func TestStreamRoutingID(t *testing.T) {
 		t.Fatalf("ZMQ_CONNECT_ROUTING_ID changed ZMQ_ROUTING_ID to %q", routingID())
 	}
 	s.SetOption(zring.Immediate, 1)
-	connect()
+	// Where nothing listens, so that no connection can come: GetOption
+	// takes in connections that have come, libzmq's getsockopt does not.
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Close()
+	if err := s.Connect("tcp://" + dead.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
 	if routingID() != second {
 		t.Fatalf("with ZMQ_IMMEDIATE, the id is made when the connection is: %q before", routingID())
 	}
+	connect()
 	if id := note(); routingID() != id || id == second {
 		t.Fatalf("with ZMQ_IMMEDIATE: ZMQ_ROUTING_ID %q, connection %q", routingID(), id)
 	}
