@@ -202,3 +202,50 @@ func ExamplePoller() {
 	}
 	// Output: job 1
 }
+
+// A DEALER tells a ROUTER about itself with ZMQ_METADATA; the ROUTER reads
+// the properties of the connection each message came from.
+func ExampleSocket_Property() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	router, _ := ctx.NewSocket(zring.ROUTER)
+	defer router.Close()
+	router.SetOption(zring.Linger, 0)
+	router.Bind("tcp://127.0.0.1:0")
+	ep, _ := router.GetOption(zring.LastEndpoint)
+
+	dealer, _ := ctx.NewSocket(zring.DEALER)
+	defer dealer.Close()
+	dealer.SetOption(zring.Linger, 0)
+	dealer.SetOption(zring.Metadata, "X-Region:eu-west")
+	dealer.Connect(ep.(string))
+	dealer.Send([]byte("job"), 0)
+
+	router.RecvMultipart(0) // [routing id][job]
+	region, _ := router.Property("X-Region")
+	socketType, _ := router.Property("Socket-Type")
+	address, _ := router.Property("Peer-Address")
+	fmt.Println(region, socketType, address)
+	// Output: eu-west DEALER 127.0.0.1
+}
+
+func ExampleSocket_RecvWithMetadata() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.SetOption(zring.Linger, 0)
+	pull.Bind("tcp://127.0.0.1:0")
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+
+	push, _ := ctx.NewSocket(zring.PUSH)
+	defer push.Close()
+	push.SetOption(zring.Linger, 0)
+	push.SetOption(zring.Metadata, "X-Version:2")
+	push.Connect(ep.(string))
+	push.Send([]byte("hello"), 0)
+
+	msg, md, _ := pull.RecvWithMetadata(0, "Socket-Type", "X-Version", "User-Id")
+	fmt.Println(string(msg), md)
+	// Output: hello map[Socket-Type:PUSH X-Version:2]
+}

@@ -33,8 +33,13 @@ type Option = sockets.Option
 
 // The options this release carries.
 const (
-	Affinity  = sockets.Affinity  // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
-	RoutingID = sockets.RoutingID // ZMQ_ROUTING_ID
+	Affinity = sockets.Affinity // ZMQ_AFFINITY: bit i puts the socket's connections on I/O loop i
+	// RoutingID (ZMQ_ROUTING_ID): the id a REQ, DEALER or ROUTER announces
+	// to the ROUTERs it connects to. A STREAM writes here each routing id
+	// it makes up, as libzmq 4.3.4's does: a Connect's peer's at once
+	// (without Immediate), an accepted connection's when the socket takes
+	// it in; one chosen with ConnectRoutingID is not written.
+	RoutingID = sockets.RoutingID
 	// Subscribe and Unsubscribe (ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE; SUB only,
 	// write-only) add and remove one instance of a topic prefix, []byte or
 	// string; the empty topic matches every message.
@@ -170,6 +175,27 @@ const (
 	SOCKSProxy    = sockets.SOCKSProxy
 	SOCKSUsername = sockets.SOCKSUsername
 	SOCKSPassword = sockets.SOCKSPassword
+	// Metadata (ZMQ_METADATA, write-only, for later binds and connects):
+	// "X-key:value" adds the property "X-key" to those sent in the ZMTP
+	// handshake, where the peer reads it (zring: Socket.Property; libzmq:
+	// zmq_msg_gets). The name ends at the first colon, must start "X-"
+	// (case matters) and be at most 255 bytes; the value must not be
+	// empty. Each call adds one; a name already set keeps its first value.
+	// As in libzmq 4.3.4, a value of exactly 4 bytes ("X-:v") is
+	// ErrInvalid, and so is reading the option.
+	Metadata = sockets.Metadata
+	// RouterRaw (ZMQ_ROUTER_RAW; ROUTER; write-only; deprecated in favour
+	// of STREAM): non-zero switches the ROUTER to raw mode. Later binds and
+	// connects carry raw TCP, as a STREAM socket's do: Recv gets
+	// [routing id][data] as bytes arrive, and [routing id][empty] when a
+	// connection is made and when it ends; routing ids are always made up
+	// (a ZMTP peer's announced one is ignored); Send takes the routing id
+	// frame and one data frame (SndMore on it is ignored), and an empty
+	// data frame closes that connection. ROUTER_MANDATORY still applies.
+	// Connections already made, and binds and connects made before, keep
+	// ZMTP; inproc is refused (ErrNoCompatProto), as for a STREAM. 0
+	// switches back for later binds and connects.
+	RouterRaw = sockets.RouterRaw
 	// UseFD (ZMQ_USE_FD, default -1): Bind takes this socket, already
 	// bound and listening by the caller (systemd socket activation),
 	// instead of making one.

@@ -89,6 +89,48 @@ func (s *Socket) Recv(flags Flag) ([]byte, error) {
 // more frames follow. Free m when done with it (allocation-free receiving).
 func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv(m, int(flags)) }
 
+// Property returns a property of the connection the frame received last
+// (by Recv, RecvMsg, RecvMultipart, ...) came from, and whether that
+// connection has it: what zmq_msg_gets(3) reads from a message in libzmq.
+// The names are those of zmq_msg_gets:
+//
+//   - "Socket-Type": the peer's socket type, e.g. "DEALER";
+//   - "Identity" (or "Routing-Id"): the routing id the peer announced; a
+//     REQ, DEALER or ROUTER peer always announces one, perhaps empty;
+//   - "Resource", if the peer sent one;
+//   - "Peer-Address": the peer's IP address for tcp ("127.0.0.1", "::1"),
+//     "localhost:uid:gid:pid" for ipc on Linux;
+//   - the peer's ZMQ_METADATA properties, e.g. "X-Region".
+//
+// Names match whatever their case (RFC 37 makes them case-insensitive;
+// libzmq matches them exactly). A STREAM socket's connections have only
+// "Peer-Address"; inproc ones have none, as in libzmq; and "User-Id",
+// which libzmq takes from a ZAP handler, is never there, as zring has no
+// ZAP. For pipes a Connect made that outlive their connections (without
+// Immediate), the properties are those of the latest connection.
+//
+// It costs nothing on the message path and allocates nothing: the socket
+// remembers which connection it read last, and each connection's
+// properties are gathered once, when its handshake completes.
+func (s *Socket) Property(name string) (string, bool) { return s.s.Property(name) }
+
+// RecvWithMetadata receives one frame, like Recv, and returns with it the
+// properties named that its connection has (see Property), as pebbe/zmq4's
+// RecvBytesWithMetadata does; the map is empty, not nil, when it has none.
+func (s *Socket) RecvWithMetadata(flags Flag, names ...string) ([]byte, map[string]string, error) {
+	b, err := s.Recv(flags)
+	md := make(map[string]string, len(names))
+	if err != nil {
+		return nil, md, err
+	}
+	for _, n := range names {
+		if v, ok := s.s.Property(n); ok {
+			md[n] = v
+		}
+	}
+	return b, md, nil
+}
+
 // SendMultipart sends parts as one message.
 func (s *Socket) SendMultipart(parts [][]byte, flags Flag) error {
 	for i, p := range parts {

@@ -151,3 +151,99 @@ func TestStreamInprocRefused(t *testing.T) {
 		t.Fatalf("connect: %v", err)
 	}
 }
+
+// TestStreamRoutingID: as libzmq 4.3.4's STREAM does, the routing id a
+// STREAM makes up for a new peer is written to its ZMQ_ROUTING_ID: at once
+// by a Connect (its pipes, and so the id, exist from then on), and when
+// the connection arrives for an accepted one or one connected with
+// ZMQ_IMMEDIATE. An id chosen with ZMQ_CONNECT_ROUTING_ID leaves the option
+// as it was.
+func TestStreamRoutingID(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // keep the connections open until the listener closes
+		var cs []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range cs {
+					c.Close()
+				}
+				return
+			}
+			cs = append(cs, c)
+		}
+	}()
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.STREAM)
+	routingID := func() string {
+		v, err := s.GetOption(zring.RoutingID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(v.([]byte))
+	}
+	ep := "tcp://" + ln.Addr().String()
+	if routingID() != "" {
+		t.Fatalf("before any connection: %q", routingID())
+	}
+	connect := func() {
+		t.Helper()
+		if err := s.Connect(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := func() string {
+		t.Helper()
+		id, d := recvStream(t, s)
+		if len(d) != 0 {
+			t.Fatalf("[%q][%q], want a notification", id, d)
+		}
+		return string(id)
+	}
+	connect()
+	first := routingID()
+	if len(first) != 5 || first[0] != 0 || note() != first {
+		t.Fatalf("after Connect ZMQ_ROUTING_ID is %q; the connection's id must be that", first)
+	}
+	connect()
+	second := routingID()
+	if second == first || note() != second {
+		t.Fatalf("second Connect: ZMQ_ROUTING_ID %q (first %q)", second, first)
+	}
+	s.SetOption(zring.ConnectRoutingID, "mine")
+	connect()
+	if routingID() != second || note() != "mine" || routingID() != second {
+		t.Fatalf("ZMQ_CONNECT_ROUTING_ID changed ZMQ_ROUTING_ID to %q", routingID())
+	}
+	s.SetOption(zring.Immediate, 1)
+	// Where nothing listens, so that no connection can come: GetOption
+	// takes in connections that have come, libzmq's getsockopt does not.
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Close()
+	if err := s.Connect("tcp://" + dead.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if routingID() != second {
+		t.Fatalf("with ZMQ_IMMEDIATE, the id is made when the connection is: %q before", routingID())
+	}
+	connect()
+	if id := note(); routingID() != id || id == second {
+		t.Fatalf("with ZMQ_IMMEDIATE: ZMQ_ROUTING_ID %q, connection %q", routingID(), id)
+	}
+	// Accepted connections.
+	c, err := net.Dial("tcp", tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if id := note(); routingID() != id {
+		t.Fatalf("accepted: ZMQ_ROUTING_ID %q, connection %q", routingID(), id)
+	}
+}

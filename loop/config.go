@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/zring/zring/ring"
+	"github.com/zring/zring/zmtp"
 )
 
 // Config is what a session needs of its socket's options, copied when the
@@ -56,6 +57,12 @@ type Config struct {
 	// UseFD (ZMQ_USE_FD), when positive, is a socket already bound and
 	// listening that Listen takes instead of making one.
 	UseFD int
+	// Metadata is ZMQ_METADATA: properties sent in our handshake after
+	// Socket-Type and Identity ("X-" names).
+	Metadata []zmtp.Property
+	// Raw: the connections carry raw bytes, not ZMTP (a STREAM socket, or a
+	// ROUTER with ZMQ_ROUTER_RAW); see session.raw.
+	Raw bool
 	// PeerID, if set, is the routing id of the peer of this connecter's
 	// first connection, instead of what it announces (a STREAM socket's
 	// ZMQ_CONNECT_ROUTING_ID, which "applies only to the first subsequent
@@ -110,7 +117,16 @@ type Peer struct {
 	// session carries the pipes to a tcp/ipc connection (nil for inproc,
 	// and once the session is done with them): Drive reaches it.
 	session atomic.Pointer[session]
+	// meta is the connection's properties (see Metadata), set by the
+	// session when a connection is made, before anything it reads is in
+	// In; nil for inproc.
+	meta atomic.Pointer[Metadata]
 }
+
+// Metadata returns the properties of the peer's connection: of the
+// latest one, for pipes a connect made that outlive their connections.
+// Nil for inproc peers, which have none (as in libzmq). Any goroutine.
+func (p *Peer) Metadata() *Metadata { return p.meta.Load() }
 
 // Drive does, on the calling goroutine, what the loop would do for this
 // peer's connection: it writes what Out holds and reads what the kernel

@@ -105,9 +105,10 @@ type session struct {
 	lastQuiet     time.Time
 	lastLongDrive time.Time
 
-	peerMinor uint8 // ZMTP minor version of the peer's greeting
-	isRaw     bool  // a STREAM socket's session (see raw)
-	handshook bool  // the connection lost last had completed its handshake
+	peerMinor uint8  // ZMTP minor version of the peer's greeting
+	isRaw     bool   // a STREAM socket's session, or a raw ROUTER's (see raw)
+	transport string // of the current connection: "tcp" or "ipc"
+	handshook bool   // the connection lost last had completed its handshake
 	// closeAfterWrite: a STREAM socket sent an empty frame; close once
 	// what precedes it is written.
 	closeAfterWrite bool
@@ -136,7 +137,7 @@ func newSession(l *Loop, cfg Config, host Host, owner sessionOwner, peer *Peer, 
 	if cfg.InBatchSize+bigFrame+16 > inMax {
 		inMax = cfg.InBatchSize + bigFrame + 16
 	}
-	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1, isRaw: cfg.SocketType == "STREAM",
+	s := &session{loop: l, cfg: cfg, host: host, owner: owner, endpoint: endpoint, fd: -1, isRaw: cfg.Raw,
 		in: ring.NewBuffer(min(inFirst, inMax)), inMax: inMax, wbuf: make([]byte, 0, cfg.OutBatchSize+copyBody+16)}
 	if peer != nil {
 		s.peer = peer
@@ -182,6 +183,7 @@ func (s *session) attachConn(fd int, transport string) {
 	}
 	s.fd = fd
 	s.events = evRead
+	s.transport = transport
 	if s.raw() {
 		// STREAM: raw TCP, no ZMTP. The connection is the peer's at once.
 		if err := s.loop.watch(fd, evRead, s); err != nil {
@@ -193,7 +195,7 @@ func (s *session) attachConn(fd int, transport string) {
 	}
 	// A handshake command must fit the input buffer whole: newSession
 	// sizes the buffer for zmtp's default MaxFrame.
-	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID})
+	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID, Metadata: s.cfg.Metadata})
 	s.queueBytes(s.hs.Output(nil))
 	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
@@ -536,7 +538,8 @@ func (s *session) process() {
 	}
 }
 
-// raw reports whether the session carries a STREAM socket's raw TCP: no
+// raw reports whether the session carries raw TCP (a STREAM socket's, or
+// a ROUTER's with ZMQ_ROUTER_RAW): no
 // handshake, every read delivered as one frame, every frame written as its
 // bytes alone, and an empty frame closing the connection.
 func (s *session) raw() bool { return s.isRaw }
@@ -565,15 +568,24 @@ func (s *session) handshakeDone() {
 	s.handshakeTimer.cancel()
 	s.handshakeTimer = nil
 	var pi zmtp.PeerInfo
+	var meta *Metadata
 	if s.hs != nil {
 		s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
 		pi = s.hs.Peer()
+		meta = newMetadata(&pi, peerAddress(s.fd, s.transport))
+	} else {
+		meta = newMetadata(nil, peerAddress(s.fd, s.transport))
 	}
 	s.peerMinor = pi.Minor
+	if s.peer != nil {
+		// Before anything this connection brings is in the pipe.
+		s.peer.meta.Store(meta)
+	}
 	if s.peer == nil {
 		s.peer = newPeerFor(&s.cfg, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
+		s.peer.meta.Store(meta)
 		if len(s.cfg.PeerID) > 0 && !s.connected {
 			// The first connection only: a later one (the connecter
 			// redialling) gets a routing id of its own, so that its

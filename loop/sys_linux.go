@@ -71,3 +71,13 @@ func peerCredsAdmitted(fd int, uids, gids, pids []int) bool {
 	}
 	return false
 }
+
+// ipcPeerCreds is the part of an ipc "Peer-Address" after the host, as
+// libzmq writes it on Linux: ":uid:gid:pid" from SO_PEERCRED.
+func ipcPeerCreds(fd int) string {
+	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil {
+		return ""
+	}
+	return ":" + strconv.Itoa(int(cred.Uid)) + ":" + strconv.Itoa(int(cred.Gid)) + ":" + strconv.Itoa(int(cred.Pid))
+}

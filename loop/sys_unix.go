@@ -115,6 +115,30 @@ func adoptListener(fd int, a Address) (int, Address, error) {
 	return fd, a, nil
 }
 
+// peerAddress is the "Peer-Address" of a connected fd, as libzmq 4.3.4
+// writes it: a tcp peer's IP address without its port ("127.0.0.1",
+// "::1"); for ipc, where libzmq takes the host from getnameinfo
+// ("localhost") and appends the peer's credentials, ":uid:gid:pid" on
+// Linux (ipcPeerCreds). "" when it cannot be told.
+func peerAddress(fd int, transport string) string {
+	sa, err := unix.Getpeername(fd)
+	if err != nil {
+		return ""
+	}
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(a.Addr).String()
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(a.Addr).String()
+	}
+	if transport == "ipc" {
+		if creds := ipcPeerCreds(fd); creds != "" {
+			return "localhost" + creds
+		}
+	}
+	return ""
+}
+
 // peerIP is the source address of an accepted tcp connection.
 func peerIP(fd int) (netip.Addr, bool) {
 	sa, err := unix.Getpeername(fd)

@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
+	"github.com/zring/zring/zmtp"
 )
 
 // Type is a socket type, numbered as zmq.h numbers them.
@@ -64,6 +66,7 @@ const (
 	SndTimeo          Option = 28
 	LastEndpoint      Option = 32
 	RouterMandatory   Option = 33
+	RouterRaw         Option = 41 // deprecated; write-only, as in libzmq
 	TCPKeepAlive      Option = 34
 	TCPKeepAliveCnt   Option = 35
 	TCPKeepAliveIdle  Option = 36
@@ -100,6 +103,7 @@ const (
 	ConnectTimeout    Option = 79
 	TCPMaxRT          Option = 80
 	UseFD             Option = 89
+	Metadata          Option = 95 // write-only, as in libzmq
 	BindToDevice      Option = 92
 	InBatchSize       Option = 101
 	OutBatchSize      Option = 102
@@ -129,6 +133,12 @@ type Options struct {
 	// ROUTER only; they apply at once, not only to later connections.
 	RouterMandatory bool
 	RouterHandover  bool
+	// ROUTER: ZMQ_ROUTER_RAW. Routing switches at once (see rawRouter);
+	// later binds and connects speak raw TCP, like a STREAM's.
+	RouterRaw bool
+	// ZMQ_METADATA: the "X-" properties sent in the handshake of later
+	// connections, in the order first set.
+	Metadata []zmtp.Property
 	// REQ only, at once.
 	ReqCorrelate bool
 	ReqRelaxed   bool
@@ -212,6 +222,7 @@ func (o *Options) Snapshot() Options {
 	c.ConnectRoutingID = append([]byte(nil), o.ConnectRoutingID...)
 	c.HelloMsg = append([]byte(nil), o.HelloMsg...)
 	c.DisconnectMsg = append([]byte(nil), o.DisconnectMsg...)
+	c.Metadata = slices.Clone(o.Metadata)
 	return c
 }
 
@@ -237,6 +248,9 @@ type optionDef struct {
 	kind     kind
 	min, max int64 // inclusive range for numeric kinds; length range for bytes
 	readOnly bool
+	// writeOnly: getsockopt fails with EINVAL, as libzmq's does for
+	// ZMQ_METADATA and ZMQ_ROUTER_RAW.
+	writeOnly bool
 	// types, if set, are the socket types the option applies to; others
 	// get EINVAL, as libzmq's socket types reject options they do not know.
 	types []Type
@@ -296,6 +310,12 @@ var optionTable = []optionDef{
 	boolOpt(Immediate, "ZMQ_IMMEDIATE", nil, func(o *Options) *bool { return &o.Immediate }),
 	boolOpt(RouterMandatory, "ZMQ_ROUTER_MANDATORY", []Type{ROUTER}, func(o *Options) *bool { return &o.RouterMandatory }),
 	boolOpt(RouterHandover, "ZMQ_ROUTER_HANDOVER", []Type{ROUTER}, func(o *Options) *bool { return &o.RouterHandover }),
+	// "Sets the raw mode on the ROUTER, when set to 1"; libzmq 4.3.4 takes
+	// any value from 0 (off) up, and has no getsockopt for it.
+	{opt: RouterRaw, name: "ZMQ_ROUTER_RAW", kind: kindInt, min: 0, max: maxInt32, types: []Type{ROUTER}, writeOnly: true,
+		set: func(o *Options, v int64, _ []byte) error { o.RouterRaw = v != 0; return nil }},
+	{opt: Metadata, name: "ZMQ_METADATA", kind: kindBytes, min: 0, max: maxInt32, writeOnly: true,
+		set: func(o *Options, _ int64, b []byte) error { return addMetadata(&o.Metadata, b) }},
 	{opt: SndBuf, name: "ZMQ_SNDBUF", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.Sock.SndBuf },
 		set: func(o *Options, v int64, _ []byte) error { o.Sock.SndBuf = int(v); return nil }},
@@ -466,6 +486,34 @@ func parseFilter(f string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
+// addMetadata is ZMQ_METADATA: "A metadata property is specfied as a
+// string, delimited by a colon, starting with the metadata property
+// followed by the metadata value, for example "X-key:value". Property names
+// are restrited to maximum 255 characters and must be prefixed by "X-"."
+// As libzmq 4.3.4 does: the name ends at the first colon, so the value may
+// hold more; the prefix is case-sensitive; the value must not be empty; a
+// name set before keeps its first value (the call still succeeds); and a
+// value of exactly 4 bytes is EINVAL, since libzmq takes it for an int
+// (which only refuses "X-:v", the shortest property it would otherwise
+// take).
+func addMetadata(props *[]zmtp.Property, b []byte) error {
+	colon := bytes.IndexByte(b, ':')
+	if len(b) == 4 || colon <= 0 || colon == len(b)-1 {
+		return errno.EINVAL
+	}
+	name := string(b[:colon])
+	if !strings.HasPrefix(name, "X-") || len(name) > 255 {
+		return errno.EINVAL
+	}
+	for _, p := range *props {
+		if p.Name == name {
+			return nil
+		}
+	}
+	*props = append(*props, zmtp.Property{Name: name, Value: bytes.Clone(b[colon+1:])})
+	return nil
+}
+
 // addOrClear is an IPC filter's set: an int adds an id, nil (b non-nil and
 // empty, see Set) clears the list.
 func addOrClear(list *[]int, v int64, b []byte) error {
@@ -611,7 +659,7 @@ func (d *optionDef) appliesTo(t Type) bool {
 // uint64, []byte (a copy) or string.
 func (o *Options) Get(opt Option) (any, error) {
 	d := lookup(opt)
-	if d == nil || !d.appliesTo(o.Type) {
+	if d == nil || d.writeOnly || !d.appliesTo(o.Type) {
 		return nil, errno.EINVAL
 	}
 	return d.get(o), nil

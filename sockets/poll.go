@@ -29,7 +29,8 @@ func (s *Socket) Events() (int, error) {
 	ev := 0
 	if s.hasPre || s.opts.RcvMore { // the rest of a message is there
 		ev |= PollIn
-	} else if s.pat.recv(&s.pre) == nil {
+	} else if from := s.pat.from(); s.pat.recv(&s.pre) == nil {
+		s.preFrom = from
 		s.hasPre = true
 		ev |= PollIn
 	}

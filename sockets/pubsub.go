@@ -390,6 +390,13 @@ func (x *pub) manualSubscribe(topic []byte, on bool) error {
 	return nil
 }
 
+func (x *pub) from() *loop.Peer {
+	if x.lastFrom == nil {
+		return nil
+	}
+	return x.lastFrom.p
+}
+
 func (x *pub) recv(m *ring.Msg) error {
 	if !x.xpub {
 		return errno.ENOTSUP
@@ -521,6 +528,8 @@ func (x *sub) matches(msg []byte) bool {
 	x.trie.match(msg, x.gen, func(*pubPeer) { found = true })
 	return found
 }
+
+func (x *sub) from() *loop.Peer { return x.in.last }
 
 func (x *sub) recv(m *ring.Msg) error {
 	for {

@@ -49,6 +49,7 @@ func probe(o *Options, p *loop.Peer) {
 }
 func (d *dealer) detach(p *loop.Peer)    { d.lb.detach(p); d.in.detach(p) }
 func (d *dealer) recv(m *ring.Msg) error { return d.in.recv(m) }
+func (d *dealer) from() *loop.Peer       { return d.in.last }
 func (d *dealer) send(m *ring.Msg) error { return d.lb.send(m) }
 
 // router: "When receiving messages a ZMQ_ROUTER socket shall prepend a
@@ -89,7 +90,10 @@ type router struct {
 	outPeer *loop.Peer // where it goes; nil: it is dropped
 }
 
-type routerNote struct{ id, data string }
+type routerNote struct {
+	id, data string
+	peer     *loop.Peer // whom it is about (see from)
+}
 
 // ZMQ_ROUTER_NOTIFY's flags.
 const (
@@ -130,7 +134,7 @@ func (r *router) attach(p *loop.Peer) {
 	r.in.attach(p)
 	probe(r.opts, p)
 	if r.opts.RouterNotify&notifyConnect != 0 {
-		r.notes = append(r.notes, routerNote{id: id})
+		r.notes = append(r.notes, routerNote{id: id, peer: p})
 	}
 }
 
@@ -152,10 +156,10 @@ func (r *router) forget(p *loop.Peer) {
 		// routing-id as first frame) when a peer ... disconnects", and
 		// ZMQ_DISCONNECT_MSG.
 		if r.opts.RouterNotify&notifyDisconnect != 0 {
-			r.notes = append(r.notes, routerNote{id: id})
+			r.notes = append(r.notes, routerNote{id: id, peer: p})
 		}
 		if len(r.opts.DisconnectMsg) > 0 {
-			r.notes = append(r.notes, routerNote{id: id, data: string(r.opts.DisconnectMsg)})
+			r.notes = append(r.notes, routerNote{id: id, data: string(r.opts.DisconnectMsg), peer: p})
 		}
 	}
 	if id, ok := r.ids[p]; ok {
@@ -171,6 +175,7 @@ func (r *router) recv(m *ring.Msg) error {
 		n := r.notes[0]
 		if !r.noteMid {
 			r.noteMid = true
+			r.in.last = n.peer // the frames' source, for from
 			*m = r.slab.NewMsg(len(n.id))
 			copy(m.Data, n.id)
 			m.Flags = ring.More
@@ -210,6 +215,8 @@ func (r *router) recv(m *ring.Msg) error {
 	*m = idm
 	return nil
 }
+
+func (r *router) from() *loop.Peer { return r.in.last }
 
 func (r *router) send(m *ring.Msg) error {
 	if !r.outMid {

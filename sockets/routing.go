@@ -153,6 +153,8 @@ func (f *fq) recv(m *ring.Msg) error {
 	return errno.EAGAIN
 }
 
+func (f *fq) from() *loop.Peer { return f.last }
+
 // hasIn reports whether a frame is waiting on any peer.
 func (f *fq) hasIn() bool {
 	for _, p := range f.peers {

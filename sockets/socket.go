@@ -34,6 +34,9 @@ type Socket struct {
 	// handed out by the next Recv.
 	pre    ring.Msg
 	hasPre bool
+	// preFrom is where the frame before pre came from: what Property
+	// reports while pre waits.
+	preFrom *loop.Peer
 
 	sig chan struct{} // one pending wake-up: pipes, mailbox
 	// pollCh, when set, is a Poller's channel, signalled with sig.
@@ -415,7 +418,32 @@ func (s *Socket) SetOption(opt Option, v any) error {
 	if opt == Subscribe || opt == Unsubscribe {
 		return s.subscribe(opt == Subscribe, v)
 	}
-	return s.opts.Set(opt, v)
+	if err := s.opts.Set(opt, v); err != nil || opt != RouterRaw {
+		return err
+	}
+	// ZMQ_ROUTER_RAW switches the routing at once (as libzmq's does), on
+	// the same routing table: see rawRouter.
+	s.processCmds()
+	if r := routerOf(s.pat); s.opts.RouterRaw {
+		s.pat = rawRouter{r}
+	} else {
+		s.pat = r
+	}
+	return nil
+}
+
+// routerOf is the routing table of a ROUTER or STREAM socket's pattern,
+// else nil.
+func routerOf(pat pattern) *router {
+	switch x := pat.(type) {
+	case *router:
+		return x
+	case rawRouter:
+		return x.router
+	case *stream:
+		return x.r
+	}
+	return nil
 }
 
 // subscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: on a SUB, and on an XPUB
@@ -469,7 +497,28 @@ func (s *Socket) loopConfig() loop.Config {
 		IPv6: o.IPv6, ConnectTimeout: o.ConnectTimeout, Sock: o.Sock,
 		SOCKSUsername: o.SOCKSUsername, SOCKSPassword: o.SOCKSPassword,
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
-		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop}
+		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop,
+		Metadata: slices.Clone(o.Metadata), Raw: o.raw()}
+}
+
+// raw: the socket's connections carry raw TCP, not ZMTP.
+func (o *Options) raw() bool { return o.Type == STREAM || o.RouterRaw }
+
+// Property is zmq_msg_gets(3) for the frame Recv returned last: the value
+// of a property of the connection it came from (see loop.Metadata for the
+// names), and whether it has that property. A frame received over inproc
+// has none, as in libzmq. Nothing is kept or looked up per message: the
+// pattern knows the pipe it read last, and the pipe its connection's
+// properties. The socket's goroutine.
+func (s *Socket) Property(name string) (string, bool) {
+	from := s.pat.from()
+	if s.hasPre {
+		from = s.preFrom
+	}
+	if from == nil {
+		return "", false
+	}
+	return from.Metadata().Get(name)
 }
 
 // Bind accepts connections on endpoint: tcp://, ipc:// or inproc://.
@@ -481,8 +530,8 @@ func (s *Socket) Bind(endpoint string) error {
 	if err != nil {
 		return err
 	}
-	if transport == "inproc" && s.opts.Type == STREAM {
-		return errno.ENOCOMPATPROTO // a STREAM carries raw bytes over tcp or ipc
+	if transport == "inproc" && s.opts.raw() {
+		return errno.ENOCOMPATPROTO // raw sockets (STREAM, ROUTER_RAW) carry bytes over tcp or ipc
 	}
 	if transport == "inproc" {
 		if err := s.ctx.bindInproc(s, addr); err != nil {
@@ -522,15 +571,11 @@ func (s *Socket) Connect(endpoint string) error {
 	}
 	if id := s.opts.ConnectRoutingID; len(id) > 0 {
 		s.processCmds()
-		r, ok := s.pat.(*router)
-		if st, isStream := s.pat.(*stream); isStream {
-			r, ok = st.r, true
-		}
-		if ok && r.byID[string(id)] != nil {
+		if r := routerOf(s.pat); r != nil && r.byID[string(id)] != nil {
 			return errno.EINVAL // "Assigning a routing id that is already in use is not allowed."
 		}
 	}
-	if transport == "inproc" && s.opts.Type == STREAM {
+	if transport == "inproc" && s.opts.raw() {
 		return errno.ENOCOMPATPROTO
 	}
 	if transport == "inproc" {
@@ -558,11 +603,22 @@ func (s *Socket) Connect(endpoint string) error {
 	}
 	var p *loop.Peer
 	cfg := s.loopConfig()
-	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.Type == STREAM {
-		// A STREAM's connection is its peer: the first one made gets the
-		// id (later ones, after a reconnect, ids of their own).
+	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.raw() {
+		// A STREAM's (or raw ROUTER's) connection is its peer: the first
+		// one made gets the id (later ones, after a reconnect, ids of
+		// their own).
 		s.opts.ConnectRoutingID = nil
 		cfg.PeerID = id
+	} else if s.opts.Type == STREAM && !s.opts.Immediate {
+		// libzmq 4.3.4's STREAM makes its pipes to a connect's peer, and
+		// so the peer's routing id, in zmq_connect (unless ZMQ_IMMEDIATE),
+		// and writes the id to ZMQ_ROUTING_ID: getsockopt right after
+		// Connect tells the id the connection's notification will carry.
+		// Later connections of the connecter get ids of their own when
+		// they attach (stream.attach), written there.
+		id := []byte(routerOf(s.pat).makeID())
+		cfg.PeerID = id
+		s.opts.RoutingID = slices.Clone(id)
 	} else if len(id) > 0 {
 		// ZMQ_CONNECT_ROUTING_ID: the connection is routable at once,
 		// under that id, and the option is used up.

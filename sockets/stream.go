@@ -18,7 +18,9 @@ import (
 // must send one routing id frame followed by one data frame. The
 // ZMQ_SNDMORE flag is required for routing id frames but is ignored on
 // data frames." Routing ids are made up as a ROUTER makes them, unless
-// ZMQ_CONNECT_ROUTING_ID names the next connection.
+// ZMQ_CONNECT_ROUTING_ID names the next connection; as libzmq 4.3.4 does,
+// each id made up is also written to the socket's ZMQ_ROUTING_ID, so that
+// getsockopt tells the id of the newest peer (see Socket.Connect).
 type stream struct {
 	r *router // routing ids and the fair queue
 	// data is the frame after the id frame recv just returned.
@@ -31,13 +33,18 @@ type stream struct {
 func newStream(o *Options) *stream { return &stream{r: newRouter(o)} }
 
 func (x *stream) attach(p *loop.Peer) {
-	if len(p.RoutingID) == 0 || x.r.byID[string(p.RoutingID)] != nil {
+	madeUp := len(p.RoutingID) == 0 || x.r.byID[string(p.RoutingID)] != nil
+	if madeUp {
 		p.RoutingID = nil // ids are ours; a raw peer announces none
 	}
 	x.r.attach(p)
+	if id, ok := x.r.ids[p]; ok && madeUp {
+		x.r.opts.RoutingID = []byte(id)
+	}
 }
 
 func (x *stream) detach(p *loop.Peer) { x.r.detach(p) }
+func (x *stream) from() *loop.Peer    { return x.r.in.last }
 
 // recv returns [id][data]. The connection's session puts the notifications
 // in its pipe as empty frames, in order with the data (a new connection's
@@ -93,3 +100,38 @@ func (x *stream) send(m *ring.Msg) error {
 }
 
 func (x *stream) canSend() bool { return true }
+
+// rawRouter is a ROUTER with ZMQ_ROUTER_RAW: "When the ROUTER socket is in
+// raw mode, and when using the tcp:// transport, it will read and write
+// TCP data without 0MQ framing. [...] When using raw mode, you cannot set
+// explicit identities, and the ZMQ_SNDMORE flag is ignored when sending
+// data messages. In raw mode you can close a specific connection by
+// sending it a zero-length message (following the routing id frame)."
+//
+// Its connections are a STREAM's (loop.Config.Raw): the session delivers
+// what it reads, and the empty frames of connect and disconnect, which the
+// ROUTER passes on as [id][data] like any message; it writes what it is
+// sent as bytes, and closes on an empty frame. What is left to the pattern
+// is what libzmq 4.3.4's ROUTER does differently in raw mode: every
+// routing id is made up (a ZMTP peer of a bind or connect made before raw
+// mode announces one, which is ignored), and one data frame follows the
+// id, whatever its ZMQ_SNDMORE. Unknown ids and full pipes are a ROUTER's
+// (dropped, or EHOSTUNREACH and EAGAIN with ZMQ_ROUTER_MANDATORY), not a
+// STREAM's. Socket.SetOption switches the socket's pattern between router
+// and rawRouter, on the same routing table, so the plain ROUTER's send path
+// does not test for raw mode per message.
+type rawRouter struct{ *router }
+
+func (x rawRouter) attach(p *loop.Peer) {
+	if p.SocketType != "" {
+		p.RoutingID = nil // a ZMTP peer's announced id
+	}
+	x.router.attach(p)
+}
+
+func (x rawRouter) send(m *ring.Msg) error {
+	if x.outMid {
+		m.Flags &^= ring.More // the data frame: one, whatever its flag
+	}
+	return x.router.send(m)
+}

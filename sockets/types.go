@@ -19,6 +19,11 @@ type pattern interface {
 	detach(p *loop.Peer)
 	send(m *ring.Msg) error
 	recv(m *ring.Msg) error
+	// from is the peer whose pipe the frame recv returned last was read
+	// from (or, for a local notification, the peer it is about); nil if
+	// none. It costs recv nothing: the patterns keep it anyway, to route
+	// replies and ids. Socket.Property reads it.
+	from() *loop.Peer
 }
 
 func newPattern(t Type, o *Options) pattern {
@@ -52,6 +57,7 @@ func newPattern(t Type, o *Options) pattern {
 type push struct{ lb }
 
 func (*push) recv(*ring.Msg) error { return errno.ENOTSUP }
+func (*push) from() *loop.Peer     { return nil }
 
 // pull: "Incoming routing strategy: Fair-queued"; sending is not supported.
 type pull struct{ fq }
@@ -66,6 +72,17 @@ func (*pull) send(*ring.Msg) error { return errno.ENOTSUP }
 type pair struct {
 	peer *loop.Peer
 	more bool
+	// gone is the peer before peer, kept for from once it has left (its
+	// messages may be the last received).
+	gone *loop.Peer
+}
+
+// from: until another peer comes, the one that went.
+func (p *pair) from() *loop.Peer {
+	if p.peer != nil {
+		return p.peer
+	}
+	return p.gone
 }
 
 func (p *pair) attach(q *loop.Peer) {
@@ -78,7 +95,7 @@ func (p *pair) attach(q *loop.Peer) {
 
 func (p *pair) detach(q *loop.Peer) {
 	if p.peer == q && !q.In.Peek() {
-		p.peer = nil
+		p.peer, p.gone = nil, q
 		p.more = false
 	}
 }
@@ -111,7 +128,7 @@ func (p *pair) recv(m *ring.Msg) error {
 	msg, ok := q.In.Read()
 	if !ok {
 		if q.In.Closed() && q.Out.Detached() {
-			p.peer = nil
+			p.peer, p.gone = nil, q
 		}
 		return errno.EAGAIN
 	}
@@ -158,6 +175,7 @@ func (r *req) attach(p *loop.Peer) {
 	probe(r.opts, p)
 }
 func (r *req) hiccup(p *loop.Peer) { probe(r.opts, p) }
+func (r *req) from() *loop.Peer    { return r.in.last }
 func (r *req) detach(p *loop.Peer) { r.out.detach(p); r.in.detach(p) }
 
 func (r *req) send(m *ring.Msg) error {
@@ -271,6 +289,7 @@ type rep struct {
 
 func (r *rep) attach(p *loop.Peer) { r.in.attach(p) }
 func (r *rep) detach(p *loop.Peer) { r.in.detach(p) }
+func (r *rep) from() *loop.Peer    { return r.in.last }
 
 func (r *rep) recv(m *ring.Msg) error {
 	if r.replyDue {
