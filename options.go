@@ -63,6 +63,10 @@ const (
 	// default 30000, 0 no limit. A peer that connects and says nothing
 	// holds a connection's buffers until then.
 	HandshakeIvl = sockets.HandshakeIvl
+	// Mechanism (ZMQ_MECHANISM, read-only) is the socket's security
+	// mechanism: always MechanismNull (ZMQ_NULL), the only one zring
+	// speaks; a peer that greets with PLAIN, CURVE or GSSAPI is refused.
+	Mechanism = sockets.Mechanism
 	// RouterMandatory (ZMQ_ROUTER_MANDATORY, ROUTER only, 0 or 1): with 1,
 	// a message to an unknown routing id fails with ErrHostUnreachable
 	// instead of being dropped, and one to a peer at its SNDHWM blocks (or
@@ -239,6 +243,9 @@ const (
 	ReconnectStopHandshakeFailed = loop.ReconnectStopHandshakeFailed
 	ReconnectStopAfterDisconnect = loop.ReconnectStopAfterDisconnect
 )
+
+// MechanismNull is ZMQ_NULL, the value of the Mechanism option.
+const MechanismNull = sockets.MechanismNull
 
 // Flag modifies Send and Recv.
 type Flag int

@@ -49,6 +49,7 @@ func TestOptionDefaults(t *testing.T) {
 		{zring.HeartbeatTimeout, 0},
 		{zring.RcvMore, 0},
 		{zring.Type, int(zring.PUSH)},
+		{zring.Mechanism, zring.MechanismNull},
 		{zring.LastEndpoint, ""},
 	}
 	for _, c := range cases {

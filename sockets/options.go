@@ -75,6 +75,7 @@ const (
 	Immediate         Option = 39
 	XPubVerbose       Option = 40
 	IPv6              Option = 42
+	Mechanism         Option = 43 // read-only
 	ProbeRouter       Option = 51
 	ReqCorrelate      Option = 52
 	ReqRelaxed        Option = 53
@@ -112,6 +113,9 @@ const (
 	SOCKSUsername     Option = 99
 	SOCKSPassword     Option = 100
 )
+
+// MechanismNull is ZMQ_NULL, what GetOption(Mechanism) returns.
+const MechanismNull = 0
 
 // Options holds one socket's option values. The socket's goroutine owns it;
 // a connection takes a copy (Snapshot) when it starts, as libzmq does, so a
@@ -281,6 +285,11 @@ var optionTable = []optionDef{
 		get: func(o *Options) any { return boolInt(o.RcvMore) }},
 	{opt: Type_, name: "ZMQ_TYPE", kind: kindInt, readOnly: true,
 		get: func(o *Options) any { return int(o.Type) }},
+	// The security mechanism: 0 is ZMQ_NULL, the only one zring has (its
+	// connections are all NULL, and a peer with PLAIN, CURVE or GSSAPI is
+	// refused in the handshake), so it cannot be set.
+	{opt: Mechanism, name: "ZMQ_MECHANISM", kind: kindInt, readOnly: true,
+		get: func(*Options) any { return MechanismNull }},
 	{opt: Linger, name: "ZMQ_LINGER", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.Linger },
 		set: func(o *Options, v int64, _ []byte) error { o.Linger = int(v); return nil }},
