@@ -177,6 +177,22 @@ const (
 	// handed to Recv; Subscribe and Unsubscribe set on the XPUB then apply
 	// a topic to the subscriber whose message Recv returned last.
 	XPubManual = sockets.XPubManual
+	// XPubManualLastValue (ZMQ_XPUB_MANUAL_LAST_VALUE; XPUB, at once): as
+	// XPubManual (setting it sets XPubManual to the same value), and the
+	// first message sent after Recv returns a subscription goes only to
+	// the subscriber that sent it, if that message matches what it holds
+	// after the application's Subscribe — so a last-value cache can answer
+	// a newcomer without repeating itself to the others. That send also
+	// ends what a later Subscribe would apply to, as in libzmq 4.3.4:
+	// Subscribe between Recv and Send.
+	XPubManualLastValue = sockets.XPubManualLastValue
+	// OnlyFirstSubscribe (ZMQ_ONLY_FIRST_SUBSCRIBE; XPUB and XSUB, at
+	// once). By default every part of a multipart message that starts with
+	// byte 1 or 0 is a subscription or a cancel, wherever it stands (as in
+	// libzmq). With 1, a message whose first part is not one is user data
+	// throughout; libzmq 4.3.4 still takes later parts as subscriptions
+	// when the first part is one, and so does zring.
+	OnlyFirstSubscribe = sockets.OnlyFirstSubscribe
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and
