@@ -144,8 +144,8 @@ func (pp *pubPeer) Wake() {
 // Subscription message is a byte 1 (for subscriptions) or byte 0 (for
 // unsubscriptions) followed by the subscription body. Messages without a
 // sub/unsub prefix are also received, but have no effect on subscription
-// status." Only the first subscription to a topic and the last cancel of
-// it are passed on, unless ZMQ_XPUB_VERBOSE (every subscribe) or
+// status." Only the first subscription to a topic, the last cancel of it
+// and a cancel of what the subscriber did not hold are passed on, unless ZMQ_XPUB_VERBOSE (every subscribe) or
 // ZMQ_XPUB_VERBOSER (every subscribe and cancel); a subscriber that goes
 // cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
 // HWM instead of dropping, and ZMQ_XPUB_WELCOME_MSG greets each new one.
@@ -320,7 +320,10 @@ func (x *pub) readFrom(pp *pubPeer) {
 			if removed {
 				delete(pp.subs, string(topic))
 			}
-			if last || x.opts.XPubVerboser {
+			// A cancel of what this subscriber did not hold is passed on
+			// too, as libzmq 4.3.4 passes it (its trie says "not found",
+			// which is not "values remain"), whoever else holds the topic.
+			if !removed || last || x.opts.XPubVerboser {
 				x.notify(subCancel, topic, pp)
 			}
 		}

@@ -199,3 +199,33 @@ func TestXPubManualLastValue(t *testing.T) {
 	send("D1")
 	got(c, "D1")
 }
+
+// TestXPubCancelOfUnheld: an XPUB passes on a cancel of a topic the
+// subscriber did not hold, even while another holds it, as libzmq 4.3.4
+// does; a cancel that leaves the topic to others is not passed on.
+func TestXPubCancelOfUnheld(t *testing.T) {
+	o := DefaultOptions(XPUB)
+	x := newPub(true, &o)
+	a, b := loop.NewPeer(10, 10, "a"), loop.NewPeer(10, 10, "b")
+	x.attach(a)
+	x.attach(b)
+	var got []string
+	for _, step := range []struct {
+		p *loop.Peer
+		m ring.Msg
+	}{
+		{b, subMsg(subSubscribe, "held")},
+		{a, subMsg(subCancel, "held")}, // a never held it
+		{a, subMsg(subSubscribe, "held")},
+		{a, subMsg(subCancel, "held")}, // b still holds it
+		{a, subMsg(subCancel, "held")}, // a no longer holds it
+		{a, subMsg(subCancel, "never")},
+	} {
+		step.p.In.Write(step.m)
+		step.p.In.Flush()
+		got = append(got, recvAll(t, x)...)
+	}
+	if want := []string{"\x01held", "\x00held", "\x00held", "\x00never"}; !equal(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
