@@ -66,7 +66,9 @@ const (
 	RouterMandatory = sockets.RouterMandatory
 	// RouterHandover (ZMQ_ROUTER_HANDOVER, ROUTER only, 0 or 1): with 1, a
 	// peer announcing a routing id another peer holds takes it over; the
-	// old peer is sent nothing more. With 0 (the default) the newcomer is
+	// old peer is sent and read nothing more (what it sent that Recv has
+	// not returned is dropped, as in libzmq; a message Recv is part-way
+	// through is finished). With 0 (the default) the newcomer is
 	// ignored, as libzmq ignores it.
 	RouterHandover = sockets.RouterHandover
 	// ReqRelaxed and ReqCorrelate (ZMQ_REQ_RELAXED, ZMQ_REQ_CORRELATE; REQ

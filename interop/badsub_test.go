@@ -34,6 +34,13 @@ func rawCommand(name string, data []byte) []byte {
 
 func dialRawZMTP(t *testing.T, endpoint string, minor byte, socketType string) *rawZMTP {
 	t.Helper()
+	return dialRawZMTPProps(t, endpoint, minor, socketType)
+}
+
+// dialRawZMTPProps is dialRawZMTP with more READY properties, name, value
+// pairs.
+func dialRawZMTPProps(t *testing.T, endpoint string, minor byte, socketType string, kv ...string) *rawZMTP {
+	t.Helper()
 	c, err := net.DialTimeout("tcp", strings.TrimPrefix(endpoint, "tcp://"), ioTimeout)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +53,11 @@ func dialRawZMTP(t *testing.T, endpoint string, minor byte, socketType string) *
 	props := append([]byte{11}, "Socket-Type"...)
 	props = binary.BigEndian.AppendUint32(props, uint32(len(socketType)))
 	props = append(props, socketType...)
+	for i := 0; i+1 < len(kv); i += 2 {
+		props = append(append(props, byte(len(kv[i]))), kv[i]...)
+		props = binary.BigEndian.AppendUint32(props, uint32(len(kv[i+1])))
+		props = append(props, kv[i+1]...)
+	}
 	if _, err := c.Write(append(g, rawCommand("READY", props)...)); err != nil {
 		t.Fatal(err)
 	}

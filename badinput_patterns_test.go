@@ -1,0 +1,268 @@
+package zring_test
+
+// Bad input aimed at the socket patterns rather than at the wire format:
+// odd subscriptions, unknown commands, a routing id taken twice, a STREAM
+// peer that floods, a million subscriptions. Each case must not panic, must
+// keep memory bounded, and must leave the socket's other peers working.
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/zring/zring"
+	"github.com/zring/zring/zmtp"
+)
+
+// awaitAtXPub receives on xpub until want; others are returned.
+func awaitAtXPub(t *testing.T, xpub *zring.Socket, want string) []string {
+	t.Helper()
+	var others []string
+	for {
+		m, err := xpub.Recv(0)
+		if err != nil {
+			t.Fatalf("XPUB waiting for %q (had %q): %v", want, others, err)
+		}
+		if string(m) == want {
+			return others
+		}
+		others = append(others, string(m))
+	}
+}
+
+// goodSubscriber connects a zring SUB subscribed to "good" to the XPUB and
+// waits until the XPUB has its subscription.
+func goodSubscriber(t *testing.T, ctx *zring.Context, xpub *zring.Socket, ep string) *zring.Socket {
+	t.Helper()
+	sub := sock(t, ctx, zring.SUB)
+	sub.Connect(ep)
+	sub.SetOption(zring.Subscribe, "good")
+	awaitAtXPub(t, xpub, "\x01good")
+	return sub
+}
+
+// checkGoodSubscriber: the good SUB still gets what it subscribed to.
+func checkGoodSubscriber(t *testing.T, xpub, sub *zring.Socket, phase string) {
+	t.Helper()
+	msg := "good " + phase
+	if err := xpub.Send([]byte(msg), 0); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := recvWithin(t, sub, 3*time.Second); !ok || m != msg {
+		t.Fatalf("%s: good SUB got %q, %v; want %q", phase, m, ok, msg)
+	}
+}
+
+// TestBadInputEmptySubscriptions: subscription messages with no body, from
+// a ZMTP 3.0 subscriber (messages) and a 3.1 one (commands). As in libzmq
+// 4.3.4 (interop's TestOddSubscriptionsInterop compares the two): an empty
+// message is not a subscription, so an XPUB hands it to the application;
+// "\x01" alone, or SUBSCRIBE with no data, subscribes to everything; CANCEL
+// with no data cancels that; a cancel of what was never held is passed on.
+func TestBadInputEmptySubscriptions(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		minor  uint8
+		send   func(p *wirePeer)
+		recv   []string // what the XPUB's application gets
+		getAll bool     // whether the bad peer then receives everything
+	}{
+		{"3.0 empty message", 0, func(p *wirePeer) { p.send(0, nil) }, []string{""}, false},
+		{"3.0 subscription to everything, then its cancel", 0, func(p *wirePeer) {
+			p.send(0, []byte("\x01"))
+			p.send(0, []byte("\x00"))
+		}, []string{"\x01", "\x00"}, false},
+		{"3.0 cancel of nothing", 0, func(p *wirePeer) { p.send(0, []byte("\x00")) }, []string{"\x00"}, false},
+		{"3.1 SUBSCRIBE with no data", 1, func(p *wirePeer) {
+			p.send(zmtp.FlagCommand, []byte("\x09SUBSCRIBE"))
+		}, []string{"\x01"}, true},
+		{"3.1 CANCEL with no data, of nothing", 1, func(p *wirePeer) {
+			p.send(zmtp.FlagCommand, []byte("\x06CANCEL"))
+		}, []string{"\x00"}, false},
+		{"3.1 SUBSCRIBE and CANCEL with no data", 1, func(p *wirePeer) {
+			p.send(zmtp.FlagCommand, []byte("\x09SUBSCRIBE"))
+			p.send(zmtp.FlagCommand, []byte("\x06CANCEL"))
+		}, []string{"\x01", "\x00"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			xpub := sock(t, ctx, zring.XPUB)
+			ep := bindAt(t, xpub, "tcp://127.0.0.1:0")
+			good := goodSubscriber(t, ctx, xpub, ep)
+			p := dialWire(t, ep, c.minor, "SUB")
+			c.send(p)
+			end := []byte("\x01end")
+			if c.minor == 1 {
+				p.send(zmtp.FlagCommand, zmtp.AppendSubscribe(nil, []byte("end"))[2:])
+			} else {
+				p.send(0, end)
+			}
+			if got := awaitAtXPub(t, xpub, string(end)); !equalParts(got, c.recv...) {
+				t.Fatalf("XPUB got %q, want %q", got, c.recv)
+			}
+			checkGoodSubscriber(t, xpub, good, "after")
+			xpub.Send([]byte("anything"), 0)
+			xpub.Send([]byte("end"), 0)
+			var got []string
+			for {
+				_, body := p.frame()
+				got = append(got, string(body))
+				if string(body) == "end" {
+					break
+				}
+			}
+			want := []string{"end"}
+			if c.getAll {
+				want = []string{"good after", "anything", "end"}
+			}
+			if !equalParts(got, want...) {
+				t.Fatalf("the bad peer got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestBadInputUnknownCommands: commands RFC 37 does not define, after the
+// handshake, are ignored and the connection carries on, as in libzmq 4.3.4
+// (its session drops every command but SUBSCRIBE and CANCEL): what the
+// peer sends after them arrives, and so do the other peers' messages.
+func TestBadInputUnknownCommands(t *testing.T) {
+	f := newBadInputFixture(t, badInputTargets[0], -1)
+	f.exchange(t, "before")
+	c := dialRaw(t, f.addr)
+	rawHandshake(t, c, "PUSH")
+	c.SetWriteDeadline(time.Now().Add(closeWithin))
+	c.Write(cat(
+		wireCommand("FOO", []byte("bar")),
+		wireCommand("X", nil),
+		wireCommand("READYX", wireProps("Socket-Type", "PUSH")),
+		wireCommand("SUBSCRIBE", []byte("not for a PULL")), // a PULL has no use for it
+		wireCommand("CANCEL", nil),
+		wireCommand("PONG", nil), // a PONG no PING asked for
+		wireCommand(string(bytes.Repeat([]byte("N"), 255)), bytes.Repeat([]byte("d"), 100000)),
+		wireFrame(0x00, []byte("after the commands")),
+	))
+	if m, err := f.sock.Recv(0); err != nil || string(m) != "after the commands" {
+		t.Fatalf("PULL got %q, %v", m, err)
+	}
+	f.exchange(t, "after")
+	c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := c.Read(make([]byte, 1)); err == nil || !isTimeout(err) {
+		t.Fatalf("the connection was closed (%v), or zring answered", err)
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
+
+// dealerWithID connects to addr as a DEALER announcing routing id id,
+// raw, and checks zring's side of the handshake.
+func dealerWithID(t *testing.T, addr, id string) net.Conn {
+	t.Helper()
+	c := dialRaw(t, addr)
+	c.SetDeadline(time.Now().Add(closeWithin))
+	defer c.SetDeadline(time.Time{})
+	if _, err := c.Write(append(wireGreeting(3, 1, "NULL"),
+		wireCommand("READY", wireProps("Socket-Type", "DEALER", "Identity", id))...)); err != nil {
+		t.Fatal(err)
+	}
+	g := make([]byte, 64)
+	if _, err := readFull(c, g); err != nil {
+		t.Fatalf("greeting: %v", err)
+	}
+	if fl, body, err := readWireFrame(c); err != nil || fl != 0x04 || !bytes.HasPrefix(body, []byte("\x05READY")) {
+		t.Fatalf("READY: %#x %q %v", fl, body, err)
+	}
+	return c
+}
+
+func readFull(c net.Conn, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := c.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// TestBadInputDuplicateRoutingID: a second peer announcing a routing id a
+// connected peer holds. As libzmq 4.3.4: without ZMQ_ROUTER_HANDOVER the
+// newcomer is ignored — nothing it sends reaches the application, the id
+// still routes to the first; with it, "the new connection takes over": the
+// id routes to the newcomer, and the first is neither read nor sent
+// anything more. Neither connection is closed (interop's
+// TestDuplicateRoutingIDInterop checks this against libzmq). A peer with
+// its own id is untouched either way.
+func TestBadInputDuplicateRoutingID(t *testing.T) {
+	for _, handover := range []int{0, 1} {
+		t.Run(fmt.Sprint("handover=", handover), func(t *testing.T) {
+			ctx := newCtx(t)
+			router := sock(t, ctx, zring.ROUTER)
+			router.SetOption(zring.RouterHandover, handover)
+			ep := bindAt(t, router, "tcp://127.0.0.1:0")
+			good := sock(t, ctx, zring.DEALER)
+			good.SetOption(zring.RoutingID, "good")
+			good.Connect(ep)
+			mustSendParts(t, good, "hello")
+			if got := mustRecvParts(t, router); !equalParts(got, "good", "hello") {
+				t.Fatalf("ROUTER got %q", got)
+			}
+			first := dealerWithID(t, tcpAddr(t, ep), "dup")
+			first.Write(wireFrame(0, []byte("from first")))
+			if got := mustRecvParts(t, router); !equalParts(got, "dup", "from first") {
+				t.Fatalf("ROUTER got %q", got)
+			}
+			second := dealerWithID(t, tcpAddr(t, ep), "dup")
+			second.Write(wireFrame(0, []byte("from second")))
+			mustSendParts(t, good, "marker")
+			// What arrives before the good peer's marker: the newcomer's
+			// message with handover, nothing without.
+			var before [][]string
+			for {
+				got := mustRecvParts(t, router)
+				if equalParts(got, "good", "marker") {
+					break
+				}
+				before = append(before, got)
+			}
+			if handover == 1 && (len(before) != 1 || !equalParts(before[0], "dup", "from second")) ||
+				handover == 0 && len(before) != 0 {
+				t.Fatalf("ROUTER got %q before the marker", before)
+			}
+			mustSendParts(t, router, "dup", "to dup")
+			to, other := first, second
+			if handover == 1 {
+				to, other = second, first
+			}
+			to.SetReadDeadline(time.Now().Add(closeWithin))
+			if fl, body, err := readWireFrame(to); err != nil || fl != 0 || string(body) != "to dup" {
+				t.Fatalf("the id's holder got %#x %q, %v", fl, body, err)
+			}
+			// The other connection stays open (libzmq leaves it so) and is
+			// sent nothing; with handover, what the old holder sends now
+			// is not read.
+			other.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			if _, _, err := readWireFrame(other); err == nil || !isTimeout(err) {
+				t.Fatalf("the connection that lost the id: %v", err)
+			}
+			if handover == 1 {
+				other.Write(wireFrame(0, []byte("from the old holder")))
+				mustSendParts(t, good, "marker 2")
+				if got := mustRecvParts(t, router); !equalParts(got, "good", "marker 2") {
+					t.Fatalf("ROUTER got %q", got)
+				}
+			}
+			mustSendParts(t, router, "good", "still there")
+			if got := mustRecvParts(t, good); !equalParts(got, "still there") {
+				t.Fatalf("good DEALER got %q", got)
+			}
+		})
+	}
+}
