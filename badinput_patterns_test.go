@@ -266,3 +266,176 @@ func TestBadInputDuplicateRoutingID(t *testing.T) {
 		})
 	}
 }
+
+// streamFloodTotal is how much TestBadInputStreamFlood offers to send at
+// most: writes must block long before, so it is never sent, but under the
+// race detector a regression should not try to push a gigabyte.
+func streamFloodTotal() int {
+	if raceEnabled || testing.Short() {
+		return 64 << 20
+	}
+	return 1 << 30
+}
+
+// TestBadInputStreamFlood: a STREAM peer sends bytes with no framing,
+// without end, while the application does not read. zring delivers each
+// read as one message, so the pipe's RCVHWM bounds what it holds: reading
+// stops at it, the kernel's buffers fill, and the peer's writes block.
+// Memory must stay within RCVHWM reads (ZMQ_IN_BATCH_SIZE, 8 KiB, each)
+// and some slack; another connection must keep working meanwhile; and once
+// the application reads, every byte must arrive, in order.
+func TestBadInputStreamFlood(t *testing.T) {
+	for _, hwm := range []int{10, 1000} {
+		t.Run(fmt.Sprint("rcvhwm=", hwm), func(t *testing.T) {
+			ctx := newCtx(t)
+			s := sock(t, ctx, zring.STREAM)
+			s.SetOption(zring.RcvHWM, hwm)
+			addr := tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0"))
+			good := dialRaw(t, addr)
+			goodID, note := recvStream(t, s)
+			if len(note) != 0 {
+				t.Fatalf("connect notification %q", note)
+			}
+
+			unit := make([]byte, 251) // a period prime to every buffer size
+			for i := range unit {
+				unit[i] = byte(i)
+			}
+			flood := dialRaw(t, addr)
+			before := heapInUse()
+			sent := floodWithoutReading(flood, unit, streamFloodTotal())
+			grew := heapInUse() - before
+			bound := int64(hwm)*8<<10*2 + 8<<20
+			t.Logf("the peer wrote %d KiB before its writes blocked; heap grew %d KiB (bound %d KiB)", sent>>10, grew>>10, bound>>10)
+			if sent >= streamFloodTotal() {
+				t.Fatalf("the peer's writes never blocked: %d MiB taken", sent>>20)
+			}
+			if grew > bound {
+				t.Fatalf("heap grew %d KiB while the application read nothing (RCVHWM %d)", grew>>10, hwm)
+			}
+
+			// The other connection works both ways meanwhile: what it is
+			// sent arrives now; what it sends waits behind the flood.
+			if err := s.SendMultipart([][]byte{goodID, []byte("still here")}, 0); err != nil {
+				t.Fatal(err)
+			}
+			good.SetReadDeadline(time.Now().Add(closeWithin))
+			buf := make([]byte, 64)
+			if n, err := readFull(good, buf[:len("still here")]); err != nil || string(buf[:n]) != "still here" {
+				t.Fatalf("good peer got %q, %v", buf[:n], err)
+			}
+			good.Write([]byte("ping"))
+
+			// Now read: the flood's bytes in order, all of them, and the
+			// good peer's ping.
+			var floodID []byte
+			got, pinged := 0, false
+			for got < sent || !pinged {
+				id, data := recvStream(t, s)
+				switch {
+				case bytes.Equal(id, goodID):
+					if string(data) != "ping" {
+						t.Fatalf("good peer sent %q", data)
+					}
+					pinged = true
+				case len(data) == 0 && floodID == nil:
+					floodID = id // its connect notification
+				case bytes.Equal(id, floodID):
+					for i, b := range data {
+						if b != byte((got+i)%len(unit)) {
+							t.Fatalf("byte %d of the flood is %d, want %d", got+i, b, (got+i)%len(unit))
+						}
+					}
+					got += len(data)
+				default:
+					t.Fatalf("[%q][%d bytes] from nowhere", id, len(data))
+				}
+			}
+			if got != sent {
+				t.Fatalf("received %d bytes of the flood, it wrote %d", got, sent)
+			}
+		})
+	}
+}
+
+// manySubscriptions is the size TestBadInputManySubscriptions works up to:
+// a million, or a tenth of it under the race detector or -short.
+func manySubscriptions() int {
+	if raceEnabled || testing.Short() {
+		return 100_000
+	}
+	return 1_000_000
+}
+
+// TestBadInputManySubscriptions: a SUB subscribes to n distinct topics,
+// an XPUB takes them all, over tcp, and when the SUB goes the XPUB cancels
+// them all; with n a tenth of the size and then the full size. The cost of a subscription must not grow with their
+// number (the full run may take at most 4 times as long per subscription
+// as the small one: quadratic cost would be 10 times), memory must be a
+// bounded amount per subscription, matching must still pick the one
+// subscriber, and another subscriber must keep getting its messages.
+func TestBadInputManySubscriptions(t *testing.T) {
+	n := manySubscriptions()
+	topic := func(i int) string { return fmt.Sprintf("sub/%07d", i) }
+	type run struct {
+		perSub   time.Duration
+		bytesPer int64
+	}
+	measure := func(n int) run {
+		ctx := newCtx(t)
+		xpub := sock(t, ctx, zring.XPUB)
+		ep := bindAt(t, xpub, "tcp://127.0.0.1:0")
+		good := goodSubscriber(t, ctx, xpub, ep)
+		sub := sock(t, ctx, zring.SUB)
+		sub.Connect(ep)
+		sub.SetOption(zring.Subscribe, "ready")
+		awaitAtXPub(t, xpub, "\x01ready")
+
+		before := heapInUse()
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			if err := sub.SetOption(zring.Subscribe, topic(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < n; i++ {
+			m, err := xpub.Recv(0)
+			if err != nil || string(m) != "\x01"+topic(i) {
+				t.Fatalf("subscription %d at the XPUB: %q, %v", i, m, err)
+			}
+		}
+		elapsed := time.Since(start)
+		grew := heapInUse() - before
+
+		checkGoodSubscriber(t, xpub, good, fmt.Sprint(n, " subscriptions"))
+		xpub.Send([]byte("nothing/"+topic(0)), 0) // matches no one
+		xpub.Send([]byte(topic(n/2)+" data"), 0)
+		if m, ok := recvWithin(t, sub, 3*time.Second); !ok || m != topic(n/2)+" data" {
+			t.Fatalf("SUB got %q, %v", m, ok)
+		}
+		if m, ok := recvWithin(t, good, 20*time.Millisecond); ok {
+			t.Fatalf("the good SUB got %q", m)
+		}
+		// The subscriber goes: the XPUB cancels all it held, each once.
+		start = time.Now()
+		sub.Close()
+		for i := 0; i <= n; i++ { // and "ready"
+			m, err := xpub.Recv(0)
+			if err != nil || len(m) == 0 || m[0] != 0 {
+				t.Fatalf("cancel %d at the XPUB: %q, %v", i, m, err)
+			}
+		}
+		elapsed += time.Since(start)
+		checkGoodSubscriber(t, xpub, good, "after the cancels")
+		return run{elapsed / time.Duration(n), grew / int64(n)}
+	}
+	small, big := measure(n/10), measure(n)
+	t.Logf("%d subscriptions: %v each, %d bytes each; %d: %v each, %d bytes each",
+		n/10, small.perSub, small.bytesPer, n, big.perSub, big.bytesPer)
+	if big.perSub > 4*small.perSub {
+		t.Errorf("a subscription costs %v among %d, %v among %d: the cost grows with their number", big.perSub, n, small.perSub, n/10)
+	}
+	if big.bytesPer > 2048 {
+		t.Errorf("%d bytes of heap per subscription", big.bytesPer)
+	}
+}
