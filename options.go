@@ -46,12 +46,17 @@ const (
 	ReconnectIvl    = sockets.ReconnectIvl    // ZMQ_RECONNECT_IVL, ms, default 100
 	ReconnectIvlMax = sockets.ReconnectIvlMax // ZMQ_RECONNECT_IVL_MAX, ms, default 0
 	MaxMsgSize      = sockets.MaxMsgSize      // ZMQ_MAXMSGSIZE, bytes per frame, -1 no limit
-	SndHWM          = sockets.SndHWM          // ZMQ_SNDHWM, messages, default 1000
-	RcvHWM          = sockets.RcvHWM          // ZMQ_RCVHWM, messages, default 1000
-	RcvTimeo        = sockets.RcvTimeo        // ZMQ_RCVTIMEO, ms, -1 infinite
-	SndTimeo        = sockets.SndTimeo        // ZMQ_SNDTIMEO, ms, -1 infinite
-	LastEndpoint    = sockets.LastEndpoint    // ZMQ_LAST_ENDPOINT (read-only)
-	Immediate       = sockets.Immediate       // ZMQ_IMMEDIATE, 0 or 1
+	// SndHWM and RcvHWM (ZMQ_SNDHWM, ZMQ_RCVHWM): messages, default 1000,
+	// 0 no limit. Over inproc a connection holds the sender's SNDHWM plus
+	// the receiver's RCVHWM (no limit if either is 0; a connect before the
+	// bind has the connecter's alone until the bind). As in libzmq 4.3.4,
+	// a change applies to existing connections too.
+	SndHWM       = sockets.SndHWM
+	RcvHWM       = sockets.RcvHWM
+	RcvTimeo     = sockets.RcvTimeo     // ZMQ_RCVTIMEO, ms, -1 infinite
+	SndTimeo     = sockets.SndTimeo     // ZMQ_SNDTIMEO, ms, -1 infinite
+	LastEndpoint = sockets.LastEndpoint // ZMQ_LAST_ENDPOINT (read-only)
+	Immediate    = sockets.Immediate    // ZMQ_IMMEDIATE, 0 or 1
 	// HandshakeIvl (ZMQ_HANDSHAKE_IVL) is how long, in ms, a new connection
 	// has to complete the ZMTP handshake before it is closed (monitor:
 	// HANDSHAKE_FAILED_NO_DETAIL with ETIMEDOUT, then DISCONNECTED);

@@ -767,3 +767,190 @@ func TestConflate(t *testing.T) {
 		t.Fatalf("ZMQ_CONFLATE on a REQ: %v", err)
 	}
 }
+
+// hwmMaxSends is where the HWM tests stop counting: "no limit".
+const hwmMaxSends = 10000
+
+// fillHWM sends empty messages without blocking until the socket refuses,
+// or hwmMaxSends.
+func fillHWM(t *testing.T, s *zring.Socket) int {
+	t.Helper()
+	n := 0
+	for ; n < hwmMaxSends; n++ {
+		if err := s.Send([]byte(fmt.Sprint(n)), zring.DontWait); err != nil {
+			if !errors.Is(err, zring.ErrAgain) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	return n
+}
+
+// drainInOrder receives without blocking, checking the messages fillHWM
+// numbered come in order, and returns how many.
+func drainInOrder(t *testing.T, s *zring.Socket) int {
+	t.Helper()
+	n := 0
+	for ; ; n++ {
+		b, err := s.Recv(zring.DontWait)
+		if err != nil {
+			return n
+		}
+		if string(b) != fmt.Sprint(n) {
+			t.Fatalf("message %d is %q", n, b)
+		}
+	}
+}
+
+// TestInprocHWM: PUSH to PULL over inproc, as libzmq's tests/test_hwm.cpp
+// and test_sockopt_hwm.cpp count them; every number below was measured on
+// libzmq 4.3.4 too. "ZMQ_SNDHWM: ... A value of zero means no limit", and
+// likewise ZMQ_RCVHWM; over inproc the limit is the sender's SNDHWM plus
+// the receiver's RCVHWM, none if either is zero, whichever side binds
+// first (a connect before the bind has the connecter's mark alone until
+// the bind). Changing a mark after connecting changes the connection's
+// (libzmq 4.3.4 updates existing pipes).
+func TestInprocHWM(t *testing.T) {
+	const unlimited = hwmMaxSends
+	type order int
+	const (
+		bindFirst order = iota
+		connectFirst
+		connectSendCloseThenBind // test_hwm.cpp's test_inproc_connect_and_close_first
+	)
+	cases := []struct {
+		name     string
+		snd, rcv int // -1: the default
+		order    order
+		after    func(push, pull *zring.Socket) // after connect and bind, before sending
+		want     int
+		oneMore  bool // once drained, a blocking send succeeds
+		sentence string
+	}{
+		{"defaults", -1, -1, bindFirst, nil, 2000, true, "ZMQ_SNDHWM ... Default value 1000"},
+		{"no limit both, bind first", 0, 0, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit both, connect first", 0, 0, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit receiving, bind first", 1, 0, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit receiving, connect first", 1, 0, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit sending, bind first", 0, 1, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit sending, connect first", 0, 1, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"1 and 1, bind first", 1, 1, bindFirst, nil, 2, true, "Send and recv buffers hwm 1, so total that can be queued is 2"},
+		{"1 and 1, connect first", 1, 1, connectFirst, nil, 2, true, "Send and recv buffers hwm 1, so total that can be queued is 2"},
+		{"5 and 3, bind first", 5, 3, bindFirst, nil, 8, true, "the sender's SNDHWM plus the receiver's RCVHWM"},
+		{"5 and 3, connect first", 5, 3, connectFirst, nil, 8, true, "the sender's SNDHWM plus the receiver's RCVHWM"},
+		{"connect, send, close, then bind: 1 and 0", 1, 0, connectSendCloseThenBind, nil, 1, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 1 and 1", 1, 1, connectSendCloseThenBind, nil, 1, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 5 and 3", 5, 3, connectSendCloseThenBind, nil, 5, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 0 and 1", 0, 1, connectSendCloseThenBind, nil, unlimited, false, "A value of zero means no limit."},
+		{"2 and 2 set before connecting, connect first", 2, 2, connectFirst, nil, 4, true, "test_sockopt_hwm.cpp: test_change_before_connected"},
+		{"SNDHWM 1 raised to 5 after connecting", 1, 1, bindFirst, func(push, _ *zring.Socket) { push.SetOption(zring.SndHWM, 5) }, 6, true,
+			"test_sockopt_hwm.cpp: test_change_after_connected"},
+		{"SNDHWM 3 raised to 7 after connecting, connect first", 3, 2, connectFirst, func(push, _ *zring.Socket) { push.SetOption(zring.SndHWM, 7) }, 9, true,
+			"an existing connection takes the new mark"},
+		{"RCVHWM 1 raised to 5 after connecting", 1, 1, bindFirst, func(_, pull *zring.Socket) { pull.SetOption(zring.RcvHWM, 5) }, 6, true,
+			"an existing connection takes the new mark"},
+		{"RCVHWM set to 0 after connecting", 3, 2, bindFirst, func(_, pull *zring.Socket) { pull.SetOption(zring.RcvHWM, 0) }, unlimited, true,
+			"A value of zero means no limit."},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			ep := fmt.Sprintf("inproc://hwm-%d", i)
+			push := sock(t, ctx, zring.PUSH)
+			pull := sock(t, ctx, zring.PULL)
+			if c.snd >= 0 {
+				push.SetOption(zring.SndHWM, c.snd)
+			}
+			if c.rcv >= 0 {
+				pull.SetOption(zring.RcvHWM, c.rcv)
+			}
+			sent := 0
+			switch c.order {
+			case bindFirst:
+				bindAt(t, pull, ep)
+				push.Connect(ep)
+			case connectFirst:
+				push.Connect(ep)
+				bindAt(t, pull, ep)
+			case connectSendCloseThenBind:
+				push.Connect(ep)
+				sent = fillHWM(t, push)
+				push.Close()
+				bindAt(t, pull, ep)
+			}
+			if c.after != nil {
+				c.after(push, pull)
+			}
+			if c.order != connectSendCloseThenBind {
+				sent = fillHWM(t, push)
+			}
+			if sent != c.want {
+				t.Fatalf("sent %d before the HWM, want %d (%q)", sent, c.want, c.sentence)
+			}
+			if got := drainInOrder(t, pull); got != sent {
+				t.Fatalf("received %d of %d", got, sent)
+			}
+			if c.oneMore {
+				if err := push.Send([]byte("one more"), 0); err != nil {
+					t.Fatal(err)
+				}
+				mustRecv(t, pull, "one more")
+			}
+		})
+	}
+}
+
+// TestHWMDecreaseWhenFull: test_sockopt_hwm.cpp's test_decrease_when_full.
+// A PUSH with SNDHWM 100 fills its pipe to a PULL with RCVHWM 1; SNDHWM
+// is lowered to 70. Nothing queued is dropped, it all arrives in order,
+// and then no more than the new mark (plus the receiver's) is taken.
+func TestHWMDecreaseWhenFull(t *testing.T) {
+	ctx := newCtx(t)
+	push, pull := sock(t, ctx, zring.PUSH), sock(t, ctx, zring.PULL)
+	push.SetOption(zring.SndHWM, 100)
+	pull.SetOption(zring.RcvHWM, 1)
+	bindAt(t, push, "inproc://decrease")
+	pull.Connect("inproc://decrease")
+	sent := fillHWM(t, push)
+	if sent != 101 {
+		t.Fatalf("sent %d, want 101", sent)
+	}
+	push.SetOption(zring.SndHWM, 70)
+	if v, _ := push.GetOption(zring.SndHWM); v != 70 {
+		t.Fatalf("SNDHWM reads %v", v)
+	}
+	if got := drainInOrder(t, pull); got != sent {
+		t.Fatalf("received %d of %d", got, sent)
+	}
+	if refill := fillHWM(t, push); refill != 71 {
+		t.Fatalf("after lowering to 70: sent %d, want 71", refill)
+	}
+}
+
+// TestHWMRaisedOverTCP: a SNDHWM raised after connecting lets an existing
+// tcp connection queue more at once (libzmq 4.3.4: with 1 and 1, 2 go out
+// before EAGAIN, and 98 more after SNDHWM 50).
+func TestHWMRaisedOverTCP(t *testing.T) {
+	ctx := newCtx(t)
+	push, pull := sock(t, ctx, zring.PUSH), sock(t, ctx, zring.PULL)
+	push.SetOption(zring.SndHWM, 1)
+	pull.SetOption(zring.RcvHWM, 1)
+	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	push.Send([]byte("0"), 0)
+	mustRecv(t, pull, "0") // connected
+	settle := func() int {
+		n := 0
+		for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			n += fillHWM(t, push)
+		}
+		return n
+	}
+	before := settle()
+	push.SetOption(zring.SndHWM, 50)
+	after := settle()
+	t.Logf("with SNDHWM 1: %d queued; after SNDHWM 50: %d more", before, after)
+	if after < 49 {
+		t.Fatalf("queued %d at SNDHWM 1, then %d more at 50", before, after)
+	}
+}

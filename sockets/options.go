@@ -110,7 +110,9 @@ const (
 
 // Options holds one socket's option values. The socket's goroutine owns it;
 // a connection takes a copy (Snapshot) when it starts, as libzmq does, so a
-// later SetOption affects later connections only.
+// later SetOption affects later connections only — except SNDHWM and
+// RCVHWM, which libzmq 4.3.4 also applies to the pipes of existing ones
+// (Socket.SetOption), and the options marked "at once" below.
 type Options struct {
 	Type            Type
 	Affinity        uint64

@@ -415,7 +415,23 @@ func (s *Socket) SetOption(opt Option, v any) error {
 	if opt == Subscribe || opt == Unsubscribe {
 		return s.subscribe(opt == Subscribe, v)
 	}
-	return s.opts.Set(opt, v)
+	if err := s.opts.Set(opt, v); err != nil {
+		return err
+	}
+	if opt == SndHWM || opt == RcvHWM {
+		// As in libzmq 4.3.4, the pipes of existing connections take the
+		// new mark too (the socket's part of it: over inproc the peer's
+		// part is added), not only later ones.
+		s.processCmds()
+		for p := range s.peers {
+			if opt == SndHWM {
+				p.Out.SetHWMParts(0, s.opts.SndHWM)
+			} else {
+				p.In.SetHWMParts(1, s.opts.RcvHWM)
+			}
+		}
+	}
+	return nil
 }
 
 // subscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: on a SUB, and on an XPUB
