@@ -3,6 +3,7 @@ package zring_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -952,5 +953,239 @@ func TestHWMRaisedOverTCP(t *testing.T) {
 	t.Logf("with SNDHWM 1: %d queued; after SNDHWM 50: %d more", before, after)
 	if after < 49 {
 		t.Fatalf("queued %d at SNDHWM 1, then %d more at 50", before, after)
+	}
+}
+
+// lingerN messages of lingerSize bytes are more than loopback's kernel
+// buffers hold for a receiver that does not read, so some are still
+// pending in the sender when it closes.
+const (
+	lingerN    = 400
+	lingerSize = 64 << 10
+)
+
+// lingerLink is a sender socket of the type under test, alone in its own
+// context, connected over tcp to a receiver that reads only when told.
+type lingerLink struct {
+	ctx  *zring.Context
+	sock *zring.Socket
+	send func(body []byte) error
+	// recv returns one message's body, false after a quiet while.
+	recv func() ([]byte, bool)
+}
+
+// lingerPeers makes, for each type linger is tested on, the sender and a
+// receiver (a zring socket with RCVHWM 1, or a raw TCP client for STREAM),
+// connected, with one message through.
+var lingerPeers = []struct {
+	typ  zring.SocketType
+	make func(t *testing.T, rctx *zring.Context, s *zring.Socket) (send func([]byte) error, recv func() ([]byte, bool))
+}{
+	{zring.DEALER, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.ROUTER)
+		s.Connect(bindAt(t, r, "tcp://127.0.0.1:0"))
+		s.Send([]byte("ready"), 0)
+		mustRecvParts(t, r)
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 1)
+	}},
+	{zring.ROUTER, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.DEALER)
+		r.SetOption(zring.RoutingID, "r")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		r.Send([]byte("ready"), 0)
+		mustRecvParts(t, s)
+		return func(b []byte) error { return s.SendMultipart([][]byte{[]byte("r"), b}, 0) }, partOf(t, r, 0)
+	}},
+	{zring.PUB, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.SUB)
+		r.SetOption(zring.Subscribe, "")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		awaitSubscribed(t, s, r, "ready")
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 0)
+	}},
+	{zring.XPUB, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.SUB)
+		r.SetOption(zring.Subscribe, "")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		awaitAtXPub(t, s, "\x01")
+		awaitSubscribed(t, s, r, "ready")
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 0)
+	}},
+	{zring.STREAM, func(t *testing.T, _ *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		c := dialRaw(t, tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0")))
+		id, _ := recvStream(t, s)
+		buf := make([]byte, lingerSize)
+		return func(b []byte) error { return s.SendMultipart([][]byte{id, b}, 0) },
+			func() ([]byte, bool) {
+				// The bytes come unframed; each lingerSize of them is one
+				// message.
+				c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				if _, err := io.ReadFull(c, buf); err != nil {
+					return nil, false
+				}
+				return buf, true
+			}
+	}},
+}
+
+func lingerReceiver(t *testing.T, ctx *zring.Context, typ zring.SocketType) *zring.Socket {
+	r := sock(t, ctx, typ)
+	r.SetOption(zring.RcvHWM, 1)
+	return r
+}
+
+// partOf is a recv that returns part i of each message.
+func partOf(t *testing.T, r *zring.Socket, i int) func() ([]byte, bool) {
+	return func() ([]byte, bool) {
+		r.SetOption(zring.RcvTimeo, 300)
+		parts, err := r.RecvMultipart(0)
+		if errors.Is(err, zring.ErrAgain) {
+			return nil, false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parts[i], true
+	}
+}
+
+// newLingerLink sets up a sender of type typ with the linger given.
+func newLingerLink(t *testing.T, typ zring.SocketType, linger int) *lingerLink {
+	t.Helper()
+	rctx := newCtx(t)
+	ctx, err := zring.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ctx.NewSocket(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetOption(zring.SndTimeo, 5000)
+	s.SetOption(zring.RcvTimeo, 5000)
+	s.SetOption(zring.Linger, linger)
+	l := &lingerLink{ctx: ctx, sock: s}
+	for _, p := range lingerPeers {
+		if p.typ == typ {
+			l.send, l.recv = p.make(t, rctx, s)
+		}
+	}
+	return l
+}
+
+// sendAll queues lingerN numbered messages.
+func (l *lingerLink) sendAll(t *testing.T) {
+	t.Helper()
+	body := make([]byte, lingerSize)
+	for i := 0; i < lingerN; i++ {
+		body[0], body[1] = byte(i), byte(i>>8)
+		if err := l.send(body); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+}
+
+// received counts, in order, what reaches the receiver.
+func (l *lingerLink) received(t *testing.T) int {
+	t.Helper()
+	n := 0
+	for ; ; n++ {
+		b, ok := l.recv()
+		if !ok {
+			return n
+		}
+		if got := int(b[0]) | int(b[1])<<8; got != n {
+			t.Fatalf("message %d arrived as number %d", n, got)
+		}
+	}
+}
+
+// TestLingerOnClose: ZMQ_LINGER after zmq_close(), for the sender types
+// added recently, over tcp, with a receiver that reads only after the
+// close. "A value of -1 ... Pending messages shall not be discarded after
+// a call to ... zmq_close()"; positive: "Pending messages shall not be
+// discarded after a call to ... zmq_close()"; "The value of 0 specifies no
+// linger period. Pending messages shall be discarded immediately after a
+// call to ... zmq_close()."
+func TestLingerOnClose(t *testing.T) {
+	for _, p := range lingerPeers {
+		for _, linger := range []int{-1, 5000, 0} {
+			t.Run(fmt.Sprintf("%v/linger=%d", p.typ, linger), func(t *testing.T) {
+				l := newLingerLink(t, p.typ, linger)
+				l.sendAll(t)
+				l.sock.Close()
+				got := l.received(t)
+				if linger != 0 && got != lingerN {
+					t.Fatalf("%d of %d arrived after the close", got, lingerN)
+				}
+				if linger == 0 && got >= lingerN {
+					t.Fatalf("all %d arrived: nothing pending was discarded", got)
+				}
+				termWithin(t, l.ctx, 2*time.Second)
+			})
+		}
+	}
+}
+
+// termWithin fails the test unless ctx.Term returns within d.
+func termWithin(t *testing.T, ctx *zring.Context, d time.Duration) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { ctx.Term(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("Term did not return within %v", d)
+	}
+}
+
+// TestLingerOnTerm: ZMQ_LINGER and zmq_ctx_term(), for the same types,
+// with a receiver that does not read until told. -1: "attempting to
+// terminate the socket's context with zmq_ctx_term() shall block until all
+// pending messages have been sent to a peer"; positive: "shall block until
+// either all pending messages have been sent to a peer, or the linger
+// period expires, after which any pending messages shall be discarded";
+// 0: Term does not wait, pending messages are discarded.
+func TestLingerOnTerm(t *testing.T) {
+	for _, p := range lingerPeers {
+		for _, linger := range []int{-1, 200, 0} {
+			t.Run(fmt.Sprintf("%v/linger=%d", p.typ, linger), func(t *testing.T) {
+				l := newLingerLink(t, p.typ, linger)
+				l.sendAll(t)
+				l.sock.Close()
+				start := time.Now()
+				done := make(chan time.Duration, 1)
+				go func() { l.ctx.Term(); done <- time.Since(start) }()
+				switch linger {
+				case -1:
+					select {
+					case d := <-done:
+						t.Fatalf("Term returned after %v with messages pending", d)
+					case <-time.After(300 * time.Millisecond):
+					}
+					if got := l.received(t); got != lingerN {
+						t.Fatalf("%d of %d arrived", got, lingerN)
+					}
+					select {
+					case <-done:
+					case <-time.After(2 * time.Second):
+						t.Fatal("Term still blocked after everything arrived")
+					}
+				default:
+					var d time.Duration
+					select {
+					case d = <-done:
+					case <-time.After(3 * time.Second):
+						t.Fatalf("Term blocked past the linger of %d ms", linger)
+					}
+					if d < time.Duration(linger)*time.Millisecond*3/4 {
+						t.Fatalf("Term returned after %v, before the linger of %d ms", d, linger)
+					}
+					if got := l.received(t); got >= lingerN {
+						t.Fatalf("all %d arrived: nothing pending was discarded", got)
+					}
+				}
+			})
+		}
 	}
 }
