@@ -145,9 +145,9 @@ func (pp *pubPeer) Wake() {
 // unsubscriptions) followed by the subscription body. Messages without a
 // sub/unsub prefix are also received, but have no effect on subscription
 // status." Only the first subscription to a topic, the last cancel of it
-// and a cancel of what the subscriber did not hold are passed on, unless ZMQ_XPUB_VERBOSE (every subscribe) or
-// ZMQ_XPUB_VERBOSER (every subscribe and cancel); a subscriber that goes
-// cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
+// and a cancel of what the subscriber did not hold are passed on, unless
+// ZMQ_XPUB_VERBOSE (every subscribe) or ZMQ_XPUB_VERBOSER (every subscribe
+// and cancel); a subscriber that goes cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
 // HWM instead of dropping, and ZMQ_XPUB_WELCOME_MSG greets each new one.
 type pub struct {
 	xpub    bool
