@@ -956,12 +956,14 @@ func TestHWMRaisedOverTCP(t *testing.T) {
 	}
 }
 
-// lingerN messages of lingerSize bytes are more than loopback's kernel
-// buffers hold for a receiver that does not read, so some are still
+// lingerN messages of lingerSize bytes are far more than the kernel
+// buffers hold for a receiver that does not read (both sides' are set to
+// lingerBuf, which also stops Linux growing them), so most are still
 // pending in the sender when it closes.
 const (
 	lingerN    = 400
 	lingerSize = 64 << 10
+	lingerBuf  = 128 << 10
 )
 
 // lingerLink is a sender socket of the type under test, alone in its own
@@ -1012,7 +1014,18 @@ var lingerPeers = []struct {
 		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 0)
 	}},
 	{zring.STREAM, func(t *testing.T, _ *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
-		c := dialRaw(t, tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0")))
+		d := net.Dialer{Timeout: 2 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+			var err error
+			rc.Control(func(fd uintptr) {
+				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, lingerBuf)
+			})
+			return err
+		}}
+		c, err := d.Dial("tcp", tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
 		id, _ := recvStream(t, s)
 		buf := make([]byte, lingerSize)
 		return func(b []byte) error { return s.SendMultipart([][]byte{id, b}, 0) },
@@ -1031,6 +1044,7 @@ var lingerPeers = []struct {
 func lingerReceiver(t *testing.T, ctx *zring.Context, typ zring.SocketType) *zring.Socket {
 	r := sock(t, ctx, typ)
 	r.SetOption(zring.RcvHWM, 1)
+	r.SetOption(zring.RcvBuf, lingerBuf)
 	return r
 }
 
@@ -1064,6 +1078,7 @@ func newLingerLink(t *testing.T, typ zring.SocketType, linger int) *lingerLink {
 	s.SetOption(zring.SndTimeo, 5000)
 	s.SetOption(zring.RcvTimeo, 5000)
 	s.SetOption(zring.Linger, linger)
+	s.SetOption(zring.SndBuf, lingerBuf)
 	l := &lingerLink{ctx: ctx, sock: s}
 	for _, p := range lingerPeers {
 		if p.typ == typ {
