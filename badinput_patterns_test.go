@@ -370,8 +370,9 @@ func manySubscriptions() int {
 // TestBadInputManySubscriptions: a SUB subscribes to n distinct topics,
 // an XPUB takes them all, over tcp, and when the SUB goes the XPUB cancels
 // them all; with n a tenth of the size and then the full size. The cost of a subscription must not grow with their
-// number (the full run may take at most 4 times as long per subscription
-// as the small one: quadratic cost would be 10 times), memory must be a
+// number (the full run may take at most 6 times as long per subscription
+// as the small one, room for a loaded machine: quadratic cost would be 10
+// times), memory must be a
 // bounded amount per subscription, matching must still pick the one
 // subscriber, and another subscriber must keep getting its messages.
 func TestBadInputManySubscriptions(t *testing.T) {
@@ -432,7 +433,7 @@ func TestBadInputManySubscriptions(t *testing.T) {
 	small, big := measure(n/10), measure(n)
 	t.Logf("%d subscriptions: %v each, %d bytes each; %d: %v each, %d bytes each",
 		n/10, small.perSub, small.bytesPer, n, big.perSub, big.bytesPer)
-	if big.perSub > 4*small.perSub {
+	if big.perSub > 6*small.perSub {
 		t.Errorf("a subscription costs %v among %d, %v among %d: the cost grows with their number", big.perSub, n, small.perSub, n/10)
 	}
 	if big.bytesPer > 2048 {
