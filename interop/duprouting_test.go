@@ -26,14 +26,17 @@ func TestDuplicateRoutingIDInterop(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// drain takes what arrives until 300 ms pass without any.
 				drain := func() {
-					time.Sleep(50 * time.Millisecond)
-					for {
-						m, err := router.recv(zring.DontWait)
-						if err != nil {
-							break
+					for quiet := time.Now(); time.Since(quiet) < 300*time.Millisecond; time.Sleep(5 * time.Millisecond) {
+						for {
+							m, err := router.recv(zring.DontWait)
+							if err != nil {
+								break
+							}
+							out[i] = append(out[i], "recv "+show(m))
+							quiet = time.Now()
 						}
-						out[i] = append(out[i], "recv "+show(m))
 					}
 				}
 				var peers [2]*rawZMTP
@@ -48,7 +51,7 @@ func TestDuplicateRoutingIDInterop(t *testing.T) {
 				mustSend(t, router, frames("dup", "to dup"))
 				time.Sleep(50 * time.Millisecond)
 				for k, p := range peers {
-					p.c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+					p.c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 					_, body, err := p.read()
 					state := "got " + string(body)
 					if err != nil {
