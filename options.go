@@ -51,12 +51,17 @@ const (
 	ReconnectIvl    = sockets.ReconnectIvl    // ZMQ_RECONNECT_IVL, ms, default 100
 	ReconnectIvlMax = sockets.ReconnectIvlMax // ZMQ_RECONNECT_IVL_MAX, ms, default 0
 	MaxMsgSize      = sockets.MaxMsgSize      // ZMQ_MAXMSGSIZE, bytes per frame, -1 no limit
-	SndHWM          = sockets.SndHWM          // ZMQ_SNDHWM, messages, default 1000
-	RcvHWM          = sockets.RcvHWM          // ZMQ_RCVHWM, messages, default 1000
-	RcvTimeo        = sockets.RcvTimeo        // ZMQ_RCVTIMEO, ms, -1 infinite
-	SndTimeo        = sockets.SndTimeo        // ZMQ_SNDTIMEO, ms, -1 infinite
-	LastEndpoint    = sockets.LastEndpoint    // ZMQ_LAST_ENDPOINT (read-only)
-	Immediate       = sockets.Immediate       // ZMQ_IMMEDIATE, 0 or 1
+	// SndHWM and RcvHWM (ZMQ_SNDHWM, ZMQ_RCVHWM): messages, default 1000,
+	// 0 no limit. Over inproc a connection holds the sender's SNDHWM plus
+	// the receiver's RCVHWM (no limit if either is 0; a connect before the
+	// bind has the connecter's alone until the bind). As in libzmq 4.3.4,
+	// a change applies to existing connections too.
+	SndHWM       = sockets.SndHWM
+	RcvHWM       = sockets.RcvHWM
+	RcvTimeo     = sockets.RcvTimeo     // ZMQ_RCVTIMEO, ms, -1 infinite
+	SndTimeo     = sockets.SndTimeo     // ZMQ_SNDTIMEO, ms, -1 infinite
+	LastEndpoint = sockets.LastEndpoint // ZMQ_LAST_ENDPOINT (read-only)
+	Immediate    = sockets.Immediate    // ZMQ_IMMEDIATE, 0 or 1
 	// HandshakeIvl (ZMQ_HANDSHAKE_IVL) is how long, in ms, a new connection
 	// has to complete the ZMTP handshake before it is closed (monitor:
 	// HANDSHAKE_FAILED_NO_DETAIL with ETIMEDOUT, then DISCONNECTED);
@@ -75,7 +80,9 @@ const (
 	RouterMandatory = sockets.RouterMandatory
 	// RouterHandover (ZMQ_ROUTER_HANDOVER, ROUTER only, 0 or 1): with 1, a
 	// peer announcing a routing id another peer holds takes it over; the
-	// old peer is sent nothing more. With 0 (the default) the newcomer is
+	// old peer is sent and read nothing more (what it sent that Recv has
+	// not returned is dropped, as in libzmq; a message Recv is part-way
+	// through is finished). With 0 (the default) the newcomer is
 	// ignored, as libzmq ignores it.
 	RouterHandover = sockets.RouterHandover
 	// ReqRelaxed and ReqCorrelate (ZMQ_REQ_RELAXED, ZMQ_REQ_CORRELATE; REQ
@@ -229,6 +236,22 @@ const (
 	// handed to Recv; Subscribe and Unsubscribe set on the XPUB then apply
 	// a topic to the subscriber whose message Recv returned last.
 	XPubManual = sockets.XPubManual
+	// XPubManualLastValue (ZMQ_XPUB_MANUAL_LAST_VALUE; XPUB, at once): as
+	// XPubManual (setting it sets XPubManual to the same value), and the
+	// first message sent after Recv returns a subscription goes only to
+	// the subscriber that sent it, if that message matches what it holds
+	// after the application's Subscribe — so a last-value cache can answer
+	// a newcomer without repeating itself to the others. That send also
+	// ends what a later Subscribe would apply to, as in libzmq 4.3.4:
+	// Subscribe between Recv and Send.
+	XPubManualLastValue = sockets.XPubManualLastValue
+	// OnlyFirstSubscribe (ZMQ_ONLY_FIRST_SUBSCRIBE; XPUB and XSUB, at
+	// once). By default every part of a multipart message that starts with
+	// byte 1 or 0 is a subscription or a cancel, wherever it stands (as in
+	// libzmq). With 1, a message whose first part is not one is user data
+	// throughout; libzmq 4.3.4 still takes later parts as subscriptions
+	// when the first part is one, and so does zring.
+	OnlyFirstSubscribe = sockets.OnlyFirstSubscribe
 	// InBatchSize and OutBatchSize (ZMQ_IN_BATCH_SIZE, ZMQ_OUT_BATCH_SIZE)
 	// bound the bytes one read or one vectored write moves, default 8192.
 	// The libzmq manual says "messages", but libzmq 4.3.4 counts bytes, and

@@ -3,6 +3,7 @@ package zring_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -765,5 +766,441 @@ func TestConflate(t *testing.T) {
 	ctx := newCtx(t)
 	if err := sock(t, ctx, zring.REQ).SetOption(zring.Conflate, 1); !errors.Is(err, zring.ErrInvalid) {
 		t.Fatalf("ZMQ_CONFLATE on a REQ: %v", err)
+	}
+}
+
+// hwmMaxSends is where the HWM tests stop counting: "no limit".
+const hwmMaxSends = 10000
+
+// fillHWM sends empty messages without blocking until the socket refuses,
+// or hwmMaxSends.
+func fillHWM(t *testing.T, s *zring.Socket) int {
+	t.Helper()
+	n := 0
+	for ; n < hwmMaxSends; n++ {
+		if err := s.Send([]byte(fmt.Sprint(n)), zring.DontWait); err != nil {
+			if !errors.Is(err, zring.ErrAgain) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	return n
+}
+
+// drainInOrder receives without blocking, checking the messages fillHWM
+// numbered come in order, and returns how many.
+func drainInOrder(t *testing.T, s *zring.Socket) int {
+	t.Helper()
+	n := 0
+	for ; ; n++ {
+		b, err := s.Recv(zring.DontWait)
+		if err != nil {
+			return n
+		}
+		if string(b) != fmt.Sprint(n) {
+			t.Fatalf("message %d is %q", n, b)
+		}
+	}
+}
+
+// TestInprocHWM: PUSH to PULL over inproc, as libzmq's tests/test_hwm.cpp
+// and test_sockopt_hwm.cpp count them; every number below was measured on
+// libzmq 4.3.4 too. "ZMQ_SNDHWM: ... A value of zero means no limit", and
+// likewise ZMQ_RCVHWM; over inproc the limit is the sender's SNDHWM plus
+// the receiver's RCVHWM, none if either is zero, whichever side binds
+// first (a connect before the bind has the connecter's mark alone until
+// the bind). Changing a mark after connecting changes the connection's
+// (libzmq 4.3.4 updates existing pipes).
+func TestInprocHWM(t *testing.T) {
+	const unlimited = hwmMaxSends
+	type order int
+	const (
+		bindFirst order = iota
+		connectFirst
+		connectSendCloseThenBind // test_hwm.cpp's test_inproc_connect_and_close_first
+	)
+	cases := []struct {
+		name     string
+		snd, rcv int // -1: the default
+		order    order
+		after    func(push, pull *zring.Socket) // after connect and bind, before sending
+		want     int
+		oneMore  bool // once drained, a blocking send succeeds
+		sentence string
+	}{
+		{"defaults", -1, -1, bindFirst, nil, 2000, true, "ZMQ_SNDHWM ... Default value 1000"},
+		{"no limit both, bind first", 0, 0, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit both, connect first", 0, 0, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit receiving, bind first", 1, 0, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit receiving, connect first", 1, 0, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit sending, bind first", 0, 1, bindFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"no limit sending, connect first", 0, 1, connectFirst, nil, unlimited, true, "A value of zero means no limit."},
+		{"1 and 1, bind first", 1, 1, bindFirst, nil, 2, true, "Send and recv buffers hwm 1, so total that can be queued is 2"},
+		{"1 and 1, connect first", 1, 1, connectFirst, nil, 2, true, "Send and recv buffers hwm 1, so total that can be queued is 2"},
+		{"5 and 3, bind first", 5, 3, bindFirst, nil, 8, true, "the sender's SNDHWM plus the receiver's RCVHWM"},
+		{"5 and 3, connect first", 5, 3, connectFirst, nil, 8, true, "the sender's SNDHWM plus the receiver's RCVHWM"},
+		{"connect, send, close, then bind: 1 and 0", 1, 0, connectSendCloseThenBind, nil, 1, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 1 and 1", 1, 1, connectSendCloseThenBind, nil, 1, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 5 and 3", 5, 3, connectSendCloseThenBind, nil, 5, false, "before the bind, the connecter's SNDHWM alone"},
+		{"connect, send, close, then bind: 0 and 1", 0, 1, connectSendCloseThenBind, nil, unlimited, false, "A value of zero means no limit."},
+		{"2 and 2 set before connecting, connect first", 2, 2, connectFirst, nil, 4, true, "test_sockopt_hwm.cpp: test_change_before_connected"},
+		{"SNDHWM 1 raised to 5 after connecting", 1, 1, bindFirst, func(push, _ *zring.Socket) { push.SetOption(zring.SndHWM, 5) }, 6, true,
+			"test_sockopt_hwm.cpp: test_change_after_connected"},
+		{"SNDHWM 3 raised to 7 after connecting, connect first", 3, 2, connectFirst, func(push, _ *zring.Socket) { push.SetOption(zring.SndHWM, 7) }, 9, true,
+			"an existing connection takes the new mark"},
+		{"RCVHWM 1 raised to 5 after connecting", 1, 1, bindFirst, func(_, pull *zring.Socket) { pull.SetOption(zring.RcvHWM, 5) }, 6, true,
+			"an existing connection takes the new mark"},
+		{"RCVHWM set to 0 after connecting", 3, 2, bindFirst, func(_, pull *zring.Socket) { pull.SetOption(zring.RcvHWM, 0) }, unlimited, true,
+			"A value of zero means no limit."},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			ep := fmt.Sprintf("inproc://hwm-%d", i)
+			push := sock(t, ctx, zring.PUSH)
+			pull := sock(t, ctx, zring.PULL)
+			if c.snd >= 0 {
+				push.SetOption(zring.SndHWM, c.snd)
+			}
+			if c.rcv >= 0 {
+				pull.SetOption(zring.RcvHWM, c.rcv)
+			}
+			sent := 0
+			switch c.order {
+			case bindFirst:
+				bindAt(t, pull, ep)
+				push.Connect(ep)
+			case connectFirst:
+				push.Connect(ep)
+				bindAt(t, pull, ep)
+			case connectSendCloseThenBind:
+				push.Connect(ep)
+				sent = fillHWM(t, push)
+				push.Close()
+				bindAt(t, pull, ep)
+			}
+			if c.after != nil {
+				c.after(push, pull)
+			}
+			if c.order != connectSendCloseThenBind {
+				sent = fillHWM(t, push)
+			}
+			if sent != c.want {
+				t.Fatalf("sent %d before the HWM, want %d (%q)", sent, c.want, c.sentence)
+			}
+			if got := drainInOrder(t, pull); got != sent {
+				t.Fatalf("received %d of %d", got, sent)
+			}
+			if c.oneMore {
+				if err := push.Send([]byte("one more"), 0); err != nil {
+					t.Fatal(err)
+				}
+				mustRecv(t, pull, "one more")
+			}
+		})
+	}
+}
+
+// TestHWMDecreaseWhenFull: test_sockopt_hwm.cpp's test_decrease_when_full.
+// A PUSH with SNDHWM 100 fills its pipe to a PULL with RCVHWM 1; SNDHWM
+// is lowered to 70. Nothing queued is dropped, it all arrives in order,
+// and then no more than the new mark (plus the receiver's) is taken.
+func TestHWMDecreaseWhenFull(t *testing.T) {
+	ctx := newCtx(t)
+	push, pull := sock(t, ctx, zring.PUSH), sock(t, ctx, zring.PULL)
+	push.SetOption(zring.SndHWM, 100)
+	pull.SetOption(zring.RcvHWM, 1)
+	bindAt(t, push, "inproc://decrease")
+	pull.Connect("inproc://decrease")
+	sent := fillHWM(t, push)
+	if sent != 101 {
+		t.Fatalf("sent %d, want 101", sent)
+	}
+	push.SetOption(zring.SndHWM, 70)
+	if v, _ := push.GetOption(zring.SndHWM); v != 70 {
+		t.Fatalf("SNDHWM reads %v", v)
+	}
+	if got := drainInOrder(t, pull); got != sent {
+		t.Fatalf("received %d of %d", got, sent)
+	}
+	if refill := fillHWM(t, push); refill != 71 {
+		t.Fatalf("after lowering to 70: sent %d, want 71", refill)
+	}
+}
+
+// TestHWMRaisedOverTCP: a SNDHWM raised after connecting lets an existing
+// tcp connection queue more at once (libzmq 4.3.4: with 1 and 1, 2 go out
+// before EAGAIN, and 98 more after SNDHWM 50).
+func TestHWMRaisedOverTCP(t *testing.T) {
+	ctx := newCtx(t)
+	push, pull := sock(t, ctx, zring.PUSH), sock(t, ctx, zring.PULL)
+	push.SetOption(zring.SndHWM, 1)
+	pull.SetOption(zring.RcvHWM, 1)
+	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	push.Send([]byte("0"), 0)
+	mustRecv(t, pull, "0") // connected
+	settle := func() int {
+		n := 0
+		for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			n += fillHWM(t, push)
+		}
+		return n
+	}
+	before := settle()
+	push.SetOption(zring.SndHWM, 50)
+	after := settle()
+	t.Logf("with SNDHWM 1: %d queued; after SNDHWM 50: %d more", before, after)
+	if after < 49 {
+		t.Fatalf("queued %d at SNDHWM 1, then %d more at 50", before, after)
+	}
+}
+
+// lingerN messages of lingerSize bytes are far more than the kernel
+// buffers hold for a receiver that does not read (both sides' are set to
+// lingerBuf, which also stops Linux growing them), so most are still
+// pending in the sender when it closes.
+const (
+	lingerN    = 400
+	lingerSize = 64 << 10
+	lingerBuf  = 128 << 10
+)
+
+// lingerLink is a sender socket of the type under test, alone in its own
+// context, connected over tcp to a receiver that reads only when told.
+type lingerLink struct {
+	ctx  *zring.Context
+	sock *zring.Socket
+	send func(body []byte) error
+	// recv returns one message's body, false after a quiet while.
+	recv func() ([]byte, bool)
+}
+
+// lingerPeers makes, for each type linger is tested on, the sender and a
+// receiver (a zring socket with RCVHWM 1, or a raw TCP client for STREAM),
+// connected, with one message through.
+var lingerPeers = []struct {
+	typ  zring.SocketType
+	make func(t *testing.T, rctx *zring.Context, s *zring.Socket) (send func([]byte) error, recv func() ([]byte, bool))
+}{
+	{zring.DEALER, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.ROUTER)
+		s.Connect(bindAt(t, r, "tcp://127.0.0.1:0"))
+		s.Send([]byte("ready"), 0)
+		mustRecvParts(t, r)
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 1)
+	}},
+	{zring.ROUTER, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.DEALER)
+		r.SetOption(zring.RoutingID, "r")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		r.Send([]byte("ready"), 0)
+		mustRecvParts(t, s)
+		return func(b []byte) error { return s.SendMultipart([][]byte{[]byte("r"), b}, 0) }, partOf(t, r, 0)
+	}},
+	{zring.PUB, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.SUB)
+		r.SetOption(zring.Subscribe, "")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		awaitSubscribed(t, s, r, "ready")
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 0)
+	}},
+	{zring.XPUB, func(t *testing.T, rctx *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		r := lingerReceiver(t, rctx, zring.SUB)
+		r.SetOption(zring.Subscribe, "")
+		r.Connect(bindAt(t, s, "tcp://127.0.0.1:0"))
+		awaitAtXPub(t, s, "\x01")
+		awaitSubscribed(t, s, r, "ready")
+		return func(b []byte) error { return s.Send(b, 0) }, partOf(t, r, 0)
+	}},
+	{zring.STREAM, func(t *testing.T, _ *zring.Context, s *zring.Socket) (func([]byte) error, func() ([]byte, bool)) {
+		d := net.Dialer{Timeout: 2 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+			var err error
+			rc.Control(func(fd uintptr) {
+				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, lingerBuf)
+			})
+			return err
+		}}
+		c, err := d.Dial("tcp", tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		id, _ := recvStream(t, s)
+		buf := make([]byte, lingerSize)
+		return func(b []byte) error { return s.SendMultipart([][]byte{id, b}, 0) },
+			func() ([]byte, bool) {
+				// The bytes come unframed; each lingerSize of them is one
+				// message.
+				c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				if _, err := io.ReadFull(c, buf); err != nil {
+					return nil, false
+				}
+				return buf, true
+			}
+	}},
+}
+
+func lingerReceiver(t *testing.T, ctx *zring.Context, typ zring.SocketType) *zring.Socket {
+	r := sock(t, ctx, typ)
+	r.SetOption(zring.RcvHWM, 1)
+	r.SetOption(zring.RcvBuf, lingerBuf)
+	return r
+}
+
+// partOf is a recv that returns part i of each message.
+func partOf(t *testing.T, r *zring.Socket, i int) func() ([]byte, bool) {
+	return func() ([]byte, bool) {
+		r.SetOption(zring.RcvTimeo, 300)
+		parts, err := r.RecvMultipart(0)
+		if errors.Is(err, zring.ErrAgain) {
+			return nil, false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parts[i], true
+	}
+}
+
+// newLingerLink sets up a sender of type typ with the linger given.
+func newLingerLink(t *testing.T, typ zring.SocketType, linger int) *lingerLink {
+	t.Helper()
+	rctx := newCtx(t)
+	ctx, err := zring.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ctx.NewSocket(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetOption(zring.SndTimeo, 5000)
+	s.SetOption(zring.RcvTimeo, 5000)
+	s.SetOption(zring.Linger, linger)
+	s.SetOption(zring.SndBuf, lingerBuf)
+	l := &lingerLink{ctx: ctx, sock: s}
+	for _, p := range lingerPeers {
+		if p.typ == typ {
+			l.send, l.recv = p.make(t, rctx, s)
+		}
+	}
+	return l
+}
+
+// sendAll queues lingerN numbered messages.
+func (l *lingerLink) sendAll(t *testing.T) {
+	t.Helper()
+	body := make([]byte, lingerSize)
+	for i := 0; i < lingerN; i++ {
+		body[0], body[1] = byte(i), byte(i>>8)
+		if err := l.send(body); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+}
+
+// received counts, in order, what reaches the receiver.
+func (l *lingerLink) received(t *testing.T) int {
+	t.Helper()
+	n := 0
+	for ; ; n++ {
+		b, ok := l.recv()
+		if !ok {
+			return n
+		}
+		if got := int(b[0]) | int(b[1])<<8; got != n {
+			t.Fatalf("message %d arrived as number %d", n, got)
+		}
+	}
+}
+
+// TestLingerOnClose: ZMQ_LINGER after zmq_close(), for the sender types
+// added recently, over tcp, with a receiver that reads only after the
+// close. "A value of -1 ... Pending messages shall not be discarded after
+// a call to ... zmq_close()"; positive: "Pending messages shall not be
+// discarded after a call to ... zmq_close()"; "The value of 0 specifies no
+// linger period. Pending messages shall be discarded immediately after a
+// call to ... zmq_close()."
+func TestLingerOnClose(t *testing.T) {
+	for _, p := range lingerPeers {
+		for _, linger := range []int{-1, 5000, 0} {
+			t.Run(fmt.Sprintf("%v/linger=%d", p.typ, linger), func(t *testing.T) {
+				l := newLingerLink(t, p.typ, linger)
+				l.sendAll(t)
+				l.sock.Close()
+				got := l.received(t)
+				if linger != 0 && got != lingerN {
+					t.Fatalf("%d of %d arrived after the close", got, lingerN)
+				}
+				if linger == 0 && got >= lingerN {
+					t.Fatalf("all %d arrived: nothing pending was discarded", got)
+				}
+				termWithin(t, l.ctx, 2*time.Second)
+			})
+		}
+	}
+}
+
+// termWithin fails the test unless ctx.Term returns within d.
+func termWithin(t *testing.T, ctx *zring.Context, d time.Duration) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { ctx.Term(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("Term did not return within %v", d)
+	}
+}
+
+// TestLingerOnTerm: ZMQ_LINGER and zmq_ctx_term(), for the same types,
+// with a receiver that does not read until told. -1: "attempting to
+// terminate the socket's context with zmq_ctx_term() shall block until all
+// pending messages have been sent to a peer"; positive: "shall block until
+// either all pending messages have been sent to a peer, or the linger
+// period expires, after which any pending messages shall be discarded";
+// 0: Term does not wait, pending messages are discarded.
+func TestLingerOnTerm(t *testing.T) {
+	for _, p := range lingerPeers {
+		for _, linger := range []int{-1, 200, 0} {
+			t.Run(fmt.Sprintf("%v/linger=%d", p.typ, linger), func(t *testing.T) {
+				l := newLingerLink(t, p.typ, linger)
+				l.sendAll(t)
+				l.sock.Close()
+				start := time.Now()
+				done := make(chan time.Duration, 1)
+				go func() { l.ctx.Term(); done <- time.Since(start) }()
+				switch linger {
+				case -1:
+					select {
+					case d := <-done:
+						t.Fatalf("Term returned after %v with messages pending", d)
+					case <-time.After(300 * time.Millisecond):
+					}
+					if got := l.received(t); got != lingerN {
+						t.Fatalf("%d of %d arrived", got, lingerN)
+					}
+					select {
+					case <-done:
+					case <-time.After(2 * time.Second):
+						t.Fatal("Term still blocked after everything arrived")
+					}
+				default:
+					var d time.Duration
+					select {
+					case d = <-done:
+					case <-time.After(3 * time.Second):
+						t.Fatalf("Term blocked past the linger of %d ms", linger)
+					}
+					if d < time.Duration(linger)*time.Millisecond*3/4 {
+						t.Fatalf("Term returned after %v, before the linger of %d ms", d, linger)
+					}
+					if got := l.received(t); got >= lingerN {
+						t.Fatalf("all %d arrived: nothing pending was discarded", got)
+					}
+				}
+			})
+		}
 	}
 }

@@ -163,8 +163,12 @@ func (p *Peer) Undrive() {
 
 // NewPeer makes a pipe pair with the socket's HWMs: the socket's receive
 // pipe holds rcvHWM messages, its send pipe sndHWM.
+//
+// The socket's marks are its parts of the pipes' high-water marks (the
+// writer's part of Out, the reader's of In; see ring.NewPipeParts), so that
+// a later ZMQ_SNDHWM or ZMQ_RCVHWM can change them (ring.Pipe.SetHWMParts).
 func NewPeer(sndHWM, rcvHWM int, endpoint string) *Peer {
-	return &Peer{In: ring.NewPipe(rcvHWM), Out: ring.NewPipe(sndHWM), Endpoint: endpoint}
+	return &Peer{In: ring.NewPipeParts(-1, rcvHWM), Out: ring.NewPipeParts(sndHWM, -1), Endpoint: endpoint}
 }
 
 // NewConflatePeer makes a pipe pair that keeps only the last message each

@@ -93,9 +93,15 @@ type wakerRef struct{ w Waker }
 // Waker, once, when the pipe has drained below the low-water mark.
 type Pipe struct {
 	// Read-mostly: set at creation, or rarely.
-	cf          *conflate // non-nil: a conflating pipe (NewConflatePipe); nothing below is used
-	hwm         uint64    // 0: no limit
-	lwm         uint64    // wake a blocked writer once fewer messages than this are queued
+	cf *conflate // non-nil: a conflating pipe (NewConflatePipe); nothing below is used
+	// hwm is the high-water mark, 0: no limit. It is the sum of the
+	// writer's and the reader's parts (parts, under partsMu), as libzmq adds
+	// the SNDHWM and RCVHWM of two inproc sockets; SetHWMParts changes it
+	// from any goroutine. The low-water mark is max(hwm/2, 1): a blocked
+	// writer is woken once fewer messages than that are queued.
+	hwm         atomic.Uint64
+	partsMu     sync.Mutex
+	parts       [2]int // writer's, reader's; -1: that side has no part
 	readerWaker atomic.Pointer[wakerRef]
 	writerWaker atomic.Pointer[wakerRef]
 	// wakeAt is 0, or the reader's message count at which it must wake the
@@ -158,11 +164,49 @@ func NewPipe(hwm int) *Pipe {
 	if hwm < 0 {
 		panic("ring: negative high-water mark")
 	}
+	return NewPipeParts(hwm, -1)
+}
+
+// NewPipeParts returns an empty pipe whose high-water mark is made of the
+// writer's part and the reader's: their sum, 0 (no limit) if either is 0,
+// and a part of -1 does not count (one side alone sets it). libzmq's inproc
+// pipes are made so: the sender's SNDHWM plus the receiver's RCVHWM.
+func NewPipeParts(writer, reader int) *Pipe {
 	c := new(chunk)
-	p := &Pipe{hwm: uint64(hwm), lwm: max(uint64(hwm)/2, 1)}
+	p := &Pipe{parts: [2]int{writer, reader}}
+	p.hwm.Store(hwmOf(p.parts))
 	p.w.chunk, p.w.fchunk = c, c
 	p.r.chunk = c
 	return p
+}
+
+func hwmOf(parts [2]int) uint64 {
+	sum := 0
+	for _, n := range parts {
+		if n == 0 {
+			return 0
+		}
+		if n > 0 {
+			sum += n
+		}
+	}
+	return uint64(sum)
+}
+
+// SetHWMParts changes the writer's part (side 0) or the reader's (side 1)
+// of the high-water mark, -1 for none, from any goroutine, for messages
+// written from then on (those queued stay). A writer refused at the old
+// mark is woken to look again. A conflating pipe has no mark: nothing
+// changes.
+func (p *Pipe) SetHWMParts(side, n int) {
+	if p.cf != nil {
+		return
+	}
+	p.partsMu.Lock()
+	p.parts[side] = n
+	p.hwm.Store(hwmOf(p.parts))
+	p.partsMu.Unlock()
+	wake(&p.writerWaker)
 }
 
 // SetReaderWaker sets the Waker called when frames are published while the
@@ -189,7 +233,7 @@ func wake(ref *atomic.Pointer[wakerRef]) {
 }
 
 // HWM returns the high-water mark the pipe was created with.
-func (p *Pipe) HWM() int { return int(p.hwm) }
+func (p *Pipe) HWM() int { return int(p.hwm.Load()) }
 
 // Len returns the number of complete messages flushed and not yet read: exact
 // when both ends are quiet, approximate while they run. It is 0 once the
@@ -244,7 +288,7 @@ func (p *Pipe) CheckWrite() bool {
 		w.detached = true
 		return false
 	}
-	if p.hwm == 0 || w.msgs-w.readSeen < p.hwm {
+	if h := p.hwm.Load(); h == 0 || w.msgs-w.readSeen < h {
 		return true
 	}
 	return p.checkWriteSlow()
@@ -252,8 +296,9 @@ func (p *Pipe) CheckWrite() bool {
 
 func (p *Pipe) checkWriteSlow() bool {
 	w := &p.w
+	hwm := p.hwm.Load()
 	w.readSeen = p.r.readCount.Load()
-	if w.msgs-w.readSeen < p.hwm {
+	if hwm == 0 || w.msgs-w.readSeen < hwm {
 		if w.blocked {
 			// Refused earlier, but room appeared before the low-water mark:
 			// withdraw the request. A Wake already under way is spurious.
@@ -266,7 +311,7 @@ func (p *Pipe) checkWriteSlow() bool {
 	// it loads wakeAt, we store wakeAt before we load the count, so (atomics
 	// being sequentially consistent) at least one of us sees the other's
 	// store: either this check sees the room, or the reader sees wakeAt.
-	t := w.msgs - p.lwm + 1
+	t := w.msgs - max(hwm/2, 1) + 1
 	p.wakeAt.Store(t)
 	w.blocked = true
 	w.readSeen = p.r.readCount.Load()
@@ -274,7 +319,7 @@ func (p *Pipe) checkWriteSlow() bool {
 		w.detached = true
 		return false
 	}
-	if w.msgs-w.readSeen < p.hwm {
+	if w.msgs-w.readSeen < hwm {
 		w.blocked = false
 		p.wakeAt.CompareAndSwap(t, 0)
 		return true

@@ -681,3 +681,46 @@ func BenchmarkPipeSameGoroutine(b *testing.B) {
 		m.Free()
 	}
 }
+
+// TestPipeHWMParts: a pipe's high-water mark is its writer's part plus its
+// reader's, no limit if either is 0, one alone if the other is -1; a part
+// changed later applies to the next CheckWrite, and wakes a writer the old
+// mark refused.
+func TestPipeHWMParts(t *testing.T) {
+	for _, c := range []struct {
+		writer, reader, want int
+	}{
+		{3, 2, 5}, {3, -1, 3}, {-1, 2, 2}, {0, 2, 0}, {3, 0, 0}, {1, 1, 2},
+	} {
+		if got := NewPipeParts(c.writer, c.reader).HWM(); got != c.want {
+			t.Errorf("parts %d and %d: HWM %d, want %d", c.writer, c.reader, got, c.want)
+		}
+	}
+	p := NewPipeParts(1, 1)
+	ww := newChanWaker()
+	p.SetWriterWaker(ww)
+	fill := func() int {
+		n := 0
+		for ; n < 100 && p.CheckWrite(); n++ {
+			p.Write(MsgFrom([]byte("m")))
+			p.Flush()
+		}
+		return n
+	}
+	if n := fill(); n != 2 {
+		t.Fatalf("wrote %d at HWM 2", n)
+	}
+	p.SetHWMParts(0, 4)
+	select {
+	case <-ww.ch:
+	default:
+		t.Fatal("the refused writer was not woken")
+	}
+	if n := fill(); n != 3 || p.HWM() != 5 {
+		t.Fatalf("wrote %d more at HWM %d, want 3 more at 5", n, p.HWM())
+	}
+	p.SetHWMParts(1, 0)
+	if n := fill(); n != 100 {
+		t.Fatalf("wrote %d with no limit", n)
+	}
+}

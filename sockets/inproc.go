@@ -21,15 +21,6 @@ type inprocConn struct {
 	peer *loop.Peer // the binder's view of the pipes
 }
 
-// hwmSum is libzmq's inproc HWM: the sender's SNDHWM plus the receiver's
-// RCVHWM, 0 (no limit) when either is 0.
-func hwmSum(snd, rcv int) int {
-	if snd == 0 || rcv == 0 {
-		return 0
-	}
-	return snd + rcv
-}
-
 func (c *Context) bindInproc(s *Socket, name string) error {
 	if name == "" {
 		return errno.EINVAL
@@ -50,6 +41,10 @@ func (c *Context) bindInproc(s *Socket, name string) error {
 	e.pending = nil
 	c.mu.Unlock()
 	for _, pc := range pending {
+		// The binder's parts of the HWMs, now known (libzmq sets them at
+		// the bind too).
+		pc.peer.In.SetHWMParts(1, s.opts.RcvHWM)
+		pc.peer.Out.SetHWMParts(0, s.opts.SndHWM)
 		s.Attach(pc.peer)
 	}
 	return nil
@@ -87,12 +82,15 @@ func (c *Context) connectInproc(s *Socket, name string) (*loop.Peer, error) {
 		// both pipes.
 		toConn, toBind = ring.NewConflatePipe(), ring.NewConflatePipe()
 	} else if b != nil {
-		toConn = ring.NewPipe(hwmSum(e.bind.SndHWM, s.opts.RcvHWM))
-		toBind = ring.NewPipe(hwmSum(s.opts.SndHWM, e.bind.RcvHWM))
+		// libzmq's inproc HWM: the sender's SNDHWM plus the receiver's
+		// RCVHWM, no limit when either is 0.
+		toConn = ring.NewPipeParts(e.bind.SndHWM, s.opts.RcvHWM)
+		toBind = ring.NewPipeParts(s.opts.SndHWM, e.bind.RcvHWM)
 	} else {
-		// The binder's HWMs are not known yet; the connecter's alone apply.
-		toConn = ring.NewPipe(s.opts.RcvHWM)
-		toBind = ring.NewPipe(s.opts.SndHWM)
+		// The binder's HWMs are not known yet; the connecter's alone apply
+		// until the bind.
+		toConn = ring.NewPipeParts(-1, s.opts.RcvHWM)
+		toBind = ring.NewPipeParts(s.opts.SndHWM, -1)
 	}
 	mine := &loop.Peer{In: toConn, Out: toBind, Endpoint: "inproc://" + name}
 	theirs := &loop.Peer{In: toBind, Out: toConn, Endpoint: "inproc://" + name}
@@ -113,14 +111,16 @@ func (c *Context) connectInproc(s *Socket, name string) (*loop.Peer, error) {
 	return mine, nil
 }
 
-// dropPending forgets s's connects that never met a bind (s is closing).
+// dropPending forgets s's connects that never met a bind (s is closing),
+// but those with messages queued: as in libzmq 4.3.4, a later bind still
+// receives what was sent (whatever ZMQ_LINGER), and the pipe then ends.
 func (c *Context) dropPending(s *Socket) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for name, e := range c.inproc {
 		kept := e.pending[:0]
 		for _, pc := range e.pending {
-			if pc.sock != s {
+			if pc.sock != s || pc.peer.In.Len() > 0 {
 				kept = append(kept, pc)
 			}
 		}

@@ -46,72 +46,74 @@ type Option int
 
 // The options this release carries. Numbers are zmq.h's.
 const (
-	Affinity          Option = 4
-	RoutingID         Option = 5
-	Subscribe         Option = 6 // SUB; write-only, handled by Socket.SetOption
-	Unsubscribe       Option = 7
-	SndBuf            Option = 11
-	RcvBuf            Option = 12
-	RcvMore           Option = 13
-	Events            Option = 15 // read-only; Socket.GetOption computes it
-	Type_             Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
-	Linger            Option = 17
-	ReconnectIvl      Option = 18
-	Backlog           Option = 19
-	ReconnectIvlMax   Option = 21
-	MaxMsgSize        Option = 22
-	SndHWM            Option = 23
-	RcvHWM            Option = 24
-	RcvTimeo          Option = 27
-	SndTimeo          Option = 28
-	LastEndpoint      Option = 32
-	RouterMandatory   Option = 33
-	RouterRaw         Option = 41 // deprecated; write-only, as in libzmq
-	TCPKeepAlive      Option = 34
-	TCPKeepAliveCnt   Option = 35
-	TCPKeepAliveIdle  Option = 36
-	TCPKeepAliveIntvl Option = 37
-	TCPAcceptFilter   Option = 38
-	Immediate         Option = 39
-	XPubVerbose       Option = 40
-	IPv6              Option = 42
-	Mechanism         Option = 43 // read-only
-	ProbeRouter       Option = 51
-	ReqCorrelate      Option = 52
-	ReqRelaxed        Option = 53
-	Conflate          Option = 54
-	RouterHandover    Option = 56
-	TOS               Option = 57
-	IPCFilterPID      Option = 58
-	IPCFilterUID      Option = 59
-	IPCFilterGID      Option = 60
-	ConnectRoutingID  Option = 61
-	StreamNotify      Option = 73
-	HandshakeIvl      Option = 66
-	XPubNoDrop        Option = 69
-	XPubManual        Option = 71
-	XPubWelcomeMsg    Option = 72
-	InvertMatching    Option = 74
-	HeartbeatIvl      Option = 75
-	HeartbeatTTL      Option = 76
-	HeartbeatTimeout  Option = 77
-	XPubVerboser      Option = 78
-	IPv4Only          Option = 31
-	ReconnectStop     Option = 109
-	RouterNotify      Option = 97
-	HelloMsg          Option = 110
-	DisconnectMsg     Option = 111
-	ConnectTimeout    Option = 79
-	TCPMaxRT          Option = 80
-	UseFD             Option = 89
-	Metadata          Option = 95 // write-only, as in libzmq
-	BindToDevice      Option = 92
-	InBatchSize       Option = 101
-	OutBatchSize      Option = 102
-	Priority          Option = 112
-	SOCKSProxy        Option = 68
-	SOCKSUsername     Option = 99
-	SOCKSPassword     Option = 100
+	Affinity            Option = 4
+	RoutingID           Option = 5
+	Subscribe           Option = 6 // SUB; write-only, handled by Socket.SetOption
+	Unsubscribe         Option = 7
+	SndBuf              Option = 11
+	RcvBuf              Option = 12
+	RcvMore             Option = 13
+	Events              Option = 15 // read-only; Socket.GetOption computes it
+	Type_               Option = 16 // ZMQ_TYPE; the underscore keeps it apart from the Type type
+	Linger              Option = 17
+	ReconnectIvl        Option = 18
+	Backlog             Option = 19
+	ReconnectIvlMax     Option = 21
+	MaxMsgSize          Option = 22
+	SndHWM              Option = 23
+	RcvHWM              Option = 24
+	RcvTimeo            Option = 27
+	SndTimeo            Option = 28
+	LastEndpoint        Option = 32
+	RouterMandatory     Option = 33
+	RouterRaw           Option = 41 // deprecated; write-only, as in libzmq
+	TCPKeepAlive        Option = 34
+	TCPKeepAliveCnt     Option = 35
+	TCPKeepAliveIdle    Option = 36
+	TCPKeepAliveIntvl   Option = 37
+	TCPAcceptFilter     Option = 38
+	Immediate           Option = 39
+	XPubVerbose         Option = 40
+	IPv6                Option = 42
+	Mechanism           Option = 43 // read-only
+	ProbeRouter         Option = 51
+	ReqCorrelate        Option = 52
+	ReqRelaxed          Option = 53
+	Conflate            Option = 54
+	RouterHandover      Option = 56
+	TOS                 Option = 57
+	IPCFilterPID        Option = 58
+	IPCFilterUID        Option = 59
+	IPCFilterGID        Option = 60
+	ConnectRoutingID    Option = 61
+	StreamNotify        Option = 73
+	HandshakeIvl        Option = 66
+	XPubNoDrop          Option = 69
+	XPubManual          Option = 71
+	XPubManualLastValue Option = 98
+	OnlyFirstSubscribe  Option = 108
+	XPubWelcomeMsg      Option = 72
+	InvertMatching      Option = 74
+	HeartbeatIvl        Option = 75
+	HeartbeatTTL        Option = 76
+	HeartbeatTimeout    Option = 77
+	XPubVerboser        Option = 78
+	IPv4Only            Option = 31
+	ReconnectStop       Option = 109
+	RouterNotify        Option = 97
+	HelloMsg            Option = 110
+	DisconnectMsg       Option = 111
+	ConnectTimeout      Option = 79
+	TCPMaxRT            Option = 80
+	UseFD               Option = 89
+	Metadata            Option = 95 // write-only, as in libzmq
+	BindToDevice        Option = 92
+	InBatchSize         Option = 101
+	OutBatchSize        Option = 102
+	Priority            Option = 112
+	SOCKSProxy          Option = 68
+	SOCKSUsername       Option = 99
+	SOCKSPassword       Option = 100
 )
 
 // MechanismNull is ZMQ_NULL, what GetOption(Mechanism) returns.
@@ -119,7 +121,9 @@ const MechanismNull = 0
 
 // Options holds one socket's option values. The socket's goroutine owns it;
 // a connection takes a copy (Snapshot) when it starts, as libzmq does, so a
-// later SetOption affects later connections only.
+// later SetOption affects later connections only — except SNDHWM and
+// RCVHWM, which libzmq 4.3.4 also applies to the pipes of existing ones
+// (Socket.SetOption), and the options marked "at once" below.
 type Options struct {
 	Type            Type
 	Affinity        uint64
@@ -186,6 +190,14 @@ type Options struct {
 	XPubNoDrop     bool
 	XPubManual     bool
 	XPubWelcomeMsg []byte
+	// XPubManualLastValue: with XPubManual, the first message after recv
+	// hands out a subscription goes to that subscriber alone. Setting
+	// ZMQ_XPUB_MANUAL_LAST_VALUE sets XPubManual as well (libzmq sets both
+	// flags from it); ZMQ_XPUB_MANUAL sets only XPubManual.
+	XPubManualLastValue bool
+	// XPUB and XSUB, at once: a multipart message whose first part is not
+	// a subscription has none (ZMQ_ONLY_FIRST_SUBSCRIBE).
+	OnlyFirstSubscribe bool
 	// InBatchSize and OutBatchSize bound how many bytes one read or one
 	// vectored write moves. zmq_setsockopt(3) says "messages", but libzmq
 	// 4.3.4's code uses the value as a byte count (default 8192); zring
@@ -461,6 +473,14 @@ var optionTable = []optionDef{
 	boolOpt(XPubVerboser, "ZMQ_XPUB_VERBOSER", []Type{XPUB}, func(o *Options) *bool { return &o.XPubVerboser }),
 	boolOpt(XPubNoDrop, "ZMQ_XPUB_NODROP", []Type{XPUB}, func(o *Options) *bool { return &o.XPubNoDrop }),
 	boolOpt(XPubManual, "ZMQ_XPUB_MANUAL", []Type{XPUB}, func(o *Options) *bool { return &o.XPubManual }),
+	// Both of libzmq's flags at once; reads as whether it is in force.
+	{opt: XPubManualLastValue, name: "ZMQ_XPUB_MANUAL_LAST_VALUE", kind: kindBool, min: 0, max: 1, types: []Type{XPUB},
+		get: func(o *Options) any { return boolInt(o.XPubManual && o.XPubManualLastValue) },
+		set: func(o *Options, v int64, _ []byte) error {
+			o.XPubManual, o.XPubManualLastValue = v != 0, v != 0
+			return nil
+		}},
+	boolOpt(OnlyFirstSubscribe, "ZMQ_ONLY_FIRST_SUBSCRIBE", []Type{XPUB, XSUB}, func(o *Options) *bool { return &o.OnlyFirstSubscribe }),
 	{opt: XPubWelcomeMsg, name: "ZMQ_XPUB_WELCOME_MSG", kind: kindBytes, min: 0, max: maxInt32, types: []Type{XPUB},
 		get: func(o *Options) any { return append([]byte(nil), o.XPubWelcomeMsg...) },
 		set: func(o *Options, _ int64, b []byte) error {

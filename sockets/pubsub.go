@@ -111,6 +111,10 @@ type pubPeer struct {
 	p    *loop.Peer
 	mark uint64          // subTrie.match's visit mark
 	subs map[string]bool // its subscriptions, to drop them when it goes
+	// inMid: the subscriber is mid-way through a multipart message;
+	// subsMid: a part of it may still be a subscription (every part may,
+	// unless ZMQ_ONLY_FIRST_SUBSCRIBE and the first part was not one).
+	inMid, subsMid bool
 	// owner, for a publisher's subscriber: the waker of its In pipe marks
 	// the publisher's pipes to read (see pub.dirty).
 	owner *pub
@@ -140,10 +144,10 @@ func (pp *pubPeer) Wake() {
 // Subscription message is a byte 1 (for subscriptions) or byte 0 (for
 // unsubscriptions) followed by the subscription body. Messages without a
 // sub/unsub prefix are also received, but have no effect on subscription
-// status." Only the first subscription to a topic and the last cancel of
-// it are passed on, unless ZMQ_XPUB_VERBOSE (every subscribe) or
-// ZMQ_XPUB_VERBOSER (every subscribe and cancel); a subscriber that goes
-// cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
+// status." Only the first subscription to a topic, the last cancel of it
+// and a cancel of what the subscriber did not hold are passed on, unless
+// ZMQ_XPUB_VERBOSE (every subscribe) or ZMQ_XPUB_VERBOSER (every subscribe
+// and cancel); a subscriber that goes cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
 // HWM instead of dropping, and ZMQ_XPUB_WELCOME_MSG greets each new one.
 type pub struct {
 	xpub    bool
@@ -155,10 +159,14 @@ type pub struct {
 	mid     bool       // frames of a message are being sent
 	// XPUB: what recv hands out, oldest first.
 	pending []pendingMsg
-	inMid   map[*pubPeer]bool // a subscriber is mid-way through a plain message
 	// lastFrom is the subscriber whose message recv handed out last: with
 	// ZMQ_XPUB_MANUAL, ZMQ_SUBSCRIBE on the XPUB applies to it.
 	lastFrom *pubPeer
+	// sendLast: with ZMQ_XPUB_MANUAL_LAST_VALUE, recv handed out a
+	// subscription, so the next message goes to lastFrom alone (if it
+	// matches what lastFrom holds); that send also forgets lastFrom, as
+	// libzmq 4.3.4 does, so a ZMQ_SUBSCRIBE after it applies to no one.
+	sendLast bool
 	// dirty says that some subscriber's In pipe has woken since the pipes
 	// were last read: only then does a send read them all, so a publisher
 	// with many subscribers does not look at every pipe for every message.
@@ -166,17 +174,19 @@ type pub struct {
 	sock  ring.Waker // the socket, woken as well
 }
 
-// pendingMsg is a message an XPUB's recv hands out, and who sent it.
+// pendingMsg is a message an XPUB's recv hands out, who sent it, and
+// whether it is a subscription (made by notify) rather than one passed on.
 type pendingMsg struct {
 	m    ring.Msg
 	from *pubPeer
+	sub  bool
 }
 
 // setWaker gives the publisher its socket's waker (Socket construction).
 func (x *pub) setWaker(w ring.Waker) { x.sock = w }
 
 func newPub(xpub bool, o *Options) *pub {
-	return &pub{xpub: xpub, opts: o, peers: map[*loop.Peer]*pubPeer{}, inMid: map[*pubPeer]bool{}}
+	return &pub{xpub: xpub, opts: o, peers: map[*loop.Peer]*pubPeer{}}
 }
 
 func (x *pub) attach(p *loop.Peer) {
@@ -218,7 +228,6 @@ func (x *pub) detach(p *loop.Peer) {
 		}
 	}
 	delete(x.peers, p)
-	delete(x.inMid, pp)
 	if x.lastFrom == pp {
 		x.lastFrom = nil
 	}
@@ -244,7 +253,7 @@ func (x *pub) notify(kind byte, topic []byte, from *pubPeer) {
 	m := ring.NewMsg(len(topic) + 1)
 	m.Data[0] = kind
 	copy(m.Data[1:], topic)
-	x.pending = append(x.pending, pendingMsg{m, from})
+	x.pending = append(x.pending, pendingMsg{m, from, true})
 }
 
 // readSubscriptions applies what the subscribers sent, if any pipe woke.
@@ -265,16 +274,25 @@ func (x *pub) readFrom(pp *pubPeer) {
 		if !ok {
 			return
 		}
-		if x.inMid[pp] || m.More() || len(m.Data) == 0 || m.Data[0] > 1 {
-			// Not a subscription: an XPUB hands it on as it came (a PUB
-			// has no use for it).
-			if m.More() {
-				x.inMid[pp] = true
-			} else {
-				delete(x.inMid, pp)
-			}
+		// Any part of a message that starts with 0x01 or 0x00 is a
+		// subscription, as in libzmq 4.3.4 (zmq_setsockopt(3): "subscribe/
+		// unsubscribe messages in a multipart message are processed as such
+		// regardless of their number and order"). ZMQ_ONLY_FIRST_SUBSCRIBE:
+		// "only the first part of the multipart message is processed as a
+		// subscribe/unsubscribe message. The rest are forwarded as user
+		// data" — which 4.3.4 does only when the first part is not a
+		// subscription: after one that is, later parts still count.
+		first := !pp.inMid
+		pp.inMid = m.More()
+		isSub := (first || pp.subsMid) && len(m.Data) > 0 && m.Data[0] <= 1
+		if first {
+			pp.subsMid = !x.opts.OnlyFirstSubscribe || isSub
+		}
+		if !isSub {
+			// An XPUB hands it on as it came, its More flag too (a PUB has
+			// no use for it).
 			if x.xpub {
-				x.pending = append(x.pending, pendingMsg{m, pp})
+				x.pending = append(x.pending, pendingMsg{m, pp, false})
 			} else {
 				m.Free()
 			}
@@ -302,7 +320,10 @@ func (x *pub) readFrom(pp *pubPeer) {
 			if removed {
 				delete(pp.subs, string(topic))
 			}
-			if last || x.opts.XPubVerboser {
+			// A cancel of what this subscriber did not hold is passed on
+			// too, as libzmq 4.3.4 passes it (its trie says "not found",
+			// which is not "values remain"), whoever else holds the topic.
+			if !removed || last || x.opts.XPubVerboser {
 				x.notify(subCancel, topic, pp)
 			}
 		}
@@ -317,8 +338,16 @@ func (x *pub) send(m *ring.Msg) error {
 		x.targets = x.targets[:0]
 		nodrop := x.xpub && x.opts.XPubNoDrop
 		full := false
+		// ZMQ_XPUB_MANUAL_LAST_VALUE: "send the first message to the last
+		// subscriber after the socket receives a subscription and call
+		// setsockopt with ZMQ_SUBSCRIBE".
+		var only *pubPeer
+		if x.sendLast {
+			only, x.lastFrom, x.sendLast = x.lastFrom, nil, false
+		}
 		take := func(pp *pubPeer) {
 			switch {
+			case only != nil && pp != only:
 			case pp.p.Out.CheckWrite():
 				x.targets = append(x.targets, pp)
 			case nodrop && !pp.p.Out.Detached():
@@ -406,6 +435,7 @@ func (x *pub) recv(m *ring.Msg) error {
 		return errno.EAGAIN
 	}
 	*m, x.lastFrom = x.pending[0].m, x.pending[0].from
+	x.sendLast = x.pending[0].sub && x.lastFrom != nil && x.opts.XPubManual && x.opts.XPubManualLastValue
 	x.pending[0] = pendingMsg{}
 	x.pending = x.pending[1:]
 	if len(x.pending) == 0 {
@@ -433,17 +463,22 @@ func (x *pub) recv(m *ring.Msg) error {
 // a byte 1 (for subscriptions) or byte 0 (for unsubscriptions) followed by
 // the subscription body. Messages without a sub/unsub prefix may also be
 // sent, but have no effect on subscription status." They go to every
-// publisher, dropped for one at its HWM.
+// publisher, dropped for one at its HWM. Each part of a multipart message
+// that starts with 0x01 or 0x00 is counted as a subscription too, and goes
+// with the message (ZMQ_ONLY_FIRST_SUBSCRIBE: not after a first part that
+// is not one).
 type sub struct {
-	opts    *Options // ZMQ_INVERT_MATCHING
-	xsub    bool
-	sendMid bool // the frames of a plain message are going out
-	in      fq
-	peers   []*loop.Peer
-	counts  map[string]int
-	mid     bool         // passing the frames of a matching message
-	drop    bool         // skipping the frames of one that does not match
-	targets []*loop.Peer // XSUB: where the plain message being sent goes
+	opts     *Options // ZMQ_INVERT_MATCHING, ZMQ_ONLY_FIRST_SUBSCRIBE
+	xsub     bool
+	sendMid  bool // the frames of a message are going out
+	sendSubs bool // a later part of it may be a subscription
+	sentPart bool // some part of it has gone out
+	in       fq
+	peers    []*loop.Peer
+	counts   map[string]int
+	mid      bool         // passing the frames of a matching message
+	drop     bool         // skipping the frames of one that does not match
+	targets  []*loop.Peer // XSUB: where the plain message being sent goes
 	// trie holds each subscribed topic once, under self, for matching.
 	trie subTrie
 	self pubPeer
@@ -491,24 +526,35 @@ func writeSub(p *loop.Peer, kind byte, topic []byte) {
 	p.Out.Write(m)
 }
 
-// subscribe is ZMQ_SUBSCRIBE (on) and ZMQ_UNSUBSCRIBE (off).
-func (x *sub) subscribe(topic []byte, on bool) {
+// count records one subscribe (on) or cancel of topic and reports whether
+// it goes to the publishers: every subscribe does, a cancel only when it
+// removes the last instance.
+func (x *sub) count(topic []byte, on bool) bool {
 	k := string(topic)
 	if on {
 		if x.counts[k]++; x.counts[k] == 1 {
 			x.trie.add(topic, &x.self)
 		}
-	} else {
-		n, ok := x.counts[k]
-		if !ok {
-			return
-		}
-		if n > 1 {
-			x.counts[k] = n - 1
-			return
-		}
-		delete(x.counts, k)
-		x.trie.rm(topic, &x.self)
+		return true
+	}
+	n, ok := x.counts[k]
+	if !ok {
+		return false
+	}
+	if n > 1 {
+		x.counts[k] = n - 1
+		return false
+	}
+	delete(x.counts, k)
+	x.trie.rm(topic, &x.self)
+	return true
+}
+
+// subscribe is ZMQ_SUBSCRIBE (on) and ZMQ_UNSUBSCRIBE (off), and an XSUB's
+// one-part subscription message: to every publisher, past the HWM.
+func (x *sub) subscribe(topic []byte, on bool) {
+	if !x.count(topic, on) {
+		return
 	}
 	kind := byte(subCancel)
 	if on {
@@ -563,13 +609,23 @@ func (x *sub) send(m *ring.Msg) error {
 	if !x.xsub {
 		return errno.ENOTSUP
 	}
-	if !x.sendMid && !m.More() && len(m.Data) > 0 && m.Data[0] <= 1 {
+	first := !x.sendMid
+	if first {
+		x.sendSubs = !x.opts.OnlyFirstSubscribe
+		x.sentPart = false
+	}
+	isSub := (first || x.sendSubs) && len(m.Data) > 0 && m.Data[0] <= 1
+	if isSub {
+		x.sendSubs = true
+	}
+	if isSub && first && !m.More() {
 		x.subscribe(m.Data[1:], m.Data[0] == subSubscribe)
 		m.Free()
 		return nil
 	}
-	// A plain message: to every publisher with room, whole.
-	if !x.sendMid {
+	// A message of several parts, or a plain one: to every publisher with
+	// room, whole.
+	if first {
 		x.targets = x.targets[:0]
 		for _, p := range x.peers {
 			if p.Out.CheckWrite() {
@@ -578,6 +634,16 @@ func (x *sub) send(m *ring.Msg) error {
 		}
 	}
 	x.sendMid = m.More()
+	if isSub && !x.count(m.Data[1:], m.Data[0] == subSubscribe) && (m.More() || !x.sentPart) {
+		// A cancel that does not remove the last instance is left out of
+		// the message, as libzmq 4.3.4 leaves it out. Not when it is the
+		// last part after others have gone, though: 4.3.4 then leaves the
+		// message open and glues the next one onto it; zring sends the
+		// part, so that the message ends where the application ended it.
+		m.Free()
+		return nil
+	}
+	x.sentPart = true
 	fanOut(m, len(x.targets), func(i int) *ring.Pipe { return x.targets[i].Out })
 	return nil
 }

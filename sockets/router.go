@@ -64,8 +64,8 @@ func (d *dealer) send(m *ring.Msg) error { return d.lb.send(m) }
 // byte and then a 32-bit big-endian counter that starts at a random value.
 // A peer announcing an id another peer already has is refused (libzmq
 // ignores it), unless ZMQ_ROUTER_HANDOVER is set: then the new peer takes
-// the id, and the old one keeps only what it already sent, under a made-up
-// id, and gets nothing more.
+// the id, and the old one is neither sent nor read anything more (what it
+// sent that the application has not read is dropped, as in libzmq 4.3.4).
 type router struct {
 	opts   *Options // ZMQ_ROUTER_MANDATORY and ZMQ_ROUTER_HANDOVER apply at once
 	in     fq
@@ -123,11 +123,17 @@ func (r *router) attach(p *loop.Peer) {
 			refuse(p) // "Ignore peers with duplicate ID", as libzmq does
 			return
 		}
-		// The old peer drains under a made-up id and is sent nothing more.
-		oldID := r.makeID()
-		r.ids[old] = oldID
+		// The old peer is sent nothing more, and read no more: libzmq
+		// terminates its pipe, so what it sent and the application has
+		// not read is dropped (a message being read is finished), and
+		// its connection is left open but unheard.
+		delete(r.ids, old)
 		delete(r.byID, id)
+		if r.outPeer == old {
+			r.outPeer = nil
+		}
 		old.Out.Close()
+		r.in.retire(old)
 	}
 	r.byID[id] = p
 	r.ids[p] = id

@@ -1,6 +1,8 @@
 package sockets
 
 import (
+	"slices"
+
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
 	"github.com/zring/zring/ring"
@@ -98,6 +100,9 @@ type fq struct {
 	last  *loop.Peer // the peer of the last frame returned
 	// onRemove, if set, hears of each peer dropped once drained.
 	onRemove func(*loop.Peer)
+	// retiring is a peer to stop reading once the message being read from
+	// it ends (retire).
+	retiring *loop.Peer
 }
 
 func (f *fq) attach(p *loop.Peer) { f.peers = append(f.peers, p) }
@@ -106,9 +111,32 @@ func (f *fq) attach(p *loop.Peer) { f.peers = append(f.peers, p) }
 // and recv drops the peer when it has read it all (In is then Closed).
 func (f *fq) detach(*loop.Peer) {}
 
+// retire stops reading p, as libzmq terminates a pipe: what p sent and was
+// not read is dropped, and so is all it sends later. A message being read
+// from p is finished first. onRemove does not hear of p.
+func (f *fq) retire(p *loop.Peer) {
+	i := slices.Index(f.peers, p)
+	if i < 0 {
+		return
+	}
+	if f.more && i == f.cur {
+		f.retiring = p
+		return
+	}
+	p.In.Detach()
+	f.cut(i)
+}
+
 func (f *fq) remove(i int) {
 	if f.onRemove != nil {
 		f.onRemove(f.peers[i])
+	}
+	f.cut(i)
+}
+
+func (f *fq) cut(i int) {
+	if f.retiring == f.peers[i] {
+		f.retiring = nil
 	}
 	copy(f.peers[i:], f.peers[i+1:])
 	f.peers[len(f.peers)-1] = nil
@@ -131,7 +159,12 @@ func (f *fq) recv(m *ring.Msg) error {
 			f.last = p
 			f.more = msg.More()
 			if !f.more {
-				f.cur = (f.cur + 1) % len(f.peers)
+				if p == f.retiring {
+					p.In.Detach()
+					f.cut(f.cur)
+				} else {
+					f.cur = (f.cur + 1) % len(f.peers)
+				}
 			}
 			*m = msg
 			return nil

@@ -418,16 +418,31 @@ func (s *Socket) SetOption(opt Option, v any) error {
 	if opt == Subscribe || opt == Unsubscribe {
 		return s.subscribe(opt == Subscribe, v)
 	}
-	if err := s.opts.Set(opt, v); err != nil || opt != RouterRaw {
+	if err := s.opts.Set(opt, v); err != nil {
 		return err
 	}
-	// ZMQ_ROUTER_RAW switches the routing at once (as libzmq's does), on
-	// the same routing table: see rawRouter.
-	s.processCmds()
-	if r := routerOf(s.pat); s.opts.RouterRaw {
-		s.pat = rawRouter{r}
-	} else {
-		s.pat = r
+	switch opt {
+	case SndHWM, RcvHWM:
+		// As in libzmq 4.3.4, the pipes of existing connections take the
+		// new mark too (the socket's part of it: over inproc the peer's
+		// part is added), not only later ones.
+		s.processCmds()
+		for p := range s.peers {
+			if opt == SndHWM {
+				p.Out.SetHWMParts(0, s.opts.SndHWM)
+			} else {
+				p.In.SetHWMParts(1, s.opts.RcvHWM)
+			}
+		}
+	case RouterRaw:
+		// ZMQ_ROUTER_RAW switches the routing at once (as libzmq's does), on
+		// the same routing table: see rawRouter.
+		s.processCmds()
+		if r := routerOf(s.pat); s.opts.RouterRaw {
+			s.pat = rawRouter{r}
+		} else {
+			s.pat = r
+		}
 	}
 	return nil
 }
