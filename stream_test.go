@@ -63,9 +63,10 @@ func TestStreamServer(t *testing.T) {
 	if err != nil || string(reply) != "HTTP/1.0 200 OK\r\n\r\nhello" {
 		t.Fatalf("client read %q, %v (want the reply, then EOF)", reply, err)
 	}
-	// "when the peer disconnects ... a zero-length message"
-	if rid, d := recvStream(t, s); !bytes.Equal(rid, id) || len(d) != 0 {
-		t.Fatalf("disconnect notification [%q][%q]", rid, d)
+	// A close the application asked for is not notified (libzmq 4.3.4;
+	// "when the peer disconnects" it is, see TestStreamClient).
+	if parts, err := s.RecvMultipart(zring.DontWait); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("after its own close the socket received %q, %v", parts, err)
 	}
 	// "unroutable messages shall cause an EHOSTUNREACH"
 	if err := s.SendMultipart([][]byte{id, []byte("late")}, 0); !errors.Is(err, zring.ErrHostUnreachable) {
