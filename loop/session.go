@@ -118,8 +118,8 @@ type session struct {
 	closeAfterWrite bool
 	// dialHeld: the connecter's next dial waits until the socket has
 	// drained peer.In below its HWM (see holdDial).
-	dialHeld bool
-	connected       bool // a connection of this session completed its handshake
+	dialHeld  bool
+	connected bool // a connection of this session completed its handshake
 
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
