@@ -989,8 +989,8 @@ func (s *session) closedBySocket() {
 // 4.3.4 goes on reconnecting and drops the notifications a full pipe
 // refuses.
 func (s *session) holdDial() bool {
-	if !s.raw() || !s.persistent || s.peer == nil || s.finished || s.peer.In.CheckWrite() {
-		return false
+	if !s.raw() || !s.persistent || s.peer == nil || s.finished || s.peer.In.Detached() || s.peer.In.CheckWrite() {
+		return false // (a pipe the socket detached refuses, and drops, all)
 	}
 	s.dialHeld = true
 	return true
