@@ -591,3 +591,37 @@ func TestStreamFloodBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamImmediateReconnect: with ZMQ_IMMEDIATE a connect's pipes are
+// made per connection, as an accepted one's are: after the peer closes
+// (notified), the socket reconnects and the new connection comes under a
+// new routing id, which ZMQ_ROUTING_ID then tells. (libzmq 4.3.4 closes
+// the reconnected connection at once and says nothing of it: its session
+// ends with the pipe it had terminated itself; zring does not copy that.)
+func TestStreamImmediateReconnect(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.STREAM)
+	s.SetOption(zring.ReconnectIvl, 10)
+	s.SetOption(zring.Immediate, 1)
+	ln, conns := plainListener(t, "127.0.0.1:0")
+	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	c1 := acceptWithin(t, conns, 5*time.Second)
+	id1, d := recvStream(t, s)
+	if len(d) != 0 {
+		t.Fatalf("[%q][%q], want a notification", id1, d)
+	}
+	c1.Close()
+	expectNote(t, s, id1, "the peer's close")
+	c2 := acceptWithin(t, conns, 5*time.Second)
+	id2, d := recvStream(t, s)
+	if len(d) != 0 || bytes.Equal(id1, id2) {
+		t.Fatalf("after the reconnection [%q][%q], want a notification under an id other than %q", id2, d, id1)
+	}
+	if v, _ := s.GetOption(zring.RoutingID); !bytes.Equal(v.([]byte), id2) {
+		t.Fatalf("ZMQ_ROUTING_ID %q, want the new connection's %q", v, id2)
+	}
+	mustSendParts(t, s, string(id2), "hi")
+	readExactly(t, c2, "hi")
+}
