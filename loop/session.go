@@ -971,11 +971,10 @@ func (s *session) socketClosed() bool {
 }
 
 // closedBySocket ends the session when its raw socket closed the
-// connection (socketClosed): no disconnect notification, no redial.
-func (s *session) closedBySocket() {
-	s.host.Event(Event{Kind: EventDisconnected, Value: uint32(s.fd), Endpoint: s.endpoint})
-	s.finish()
-}
+// connection (socketClosed): no disconnect notification, no redial, and
+// no monitor event: ZMQ_EVENT_DISCONNECTED is for a socket "disconnected
+// unexpectedly", and libzmq 4.3.4 reports nothing here either.
+func (s *session) closedBySocket() { s.finish() }
 
 // holdDial reports whether a connecter's session must not connect again
 // yet, and if so waits for room: pipes a raw socket's connect made take a
