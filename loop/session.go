@@ -894,7 +894,7 @@ func (s *session) advance(n int) {
 
 // onPipeReady runs on the loop after Wake.
 func (s *session) onPipeReady() {
-	if s.dialHeld && !s.finished && s.peer.In.CheckWrite() {
+	if s.dialHeld && !s.finished && (s.peer.In.Detached() || s.peer.In.CheckWrite()) {
 		s.dialHeld = false
 		s.owner.redial()
 	}
