@@ -125,9 +125,8 @@ func (x *stream) send(m *ring.Msg) error {
 // (the session writes that, then closes the connection and ends; see
 // loop's session.socketClosed), and In is detached, so that nothing the
 // connection brought after what the application received, its
-// disconnect notification included, reaches the socket. This is libzmq
-// 4.3.4's behaviour, which terminates the pipe (it says a close
-// the application asked for is not news to it).
+// disconnect notification included, reaches the socket. libzmq 4.3.4
+// does the same: it terminates the connection's pipe.
 func closeRaw(r *router, p *loop.Peer) {
 	r.detach(p)
 	p.Out.Close()
