@@ -213,7 +213,9 @@ const (
 	UseFD = sockets.UseFD
 	// StreamNotify (ZMQ_STREAM_NOTIFY; STREAM, default 1): a zero-length
 	// message after the routing id when a connection is made and when it
-	// ends.
+	// ends, unless the application closed it itself. A Connect's
+	// connections (without Immediate) share one routing id, so each
+	// reconnection shows as another pair under that id.
 	StreamNotify = sockets.StreamNotify
 	// InvertMatching (ZMQ_INVERT_MATCHING; PUB, XPUB, SUB): deliver what
 	// matches none of the subscriptions instead of what matches one.

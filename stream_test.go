@@ -3,6 +3,7 @@ package zring_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -63,9 +64,10 @@ func TestStreamServer(t *testing.T) {
 	if err != nil || string(reply) != "HTTP/1.0 200 OK\r\n\r\nhello" {
 		t.Fatalf("client read %q, %v (want the reply, then EOF)", reply, err)
 	}
-	// "when the peer disconnects ... a zero-length message"
-	if rid, d := recvStream(t, s); !bytes.Equal(rid, id) || len(d) != 0 {
-		t.Fatalf("disconnect notification [%q][%q]", rid, d)
+	// A close the application asked for is not notified (libzmq 4.3.4;
+	// "when the peer disconnects" it is, see TestStreamClient).
+	if parts, err := s.RecvMultipart(zring.DontWait); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("after its own close the socket received %q, %v", parts, err)
 	}
 	// "unroutable messages shall cause an EHOSTUNREACH"
 	if err := s.SendMultipart([][]byte{id, []byte("late")}, 0); !errors.Is(err, zring.ErrHostUnreachable) {
@@ -246,4 +248,380 @@ func TestStreamRoutingID(t *testing.T) {
 	if id := note(); routingID() != id {
 		t.Fatalf("accepted: ZMQ_ROUTING_ID %q, connection %q", routingID(), id)
 	}
+}
+
+// rawKinds are the sockets whose connections are raw TCP: a STREAM, and a
+// ROUTER with ZMQ_ROUTER_RAW (which shares its connections' behaviour).
+var rawKinds = []struct {
+	name string
+	make func(t *testing.T, ctx *zring.Context) *zring.Socket
+}{
+	{"STREAM", func(t *testing.T, ctx *zring.Context) *zring.Socket { return sock(t, ctx, zring.STREAM) }},
+	{"ROUTER_RAW", rawRouter},
+}
+
+// plainListener listens on a fresh tcp port and hands over what it
+// accepts; the connections are closed when the test ends.
+func plainListener(t *testing.T, addr string) (net.Listener, chan net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make(chan net.Conn, 64)
+	var all []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			all = append(all, c)
+			conns <- c
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range all {
+			c.Close()
+		}
+	})
+	return ln, conns
+}
+
+// freePort returns a tcp address nothing listens on (for now).
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func acceptWithin(t *testing.T, conns chan net.Conn, d time.Duration) net.Conn {
+	t.Helper()
+	select {
+	case c := <-conns:
+		return c
+	case <-time.After(d):
+		t.Fatalf("no connection within %v", d)
+		return nil
+	}
+}
+
+func noConnection(t *testing.T, conns chan net.Conn, d time.Duration, what string) {
+	t.Helper()
+	select {
+	case <-conns:
+		t.Fatalf("%s: a new connection came", what)
+	case <-time.After(d):
+	}
+}
+
+// readExactly reads len(want) bytes from c and compares them.
+func readExactly(t *testing.T, c net.Conn, want string) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, len(want))
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != want {
+		t.Fatalf("peer read %q, %v; want %q", buf, err, want)
+	}
+}
+
+func expectNote(t *testing.T, s *zring.Socket, id []byte, what string) {
+	t.Helper()
+	if rid, d := recvStream(t, s); !bytes.Equal(rid, id) || len(d) != 0 {
+		t.Fatalf("%s: [%q][%q], want the notification [%q][]", what, rid, d, id)
+	}
+}
+
+func expectNothing(t *testing.T, s *zring.Socket, what string) {
+	t.Helper()
+	if parts, err := s.RecvMultipart(zring.DontWait); !errors.Is(err, zring.ErrAgain) {
+		t.Fatalf("%s: received %q, %v; want nothing", what, parts, err)
+	}
+}
+
+// TestStreamOwnClose: "To close a specific connection, send the routing id
+// frame followed by a zero-length message." As in libzmq 4.3.4, what was
+// sent before the close is written, then the connection is closed; the
+// socket is not told of the close it asked for (no disconnect
+// notification), what the connection brought and the application had not
+// received is dropped, the id is unroutable, and a connection the socket
+// made is not made again.
+func TestStreamOwnClose(t *testing.T) {
+	for _, kind := range rawKinds {
+		for _, accepted := range []bool{true, false} {
+			name := kind.name + "/connected"
+			if accepted {
+				name = kind.name + "/accepted"
+			}
+			t.Run(name, func(t *testing.T) {
+				ctx := newCtx(t)
+				s := kind.make(t, ctx)
+				s.SetOption(zring.ReconnectIvl, 10)
+				var c net.Conn
+				var conns chan net.Conn
+				if accepted {
+					var err error
+					if c, err = net.Dial("tcp", tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0"))); err != nil {
+						t.Fatal(err)
+					}
+					defer c.Close()
+				} else {
+					var ln net.Listener
+					ln, conns = plainListener(t, "127.0.0.1:0")
+					if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+						t.Fatal(err)
+					}
+					c = acceptWithin(t, conns, 5*time.Second)
+				}
+				id, d := recvStream(t, s)
+				if len(d) != 0 {
+					t.Fatalf("connect notification [%q][%q]", id, d)
+				}
+				c.Write([]byte("pending"))
+				// Time for the socket to take it in. (Not Events: a STREAM's
+				// POLLIN, as libzmq's, receives ahead, and a message received
+				// ahead is the application's.)
+				time.Sleep(100 * time.Millisecond)
+				mustSendParts(t, s, string(id), "bye")
+				mustSendParts(t, s, string(id), "") // close
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				if got, err := io.ReadAll(c); err != nil || string(got) != "bye" {
+					t.Fatalf("peer read %q, %v; want \"bye\", then EOF", got, err)
+				}
+				expectNothing(t, s, "after its own close")
+				if !accepted {
+					noConnection(t, conns, 300*time.Millisecond, "after its own close")
+				}
+				expectNothing(t, s, "later")
+				err := s.SendMultipart([][]byte{id, []byte("late")}, 0)
+				if kind.name == "STREAM" && !errors.Is(err, zring.ErrHostUnreachable) ||
+					kind.name != "STREAM" && err != nil { // a ROUTER drops it
+					t.Fatalf("send to the closed connection: %v", err)
+				}
+			})
+		}
+	}
+}
+
+// TestStreamConnectPipe: as libzmq 4.3.4 does, a raw socket's connect
+// (without ZMQ_IMMEDIATE) makes its pipe and routing id in Connect, so the
+// application can send before the connection exists; the pipe and the id
+// outlive the connection: the peer's going is notified, the socket
+// reconnects, and the new connection is notified under the same id, with
+// what was sent meanwhile delivered to it. A STREAM does not write
+// ZMQ_ROUTING_ID again.
+func TestStreamConnectPipe(t *testing.T) {
+	for _, c := range []struct {
+		kind      int // in rawKinds
+		connectID string
+	}{
+		{0, ""},
+		{0, "srv"},
+		{1, "srv"},
+	} {
+		kind := rawKinds[c.kind]
+		t.Run(kind.name+"/"+c.connectID, func(t *testing.T) {
+			ctx := newCtx(t)
+			s := kind.make(t, ctx)
+			s.SetOption(zring.ReconnectIvl, 10)
+			if c.connectID != "" {
+				s.SetOption(zring.ConnectRoutingID, c.connectID)
+			}
+			addr := freePort(t)
+			if err := s.Connect("tcp://" + addr); err != nil {
+				t.Fatal(err)
+			}
+			id := []byte(c.connectID)
+			if len(id) == 0 {
+				v, _ := s.GetOption(zring.RoutingID)
+				id = v.([]byte)
+			}
+			mustSendParts(t, s, string(id), "early")
+			expectNothing(t, s, "before the connection")
+			_, conns := plainListener(t, addr)
+			c1 := acceptWithin(t, conns, 5*time.Second)
+			expectNote(t, s, id, "first connection")
+			readExactly(t, c1, "early")
+			c1.Write([]byte("hi"))
+			if rid, d := recvStream(t, s); !bytes.Equal(rid, id) || string(d) != "hi" {
+				t.Fatalf("[%q][%q], want [%q][hi]", rid, d, id)
+			}
+			c1.Close()
+			expectNote(t, s, id, "the peer's close")
+			mustSendParts(t, s, string(id), "between")
+			c2 := acceptWithin(t, conns, 5*time.Second)
+			expectNote(t, s, id, "the reconnection")
+			if v, _ := s.GetOption(zring.RoutingID); kind.name == "STREAM" && c.connectID == "" && !bytes.Equal(v.([]byte), id) {
+				t.Fatalf("ZMQ_ROUTING_ID is %q after the reconnection, was %q", v, id)
+			}
+			readExactly(t, c2, "between")
+			mustSendParts(t, s, string(id), "again")
+			readExactly(t, c2, "again")
+		})
+	}
+}
+
+// TestStreamCloseBeforeConnect: a close sent before the connection exists
+// still lets what was sent before it go out, on the connection when it
+// comes, which is then closed (libzmq 4.3.4 leaves that connection open);
+// with nothing to send, no connection is made.
+func TestStreamCloseBeforeConnect(t *testing.T) {
+	for _, queued := range []string{"early", ""} {
+		t.Run(fmt.Sprintf("%q", queued), func(t *testing.T) {
+			ctx := newCtx(t)
+			s := sock(t, ctx, zring.STREAM)
+			s.SetOption(zring.ReconnectIvl, 10)
+			addr := freePort(t)
+			if err := s.Connect("tcp://" + addr); err != nil {
+				t.Fatal(err)
+			}
+			v, _ := s.GetOption(zring.RoutingID)
+			id := string(v.([]byte))
+			if queued != "" {
+				mustSendParts(t, s, id, queued)
+			}
+			mustSendParts(t, s, id, "")
+			if err := s.SendMultipart([][]byte{[]byte(id), []byte("x")}, 0); !errors.Is(err, zring.ErrHostUnreachable) {
+				t.Fatalf("send after the close: %v", err)
+			}
+			time.Sleep(50 * time.Millisecond) // let a dial that should not be made fail
+			_, conns := plainListener(t, addr)
+			if queued == "" {
+				noConnection(t, conns, 300*time.Millisecond, "closed with nothing to send")
+				return
+			}
+			c := acceptWithin(t, conns, 5*time.Second)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if got, err := io.ReadAll(c); err != nil || string(got) != queued {
+				t.Fatalf("peer read %q, %v; want %q, then EOF", got, err, queued)
+			}
+			noConnection(t, conns, 300*time.Millisecond, "after the close")
+			expectNothing(t, s, "after the close")
+		})
+	}
+}
+
+// TestStreamReconnectHeldAtHWM: a connect's pipe takes two notifications
+// per connection, whatever its HWM, so that none is lost; a peer that
+// accepts and closes at once must then not grow it without bound while
+// the application reads nothing: the socket does not connect again until
+// the application has drained the pipe below ZMQ_RCVHWM.
+func TestStreamReconnectHeldAtHWM(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.STREAM)
+	s.SetOption(zring.ReconnectIvl, 5)
+	s.SetOption(zring.RcvHWM, 4)
+	ln, conns := plainListener(t, "127.0.0.1:0")
+	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.GetOption(zring.RoutingID)
+	id := v.([]byte)
+	accepted := 0
+	for deadline := time.After(500 * time.Millisecond); ; {
+		select {
+		case c := <-conns:
+			accepted++
+			c.Close()
+			continue
+		case <-deadline:
+		}
+		break
+	}
+	if accepted < 1 || accepted > 2 {
+		t.Fatalf("%d connections while the pipe was full, want the 2 that fill a RCVHWM of 4", accepted)
+	}
+	for i := 0; i < 2*accepted; i++ {
+		expectNote(t, s, id, fmt.Sprintf("notification %d", i))
+	}
+	// Drained: the socket connects again.
+	acceptWithin(t, conns, 5*time.Second).Close()
+	expectNote(t, s, id, "after the drain")
+}
+
+// TestStreamFloodBounded: a peer sending without pause to a socket that
+// reads nothing is held back by TCP once the connection's pipe is at
+// ZMQ_RCVHWM: zring holds at most RCVHWM reads of ZMQ_IN_BATCH_SIZE bytes,
+// for accepted connections and for a connect's pipes alike.
+func TestStreamFloodBounded(t *testing.T) {
+	for _, accepted := range []bool{true, false} {
+		t.Run(fmt.Sprintf("accepted=%v", accepted), func(t *testing.T) {
+			ctx := newCtx(t)
+			s := sock(t, ctx, zring.STREAM)
+			s.SetOption(zring.RcvHWM, 16)
+			var c net.Conn
+			if accepted {
+				var err error
+				if c, err = net.Dial("tcp", tcpAddr(t, bindAt(t, s, "tcp://127.0.0.1:0"))); err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+			} else {
+				ln, conns := plainListener(t, "127.0.0.1:0")
+				if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+					t.Fatal(err)
+				}
+				c = acceptWithin(t, conns, 5*time.Second)
+			}
+			const total = 1 << 30
+			chunk := make([]byte, 1<<20)
+			sent := 0
+			for sent < total {
+				c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+				n, err := c.Write(chunk)
+				sent += n
+				if err != nil {
+					break // held back
+				}
+			}
+			// 16 messages of at most 8 KiB, plus the kernel's buffers.
+			if sent >= 64<<20 {
+				t.Fatalf("the peer wrote %d MiB to a socket that reads nothing", sent>>20)
+			}
+			t.Logf("held back after %d KiB", sent>>10)
+		})
+	}
+}
+
+// TestStreamImmediateReconnect: with ZMQ_IMMEDIATE a connect's pipes are
+// made per connection, as an accepted one's are: after the peer closes
+// (notified), the socket reconnects and the new connection comes under a
+// new routing id, which ZMQ_ROUTING_ID then tells. (libzmq 4.3.4 closes
+// the reconnected connection at once and says nothing of it: its session
+// ends with the pipe it had terminated itself; zring does not copy that.)
+func TestStreamImmediateReconnect(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.STREAM)
+	s.SetOption(zring.ReconnectIvl, 10)
+	s.SetOption(zring.Immediate, 1)
+	ln, conns := plainListener(t, "127.0.0.1:0")
+	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	c1 := acceptWithin(t, conns, 5*time.Second)
+	id1, d := recvStream(t, s)
+	if len(d) != 0 {
+		t.Fatalf("[%q][%q], want a notification", id1, d)
+	}
+	c1.Close()
+	expectNote(t, s, id1, "the peer's close")
+	c2 := acceptWithin(t, conns, 5*time.Second)
+	id2, d := recvStream(t, s)
+	if len(d) != 0 || bytes.Equal(id1, id2) {
+		t.Fatalf("after the reconnection [%q][%q], want a notification under an id other than %q", id2, d, id1)
+	}
+	if v, _ := s.GetOption(zring.RoutingID); !bytes.Equal(v.([]byte), id2) {
+		t.Fatalf("ZMQ_ROUTING_ID %q, want the new connection's %q", v, id2)
+	}
+	mustSendParts(t, s, string(id2), "hi")
+	readExactly(t, c2, "hi")
 }

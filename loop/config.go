@@ -64,9 +64,10 @@ type Config struct {
 	// ROUTER with ZMQ_ROUTER_RAW); see session.raw.
 	Raw bool
 	// PeerID, if set, is the routing id of the peer of this connecter's
-	// first connection, instead of what it announces (a STREAM socket's
-	// ZMQ_CONNECT_ROUTING_ID, which "applies only to the first subsequent
-	// call to zmq_connect()").
+	// first connection, instead of what it announces (a raw socket's
+	// ZMQ_CONNECT_ROUTING_ID with ZMQ_IMMEDIATE, which "applies only to
+	// the first subsequent call to zmq_connect()"; without ZMQ_IMMEDIATE
+	// the socket makes the peer, with its id, at connect).
 	PeerID []byte
 }
 

@@ -56,6 +56,13 @@ func (c *Connecter) dial() {
 	if c.done {
 		return
 	}
+	if c.sess.socketClosed() {
+		c.sess.finish() // closed by its socket, and nothing left to write
+		return
+	}
+	if c.sess.holdDial() {
+		return // the session calls redial when there is room
+	}
 	fd, inProgress, err := dialFD(c.addr, &c.cfg.Sock)
 	if err != nil {
 		if c.stopOn(err) {
@@ -310,6 +317,9 @@ func (c *Connecter) connectionLost(s *session) bool {
 	c.scheduleRetry()
 	return true
 }
+
+// redial: the session held the dial back (holdDial) and has room now.
+func (c *Connecter) redial() { c.dial() }
 
 // sessionFinished: the session ended (closed, linger over, or no reconnect).
 func (c *Connecter) sessionFinished(*session) {

@@ -174,6 +174,9 @@ func (ln *Listener) closeNow() {
 // connectionLost: an accepted connection is never re-established.
 func (ln *Listener) connectionLost(*session) bool { return false }
 
+// redial: an accepted connection's session never holds a dial.
+func (ln *Listener) redial() {}
+
 // sessionFinished runs on s's loop when s has ended.
 func (ln *Listener) sessionFinished(s *session) {
 	ln.mu.Lock()

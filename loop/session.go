@@ -47,6 +47,9 @@ type sessionOwner interface {
 	connectionLost(s *session) bool
 	// sessionFinished is the session's last act.
 	sessionFinished(s *session)
+	// redial dials at once: a connecter's session held its dial back
+	// (see holdDial) and may connect now.
+	redial()
 }
 
 // seg is a piece of the next vectored write: wbuf[off:off+n] when msg < 0,
@@ -109,10 +112,14 @@ type session struct {
 	isRaw     bool   // a STREAM socket's session, or a raw ROUTER's (see raw)
 	transport string // of the current connection: "tcp" or "ipc"
 	handshook bool   // the connection lost last had completed its handshake
-	// closeAfterWrite: a STREAM socket sent an empty frame; close once
-	// what precedes it is written.
+	// closeAfterWrite: a raw socket closed the connection (a STREAM's
+	// empty data frame, see socketClosed); close once what it sent before
+	// is written.
 	closeAfterWrite bool
-	connected       bool // a connection of this session completed its handshake
+	// dialHeld: the connecter's next dial waits until the socket has
+	// drained peer.In below its HWM (see holdDial).
+	dialHeld  bool
+	connected bool // a connection of this session completed its handshake
 
 	pongPending bool // a PONG is queued and not yet written
 	pongBuf     []byte
@@ -582,6 +589,8 @@ func (s *session) handshakeDone() {
 		s.peer.meta.Store(meta)
 	}
 	if s.peer == nil {
+		// A new peer for each connection: an accepted one, or a connect's
+		// with ZMQ_IMMEDIATE.
 		s.peer = newPeerFor(&s.cfg, s.endpoint)
 		s.peer.SocketType = pi.SocketType
 		s.peer.RoutingID = pi.Identity
@@ -597,17 +606,20 @@ func (s *session) handshakeDone() {
 		s.peer.In.SetWriterWaker(s)
 		s.peer.Out.SetReaderWaker(s)
 		s.host.Attach(s.peer)
-		if s.raw() {
-			// A STREAM socket's connect notification: an empty frame, in
-			// order with what the connection brings.
-			s.peer.In.Write(ring.Msg{})
-			s.peer.In.Flush()
-		}
-	} else if s.connected {
+	} else if s.connected && !s.raw() {
 		// The same pipes, a new connection (connect without
 		// ZMQ_IMMEDIATE): the socket hears of it again, so that a SUB can
-		// tell the new publisher what it subscribed to (Host.Attach).
+		// tell the new publisher what it subscribed to (Host.Attach). A
+		// raw socket has nothing to redo: its news is the notification.
 		s.host.Attach(s.peer)
+	}
+	if s.raw() {
+		// A STREAM socket's connect notification: an empty frame, in
+		// order with what the connection brings. Pipes a connect made
+		// carry one for each of their connections, under the same
+		// routing id, as libzmq 4.3.4's do.
+		s.peer.In.Write(ring.Msg{})
+		s.peer.In.Flush()
 	}
 	s.connected = true
 	if s.cfg.HeartbeatIvl > 0 && !s.raw() {
@@ -727,6 +739,9 @@ func (s *session) fill() bool {
 	for total < budget && len(s.segs) < maxIovecs-2 {
 		m, ok := s.peer.Out.Read()
 		if !ok {
+			if s.raw() && s.peer.Out.Closed() {
+				s.closeAfterWrite = true // see socketClosed
+			}
 			break
 		}
 		if s.dropTail {
@@ -735,12 +750,13 @@ func (s *session) fill() bool {
 			continue
 		}
 		if s.raw() {
-			// Frames go out as their bytes; an empty one closes the
-			// connection once what came before it is written.
+			// Frames go out as their bytes. An empty one is nothing on
+			// the wire (a raw ROUTER's ZMQ_PROBE_ROUTER writes one; libzmq
+			// 4.3.4 asserts on it): what closes a connection is the
+			// socket closing the pipe (socketClosed).
 			if len(m.Data) == 0 {
 				m.Free()
-				s.closeAfterWrite = true
-				break
+				continue
 			}
 			off := len(s.wbuf)
 			if len(m.Data) <= copyBody {
@@ -809,7 +825,7 @@ func (s *session) writeOut() {
 		if len(s.segs) == 0 {
 			if s.closeAfterWrite {
 				s.closeAfterWrite = false
-				s.lost(nil) // a STREAM socket's empty frame: close
+				s.closedBySocket()
 				return
 			}
 			if !s.active || !s.fill() {
@@ -878,6 +894,10 @@ func (s *session) advance(n int) {
 
 // onPipeReady runs on the loop after Wake.
 func (s *session) onPipeReady() {
+	if s.dialHeld && !s.finished && (s.peer.In.Detached() || s.peer.In.CheckWrite()) {
+		s.dialHeld = false
+		s.owner.redial()
+	}
 	if s.finished || s.fd < 0 {
 		if s.lingering && !s.finished && s.fd < 0 && s.peer != nil && !s.peer.Out.Peek() {
 			s.finish() // lingering with nothing left to send
@@ -925,14 +945,54 @@ func (s *session) lost(err error) {
 		}
 		s.host.Event(Event{Kind: EventDisconnected, Value: uint32(s.fd), Endpoint: s.endpoint, Err: err})
 	}
+	closed := s.socketClosed()
 	s.closeConn()
 	if s.peer != nil && !s.persistent {
 		s.releasePeer()
 	}
-	if !s.finished && s.owner.connectionLost(s) {
+	if !s.finished && !closed && s.owner.connectionLost(s) {
 		return
 	}
 	s.finish()
+}
+
+// socketClosed reports whether a raw socket has closed this session's
+// pipes and everything it sent before is written: "To close a specific
+// connection, send the routing id frame followed by a zero-length
+// message" (ZMQ_STREAM; a raw ROUTER's likewise). The socket closes Out
+// and detaches from In at once (sockets.closeRaw), so it hears nothing
+// more of the connection, its end included, and a connecter does not
+// dial again: as in libzmq 4.3.4, where the session ends with its pipe.
+// What the socket sent before the close still goes out, on the next
+// connection if the current one is gone (libzmq then leaves that
+// connection open for ever; zring closes it as asked).
+func (s *session) socketClosed() bool {
+	return s.raw() && s.peer != nil && s.peer.Out.Closed()
+}
+
+// closedBySocket ends the session when its raw socket closed the
+// connection (socketClosed): no disconnect notification, no redial, and
+// no monitor event: ZMQ_EVENT_DISCONNECTED is for a socket "disconnected
+// unexpectedly", and libzmq 4.3.4 reports nothing here either.
+func (s *session) closedBySocket() { s.finish() }
+
+// holdDial reports whether a connecter's session must not connect again
+// yet, and if so waits for room: pipes a raw socket's connect made take a
+// connect and a disconnect notification for each connection, even at
+// their HWM (the notifications must not be lost, or the application could
+// not tell one connection's data from the next, which comes under the
+// same routing id), so a peer that accepts and closes again and again
+// while the application reads nothing would grow them without bound. The
+// session dials again once the socket has drained peer.In below its HWM
+// (CheckWrite, refusing, asks for that wake-up; see onPipeReady). libzmq
+// 4.3.4 goes on reconnecting and drops the notifications a full pipe
+// refuses.
+func (s *session) holdDial() bool {
+	if !s.raw() || !s.persistent || s.peer == nil || s.finished || s.peer.In.Detached() || s.peer.In.CheckWrite() {
+		return false // (a pipe the socket detached refuses, and drops, all)
+	}
+	s.dialHeld = true
+	return true
 }
 
 // closeConn drops the fd and everything tied to this one connection.

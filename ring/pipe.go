@@ -403,6 +403,14 @@ func (p *Pipe) publish(flags uint64) {
 			// what the writer holds beyond that is the writer's to free.
 			w.detached = true
 			p.dropUnflushed()
+			if flags&closedBit != 0 {
+				// Closed must still come true, so that the reader can let
+				// go of a pipe it gave up (a socket's fair queue holds a
+				// peer until its In is Closed).
+				for !p.state.CompareAndSwap(old, old|closedBit) {
+					old = p.state.Load()
+				}
+			}
 			return
 		}
 	}

@@ -393,7 +393,15 @@ func TestPipeDetach(t *testing.T) {
 		t.Fatal("Read after Detach returned a frame")
 	}
 	p.Detach()
+	if p.Closed() {
+		t.Fatal("Closed true after Detach, before the writer closed")
+	}
 	p.Close()
+	// "every frame it published has been read (or freed by Detach)": the
+	// reader may let go of the pipe.
+	if !p.Closed() {
+		t.Fatal("Closed false after Detach and Close")
+	}
 }
 
 func TestPipeAllocs(t *testing.T) {

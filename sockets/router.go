@@ -157,7 +157,9 @@ func (r *router) detach(p *loop.Peer) {
 }
 
 func (r *router) forget(p *loop.Peer) {
-	if id, ok := r.ids[p]; ok && r.opts.Type == ROUTER {
+	// p.In detached: the socket gave the peer up itself (Disconnect, or a
+	// raw socket's close), which is no news to the application.
+	if id, ok := r.ids[p]; ok && r.opts.Type == ROUTER && !p.In.Detached() {
 		// After what the peer sent: "a zero-length message (with
 		// routing-id as first frame) when a peer ... disconnects", and
 		// ZMQ_DISCONNECT_MSG.

@@ -618,22 +618,12 @@ func (s *Socket) Connect(endpoint string) error {
 	}
 	var p *loop.Peer
 	cfg := s.loopConfig()
-	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.raw() {
-		// A STREAM's (or raw ROUTER's) connection is its peer: the first
-		// one made gets the id (later ones, after a reconnect, ids of
-		// their own).
+	if id := s.opts.ConnectRoutingID; len(id) > 0 && s.opts.raw() && s.opts.Immediate {
+		// A raw socket's connection with ZMQ_IMMEDIATE is its peer: the
+		// first one made gets the id (later ones, after a reconnect, ids
+		// of their own).
 		s.opts.ConnectRoutingID = nil
 		cfg.PeerID = id
-	} else if s.opts.Type == STREAM && !s.opts.Immediate {
-		// libzmq 4.3.4's STREAM makes its pipes to a connect's peer, and
-		// so the peer's routing id, in zmq_connect (unless ZMQ_IMMEDIATE),
-		// and writes the id to ZMQ_ROUTING_ID: getsockopt right after
-		// Connect tells the id the connection's notification will carry.
-		// Later connections of the connecter get ids of their own when
-		// they attach (stream.attach), written there.
-		id := []byte(routerOf(s.pat).makeID())
-		cfg.PeerID = id
-		s.opts.RoutingID = slices.Clone(id)
 	} else if len(id) > 0 {
 		// ZMQ_CONNECT_ROUTING_ID: the connection is routable at once,
 		// under that id, and the option is used up.
@@ -641,12 +631,15 @@ func (s *Socket) Connect(endpoint string) error {
 		p = s.newPeer(endpoint)
 		p.RoutingID = id
 		s.addPeer(p)
-	} else if !s.opts.Immediate && s.opts.Type != ROUTER && s.opts.Type != STREAM {
-		// A ROUTER routes by the id a peer announces in its handshake, so
-		// its pipes to a connection wait for the connection (libzmq's
-		// ROUTER cannot route to them before either).
+	} else if !s.opts.Immediate && (s.opts.Type != ROUTER || s.opts.RouterRaw) {
 		// Without ZMQ_IMMEDIATE the pipes exist before the connection, so
-		// messages queue for a peer that is not there yet.
+		// messages queue for a peer that is not there yet. A ROUTER
+		// routes by the id a peer announces in its handshake, so its
+		// pipes to a connection wait for the connection (libzmq's ROUTER
+		// cannot route to them before either); a raw ROUTER's, as a
+		// STREAM's, get a made-up id here, which a STREAM also writes to
+		// ZMQ_ROUTING_ID (stream.attach): getsockopt right after Connect
+		// tells the id the connection's notifications will carry.
 		p = s.newPeer(endpoint)
 		s.addPeer(p)
 	}

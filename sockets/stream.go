@@ -21,6 +21,20 @@ import (
 // ZMQ_CONNECT_ROUTING_ID names the next connection; as libzmq 4.3.4 does,
 // each id made up is also written to the socket's ZMQ_ROUTING_ID, so that
 // getsockopt tells the id of the newest peer (see Socket.Connect).
+//
+// What libzmq 4.3.4 does beyond the manual, and zring with it:
+//   - A connect without ZMQ_IMMEDIATE makes its pipes, and so its routing
+//     id, in Connect: the application may send to the id before the TCP
+//     connection exists (what it sends goes out once connected). The pipes
+//     and the id outlive each connection: when the peer goes, the
+//     disconnect notification comes, the socket reconnects, and the new
+//     connection's notification comes under the same id (ZMQ_ROUTING_ID
+//     is not written again). With ZMQ_IMMEDIATE each connection has pipes
+//     and an id of its own.
+//   - A connection the application closes is gone at once: no disconnect
+//     notification for it, what it had brought and was not yet received is
+//     dropped, its id is unroutable, and a connect's connection is not
+//     made again (see closeRaw).
 type stream struct {
 	r *router // routing ids and the fair queue
 	// data is the frame after the id frame recv just returned.
@@ -91,12 +105,32 @@ func (x *stream) send(m *ring.Msg) error {
 		return nil
 	}
 	// The data frame: one, whatever its More flag.
-	m.Flags &^= ring.More
-	x.outPeer.Out.Write(*m)
-	*m = ring.Msg{}
-	x.outPeer.Out.Flush()
+	p := x.outPeer
 	x.outPeer, x.outMid = nil, false
+	if len(m.Data) == 0 {
+		m.Free()
+		closeRaw(x.r, p)
+		return nil
+	}
+	m.Flags &^= ring.More
+	p.Out.Write(*m)
+	*m = ring.Msg{}
+	p.Out.Flush()
 	return nil
+}
+
+// closeRaw is a raw socket's close of one connection, on an empty data
+// frame: p's id is unroutable from now on, and the pipes are given up as
+// Socket.Disconnect gives them up: Out is closed after what was sent
+// (the session writes that, then closes the connection and ends; see
+// loop's session.socketClosed), and In is detached, so that nothing the
+// connection brought after what the application received, its
+// disconnect notification included, reaches the socket. libzmq 4.3.4
+// does the same: it terminates the connection's pipe.
+func closeRaw(r *router, p *loop.Peer) {
+	r.detach(p)
+	p.Out.Close()
+	p.In.Detach()
 }
 
 func (x *stream) canSend() bool { return true }
@@ -111,7 +145,9 @@ func (x *stream) canSend() bool { return true }
 // Its connections are a STREAM's (loop.Config.Raw): the session delivers
 // what it reads, and the empty frames of connect and disconnect, which the
 // ROUTER passes on as [id][data] like any message; it writes what it is
-// sent as bytes, and closes on an empty frame. What is left to the pattern
+// sent as bytes; an empty data frame closes the connection (closeRaw); and
+// a connect without ZMQ_IMMEDIATE makes its pipes and id at once, kept
+// across reconnects, as a STREAM's. What is left to the pattern
 // is what libzmq 4.3.4's ROUTER does differently in raw mode: every
 // routing id is made up (a ZMTP peer of a bind or connect made before raw
 // mode announces one, which is ignored), and one data frame follows the
@@ -132,6 +168,9 @@ func (x rawRouter) attach(p *loop.Peer) {
 func (x rawRouter) send(m *ring.Msg) error {
 	if x.outMid {
 		m.Flags &^= ring.More // the data frame: one, whatever its flag
+		if p := x.outPeer; p != nil && len(m.Data) == 0 {
+			closeRaw(x.router, p) // as a STREAM's; the router drops m
+		}
 	}
 	return x.router.send(m)
 }
