@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
+	"github.com/zring/zring/internal/tcptest"
 )
 
 // recvStream receives one STREAM message: [routing id][data].
@@ -260,50 +261,6 @@ var rawKinds = []struct {
 	{"ROUTER_RAW", rawRouter},
 }
 
-// plainListener listens on a fresh tcp port and hands over what it
-// accepts; the connections are closed when the test ends.
-func plainListener(t *testing.T, addr string) (net.Listener, chan net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := make(chan net.Conn, 64)
-	var all []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			all = append(all, c)
-			conns <- c
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range all {
-			c.Close()
-		}
-	})
-	return ln, conns
-}
-
-// freePort returns a tcp address nothing listens on (for now).
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func acceptWithin(t *testing.T, conns chan net.Conn, d time.Duration) net.Conn {
 	t.Helper()
 	select {
@@ -376,7 +333,7 @@ func TestStreamOwnClose(t *testing.T) {
 					defer c.Close()
 				} else {
 					var ln net.Listener
-					ln, conns = plainListener(t, "127.0.0.1:0")
+					ln, conns = tcptest.Listen(t, "127.0.0.1:0")
 					if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
 						t.Fatal(err)
 					}
@@ -436,7 +393,7 @@ func TestStreamConnectPipe(t *testing.T) {
 			if c.connectID != "" {
 				s.SetOption(zring.ConnectRoutingID, c.connectID)
 			}
-			addr := freePort(t)
+			addr := tcptest.UnusedAddr(t)
 			if err := s.Connect("tcp://" + addr); err != nil {
 				t.Fatal(err)
 			}
@@ -447,7 +404,7 @@ func TestStreamConnectPipe(t *testing.T) {
 			}
 			mustSendParts(t, s, string(id), "early")
 			expectNothing(t, s, "before the connection")
-			_, conns := plainListener(t, addr)
+			_, conns := tcptest.Listen(t, addr)
 			c1 := acceptWithin(t, conns, 5*time.Second)
 			expectNote(t, s, id, "first connection")
 			readExactly(t, c1, "early")
@@ -480,7 +437,7 @@ func TestStreamCloseBeforeConnect(t *testing.T) {
 			ctx := newCtx(t)
 			s := sock(t, ctx, zring.STREAM)
 			s.SetOption(zring.ReconnectIvl, 10)
-			addr := freePort(t)
+			addr := tcptest.UnusedAddr(t)
 			if err := s.Connect("tcp://" + addr); err != nil {
 				t.Fatal(err)
 			}
@@ -494,7 +451,7 @@ func TestStreamCloseBeforeConnect(t *testing.T) {
 				t.Fatalf("send after the close: %v", err)
 			}
 			time.Sleep(50 * time.Millisecond) // let a dial that should not be made fail
-			_, conns := plainListener(t, addr)
+			_, conns := tcptest.Listen(t, addr)
 			if queued == "" {
 				noConnection(t, conns, 300*time.Millisecond, "closed with nothing to send")
 				return
@@ -520,7 +477,7 @@ func TestStreamReconnectHeldAtHWM(t *testing.T) {
 	s := sock(t, ctx, zring.STREAM)
 	s.SetOption(zring.ReconnectIvl, 5)
 	s.SetOption(zring.RcvHWM, 4)
-	ln, conns := plainListener(t, "127.0.0.1:0")
+	ln, conns := tcptest.Listen(t, "127.0.0.1:0")
 	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
 		t.Fatal(err)
 	}
@@ -566,7 +523,7 @@ func TestStreamFloodBounded(t *testing.T) {
 				}
 				defer c.Close()
 			} else {
-				ln, conns := plainListener(t, "127.0.0.1:0")
+				ln, conns := tcptest.Listen(t, "127.0.0.1:0")
 				if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
 					t.Fatal(err)
 				}
@@ -603,7 +560,7 @@ func TestStreamImmediateReconnect(t *testing.T) {
 	s := sock(t, ctx, zring.STREAM)
 	s.SetOption(zring.ReconnectIvl, 10)
 	s.SetOption(zring.Immediate, 1)
-	ln, conns := plainListener(t, "127.0.0.1:0")
+	ln, conns := tcptest.Listen(t, "127.0.0.1:0")
 	if err := s.Connect("tcp://" + ln.Addr().String()); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"github.com/zring/zring"
+	"github.com/zring/zring/internal/tcptest"
 )
 
 // These tests run one scenario on a libzmq 4.3.4 raw socket (STREAM, or
@@ -70,50 +71,6 @@ func errName(err error) string {
 		return "EHOSTUNREACH"
 	}
 	return err.Error()
-}
-
-// tcpListener is a plain TCP server on addr ("127.0.0.1:0" for a fresh
-// port); what it accepts comes on the channel, and is closed when the
-// test ends.
-func tcpListener(t *testing.T, addr string) (string, chan net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := make(chan net.Conn, 16)
-	var all []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			all = append(all, c)
-			conns <- c
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range all {
-			c.Close()
-		}
-	})
-	return ln.Addr().String(), conns
-}
-
-// unusedAddr is a 127.0.0.1 tcp address nothing listens on, for now.
-func unusedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // newConnWithin says whether a connection arrives within d.
@@ -282,9 +239,9 @@ func TestStreamOwnCloseLibzmq(t *testing.T) {
 						}
 						defer c.Close()
 					} else {
-						var addr string
-						addr, conns = tcpListener(t, "127.0.0.1:0")
-						if err := s.connect("tcp://" + addr); err != nil {
+						var ln net.Listener
+						ln, conns = tcptest.Listen(t, "127.0.0.1:0")
+						if err := s.connect("tcp://" + ln.Addr().String()); err != nil {
 							t.Fatal(err)
 						}
 						c, _ = newConnWithin(conns, ioTimeout)
@@ -341,7 +298,7 @@ func TestStreamConnectPipeLibzmq(t *testing.T) {
 				}
 				ends := watchEnds(t, cs, s)
 				var seen []string
-				addr := unusedAddr(t)
+				addr := tcptest.UnusedAddr(t)
 				if err := s.connect("tcp://" + addr); err != nil {
 					t.Fatal(err)
 				}
@@ -352,7 +309,7 @@ func TestStreamConnectPipeLibzmq(t *testing.T) {
 				seen = append(seen, fmt.Sprintf("after connect: id %d bytes", len(id)))
 				seen = append(seen, "send before the connection: "+errName(s.send([][]byte{id, []byte("early")}, zring.DontWait)))
 				seen = append(seen, "socket received "+recvRecord(s, id))
-				_, conns := tcpListener(t, addr)
+				_, conns := tcptest.Listen(t, addr)
 				c1, ok := newConnWithin(conns, ioTimeout)
 				if !ok {
 					t.Fatalf("%v did not connect", s)
@@ -402,8 +359,8 @@ func TestStreamPeerCloseNoReconnectLibzmq(t *testing.T) {
 				s := k.make(t, cs, im)
 				setBoth(t, s, func(z *zring.Socket) error { return z.SetOption(zring.ReconnectIvl, -1) },
 					func(l *zmq.Socket) error { return l.SetReconnectIvl(-1) })
-				addr, conns := tcpListener(t, "127.0.0.1:0")
-				if err := s.connect("tcp://" + addr); err != nil {
+				ln, conns := tcptest.Listen(t, "127.0.0.1:0")
+				if err := s.connect("tcp://" + ln.Addr().String()); err != nil {
 					t.Fatal(err)
 				}
 				c, ok := newConnWithin(conns, ioTimeout)

@@ -2,22 +2,13 @@ package main
 
 import (
 	"bytes"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+	"github.com/zring/zring/internal/tcptest"
+)
 
 // run starts server, then client, and returns the errors of both.
 func run(server, client func() error) (errServer, errClient error) {
@@ -29,7 +20,7 @@ func run(server, client func() error) (errServer, errClient error) {
 
 func TestThroughputPair(t *testing.T) {
 	for _, size := range []int{0, 8, 70_000} {
-		addr := freeAddr(t)
+		addr := tcptest.UnusedAddr(t)
 		var out bytes.Buffer
 		es, ec := run(
 			func() error { return thrServer(&out, addr, size, 500) },
@@ -46,7 +37,7 @@ func TestThroughputPair(t *testing.T) {
 }
 
 func TestLatencyPair(t *testing.T) {
-	addr := freeAddr(t)
+	addr := tcptest.UnusedAddr(t)
 	var out bytes.Buffer
 	es, ec := run(
 		func() error { return latServer(addr, 64, 200) },
@@ -68,7 +59,7 @@ func TestLatencyPair(t *testing.T) {
 }
 
 func TestWrongSizeFails(t *testing.T) {
-	addr := freeAddr(t)
+	addr := tcptest.UnusedAddr(t)
 	es, _ := run(
 		func() error { return thrServer(&bytes.Buffer{}, addr, 64, 10) },
 		func() error { return thrClient(addr, 65, 10) })
@@ -105,7 +96,7 @@ func TestPrintThroughputArithmetic(t *testing.T) {
 }
 
 func TestFanoutPair(t *testing.T) {
-	addr := freeAddr(t)
+	addr := tcptest.UnusedAddr(t)
 	var out bytes.Buffer
 	es, ec := run(
 		func() error { return fanServer(addr, 20, 64, 300) },
