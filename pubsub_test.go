@@ -97,6 +97,47 @@ func TestPubSub(t *testing.T) {
 	}
 }
 
+// TestSlowJoiner: a publisher sends only to the subscriptions it has heard
+// of, and it "shall never block" waiting for one. A SUB's connection and
+// its subscriptions reach the PUB some time after Connect and SetOption
+// return (zmq_socket(3)'s slow joiner): what the PUB sends before then is
+// not delivered, not queued. A program that must not miss the start
+// waits until it hears from its subscribers (awaitSubscribed's probes
+// here, or an XPUB's subscription messages); the window between Connect
+// and the subscription's arrival has no fixed length, so only what comes
+// before the SUB exists is checked exactly.
+func TestSlowJoiner(t *testing.T) {
+	for _, ep := range endpoints(t)[:2] { // tcp, ipc: inproc attaches at Connect
+		t.Run(ep[:3], func(t *testing.T) {
+			ctx := newCtx(t)
+			pub := sock(t, ctx, zring.PUB)
+			addr := bindAt(t, pub, ep)
+			start := time.Now()
+			for i := 0; i < 3000; i++ { // past any HWM: a PUB with no subscriber drops
+				if err := pub.Send([]byte("before"), 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("3,000 sends to nobody took %v", d)
+			}
+			sub := sock(t, ctx, zring.SUB)
+			if err := sub.SetOption(zring.Subscribe, ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := sub.Connect(addr); err != nil {
+				t.Fatal(err)
+			}
+			awaitSubscribed(t, pub, sub, "probe")
+			pub.Send([]byte("after"), 0)
+			mustRecv(t, sub, "after")
+			if m, ok := recvWithin(t, sub, 50*time.Millisecond); ok {
+				t.Fatalf("%q arrived; only \"after\" was sent once the subscriber was there", m)
+			}
+		})
+	}
+}
+
 // TestSubResubscribesOnReconnect: "subscriptions must survive a
 // reconnect": a SUB that connected tells a publisher bound anew on the
 // same endpoint what it subscribed to.
