@@ -145,6 +145,19 @@ func (m *Msg) Clone() Msg {
 	return c
 }
 
+// Share takes k more references to a slab frame's block at once, so that
+// m and k copies of it (plain assignments) can each be freed on their own,
+// and reports true. For any other frame it does nothing and reports false:
+// its copies must come from Clone. A fan-out to n pipes shares with k = n-1:
+// one atomic add per frame instead of one per pipe.
+func (m *Msg) Share(k int) bool {
+	if pb := m.pooled; pb != nil && pb.slab {
+		pb.refs.Add(int64(k))
+		return true
+	}
+	return false
+}
+
 // More reports whether another frame of the same message follows m.
 func (m *Msg) More() bool { return m.Flags&More != 0 }
 

@@ -130,3 +130,44 @@ func TestClone(t *testing.T) {
 		t.Fatal("empty clone")
 	}
 }
+
+// TestShare: Share(k) lets m and k plain copies of a slab frame be freed
+// one by one, the block staying alive until the last; other frames report
+// false and take no reference.
+func TestShare(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(*Slab) Msg
+		ok   bool
+	}{
+		{"slab frame", func(s *Slab) Msg { return s.NewMsg(64) }, true},
+		{"pooled frame", func(*Slab) Msg { return NewMsg(64) }, false},
+		{"caller's bytes", func(*Slab) Msg { return MsgFrom([]byte("abc")) }, false},
+		{"empty frame", func(*Slab) Msg { return Msg{} }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s Slab
+			m := tc.make(&s)
+			pb := m.pooled
+			s.Release()
+			const k = 3
+			if got := m.Share(k); got != tc.ok {
+				t.Fatalf("Share = %v, want %v", got, tc.ok)
+			}
+			if !tc.ok {
+				m.Free()
+				return
+			}
+			copies := []Msg{m, m, m, m}
+			for i := range copies {
+				if got, want := pb.refs.Load(), int64(k+1-i); got != want {
+					t.Fatalf("refs before free %d = %d, want %d", i, got, want)
+				}
+				copies[i].Free()
+			}
+			if got := pb.refs.Load(); got != 0 {
+				t.Fatalf("refs after every copy was freed = %d", got)
+			}
+		})
+	}
+}

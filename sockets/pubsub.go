@@ -150,13 +150,16 @@ func (pp *pubPeer) Wake() {
 // and cancel); a subscriber that goes cancels what it held. ZMQ_XPUB_NODROP blocks (EAGAIN) at a subscriber's
 // HWM instead of dropping, and ZMQ_XPUB_WELCOME_MSG greets each new one.
 type pub struct {
-	xpub    bool
-	opts    *Options
-	peers   map[*loop.Peer]*pubPeer
-	trie    subTrie
-	gen     uint64
-	targets []*pubPeer // where the message being sent goes
-	mid     bool       // frames of a message are being sent
+	xpub  bool
+	opts  *Options
+	peers map[*loop.Peer]*pubPeer
+	trie  subTrie
+	gen   uint64
+	// targets are the Out pipes of the subscribers the message being sent
+	// goes to: the pipes themselves, so that fanOut's pass over 1,000 of
+	// them loads one pointer each, not pubPeer → Peer → Out.
+	targets []*ring.Pipe
+	mid     bool // frames of a message are being sent
 	// XPUB: what recv hands out, oldest first.
 	pending []pendingMsg
 	// lastFrom is the subscriber whose message recv handed out last: with
@@ -237,7 +240,7 @@ func (x *pub) detach(p *loop.Peer) {
 		}
 	}
 	for i, t := range x.targets {
-		if t == pp {
+		if t == p.Out {
 			x.targets[i] = x.targets[len(x.targets)-1]
 			x.targets = x.targets[:len(x.targets)-1]
 			break
@@ -349,7 +352,7 @@ func (x *pub) send(m *ring.Msg) error {
 			switch {
 			case only != nil && pp != only:
 			case pp.p.Out.CheckWrite():
-				x.targets = append(x.targets, pp)
+				x.targets = append(x.targets, pp.p.Out)
 			case nodrop && !pp.p.Out.Detached():
 				full = true
 			}
@@ -373,29 +376,40 @@ func (x *pub) send(m *ring.Msg) error {
 		}
 	}
 	x.mid = m.More()
-	fanOut(m, len(x.targets), func(i int) *ring.Pipe { return x.targets[i].p.Out })
+	fanOut(m, x.targets)
 	return nil
 }
 
-// fanOut writes frame m to n pipes, each its own copy (Clone: a slab frame
-// is shared) and the last m itself, and flushes them at a message's end.
-// With no pipe, m is dropped. m is zero after.
-func fanOut(m *ring.Msg, n int, pipe func(int) *ring.Pipe) {
+// fanOut writes frame m to each of pipes, and flushes them at a message's
+// end. A slab frame (the socket's NewMsg, any small one) is shared: one
+// Share takes all the references at once, where a Clone per pipe would
+// take them one atomic add at a time, on a line the sessions' Frees of
+// earlier frames of the same block are also writing. Any other frame is
+// copied (Clone) for all pipes but the last, which gets m itself. With no
+// pipe, m is dropped. m is zero after.
+func fanOut(m *ring.Msg, pipes []*ring.Pipe) {
+	n := len(pipes)
+	if n == 0 {
+		m.Free()
+		return
+	}
 	end := !m.More()
-	for i := 0; i < n; i++ {
+	shared := n > 1 && m.Share(n-1)
+	for i, p := range pipes {
 		var c ring.Msg
-		if i == n-1 {
+		switch {
+		case i == n-1:
 			c, *m = *m, ring.Msg{}
-		} else {
+		case shared:
+			c = *m
+		default:
 			c = m.Clone()
 		}
-		p := pipe(i)
 		p.Write(c)
 		if end {
 			p.Flush()
 		}
 	}
-	m.Free()
 }
 
 // manualSubscribe is ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE on an XPUB with
@@ -478,7 +492,7 @@ type sub struct {
 	counts   map[string]int
 	mid      bool         // passing the frames of a matching message
 	drop     bool         // skipping the frames of one that does not match
-	targets  []*loop.Peer // XSUB: where the plain message being sent goes
+	targets  []*ring.Pipe // XSUB: the Out pipes the plain message being sent goes to
 	// trie holds each subscribed topic once, under self, for matching.
 	trie subTrie
 	self pubPeer
@@ -511,7 +525,7 @@ func (x *sub) detach(p *loop.Peer) {
 		}
 	}
 	for i, q := range x.targets {
-		if q == p {
+		if q == p.Out {
 			x.targets = append(x.targets[:i], x.targets[i+1:]...)
 			break
 		}
@@ -629,7 +643,7 @@ func (x *sub) send(m *ring.Msg) error {
 		x.targets = x.targets[:0]
 		for _, p := range x.peers {
 			if p.Out.CheckWrite() {
-				x.targets = append(x.targets, p)
+				x.targets = append(x.targets, p.Out)
 			}
 		}
 	}
@@ -644,6 +658,6 @@ func (x *sub) send(m *ring.Msg) error {
 		return nil
 	}
 	x.sentPart = true
-	fanOut(m, len(x.targets), func(i int) *ring.Pipe { return x.targets[i].Out })
+	fanOut(m, x.targets)
 	return nil
 }
