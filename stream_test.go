@@ -162,24 +162,7 @@ func TestStreamInprocRefused(t *testing.T) {
 // ZMQ_IMMEDIATE. An id chosen with ZMQ_CONNECT_ROUTING_ID leaves the option
 // as it was.
 func TestStreamRoutingID(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() { // keep the connections open until the listener closes
-		var cs []net.Conn
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				for _, c := range cs {
-					c.Close()
-				}
-				return
-			}
-			cs = append(cs, c)
-		}
-	}()
+	ln, _ := tcptest.Listen(t, "127.0.0.1:0") // keeps the connections open until the test ends
 	ctx := newCtx(t)
 	s := sock(t, ctx, zring.STREAM)
 	routingID := func() string {
