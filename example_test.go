@@ -138,6 +138,27 @@ func ExampleSpin() {
 	// Output: ping!
 }
 
+// WaitOnConnection(false) makes a socket blocked in Recv wait for its I/O
+// loop to read the message, instead of waiting on its one connection
+// itself (the default); ZRING_CONNWAIT=0 does the same from the
+// environment. Both behave alike; the default is faster on a busy machine.
+func ExampleWaitOnConnection() {
+	ctx, _ := zring.NewContext(zring.WaitOnConnection(false))
+	defer ctx.Term()
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.Bind("tcp://127.0.0.1:0")
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+	push, _ := ctx.NewSocket(zring.PUSH)
+	defer push.Close()
+	push.Connect(ep.(string))
+
+	push.Send([]byte("hello"), 0)
+	m, _ := pull.Recv(0)
+	fmt.Println(string(m))
+	// Output: hello
+}
+
 // Backend picks how the I/O loops wait: "netpoll" (the default), "epoll",
 // or "uring", which falls back to epoll, with one log line, where the
 // kernel refuses io_uring.

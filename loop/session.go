@@ -3,7 +3,9 @@ package loop
 import (
 	"errors"
 	"io"
+	"os"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/zring/zring/internal/errno"
@@ -107,6 +109,15 @@ type session struct {
 	// the connection was last found driven for driveIdle.
 	lastQuiet     time.Time
 	lastLongDrive time.Time
+	// A socket waiting on this connection in Go's netpoller (Peer.Wait):
+	// the dup it parks on (Interrupt reads it from any goroutine), and
+	// whether it is waiting now, which keeps the connection driven.
+	waitFile atomic.Pointer[os.File]
+	waitRC   syscall.RawConn
+	waiting  bool
+	// readMore: readIn stopped at its round limit with the kernel maybe
+	// holding more, which an edge-triggered wait would not hear of.
+	readMore bool
 
 	peerMinor uint8  // ZMTP minor version of the peer's greeting
 	isRaw     bool   // a STREAM socket's session, or a raw ROUTER's (see raw)
@@ -349,7 +360,7 @@ func (s *session) checkDriven() {
 	if !s.driven.Load() || s.fd < 0 {
 		return
 	}
-	if s.drives != s.driveSeen {
+	if s.drives != s.driveSeen || s.waiting {
 		s.lastLongDrive = time.Now()
 		s.quietDriven()
 		s.driveSeen = s.drives
@@ -399,6 +410,7 @@ func (s *session) setInterest(ev uint32) {
 // readIn reads what the kernel has, a bounded number of times so one busy
 // peer cannot starve the loop's others (the poller is level-triggered).
 func (s *session) readIn() {
+	s.readMore = false
 	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused; round++ {
 		var n, want int
 		var err error
@@ -457,6 +469,9 @@ func (s *session) readIn() {
 		}
 		if n < want {
 			break
+		}
+		if round == 7 {
+			s.readMore = true
 		}
 	}
 	s.flushIn()
@@ -1004,6 +1019,7 @@ func (s *session) closeConn() {
 		s.loop.unwatch(s.fd)
 	}
 	s.parked = false
+	s.closeWait()
 	closeFD(s.fd)
 	s.fd = -1
 	s.active = false

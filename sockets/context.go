@@ -14,6 +14,10 @@ import (
 type Context struct {
 	pool *loop.Pool
 	spin time.Duration
+	gov  spinGovernor // whether spinning pays now (see spinGovernor)
+	// connWait: a socket blocked in a receive with one tcp or ipc peer
+	// waits in Go's netpoller on that connection (Socket.park).
+	connWait bool
 
 	termOnce sync.Once
 	term     chan struct{} // closed by Shutdown/Term: blocking calls return ETERM
@@ -30,13 +34,15 @@ type Context struct {
 
 // NewContext starts the I/O loops cfg describes. spin is how long a socket
 // about to block in Send or Recv keeps working, driving its own
-// connections, before it parks (0: never spin).
-func NewContext(cfg loop.PoolConfig, spin time.Duration) (*Context, error) {
+// connections, before it parks (0: never spin); connWait lets a socket
+// blocked in a receive wait on its one connection itself rather than
+// behind the loops.
+func NewContext(cfg loop.PoolConfig, spin time.Duration, connWait bool) (*Context, error) {
 	pool, err := loop.NewPool(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{pool: pool, spin: spin, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c := &Context{pool: pool, spin: spin, connWait: connWait, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
 	c.idle = sync.NewCond(&c.mu)
 	return c, nil
 }

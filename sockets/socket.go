@@ -52,6 +52,14 @@ type Socket struct {
 	monitor atomic.Pointer[monitor]
 
 	spinFor time.Duration // how long the next wait spins (see adaptSpin)
+	// waitingOn is the peer whose connection the socket waits on in Go's
+	// netpoller (loop.Peer.Wait), which Wake interrupts; woken is the
+	// method value that wait polls, made once so waiting allocates
+	// nothing; drove says the socket drove its connections since it last
+	// gave them back to the loops.
+	waitingOn atomic.Pointer[loop.Peer]
+	woken     func() bool
+	drove     bool
 
 	listeners  map[string]*loop.Listener // by bound and by requested endpoint
 	connecters map[string][]*endpointConn
@@ -78,6 +86,7 @@ func newSocket(c *Context, t Type) *Socket {
 	s := &Socket{ctx: c, opts: DefaultOptions(t), sig: make(chan struct{}, 1), timer: tm, spinFor: c.spin,
 		listeners: make(map[string]*loop.Listener), connecters: make(map[string][]*endpointConn),
 		inprocs: make(map[string]bool), peers: make(map[*loop.Peer]struct{})}
+	s.woken = s.takeSignal
 	s.pat = newPattern(t, &s.opts)
 	if w, ok := s.pat.(interface{ setWaker(ring.Waker) }); ok {
 		w.setWaker(s)
@@ -97,6 +106,21 @@ func (s *Socket) Wake() {
 	select {
 	case s.sig <- struct{}{}:
 	default:
+	}
+	// After the signal: a wait that has just looked for it and found none
+	// is then interrupted (or has not parked yet and returns at once).
+	if p := s.waitingOn.Load(); p != nil {
+		p.Interrupt()
+	}
+}
+
+// takeSignal consumes a pending wake-up, reporting whether there was one.
+func (s *Socket) takeSignal() bool {
+	select {
+	case <-s.sig:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -251,24 +275,27 @@ func (s *Socket) result(err error) error {
 }
 
 // block retries the send of s.out (sending) or the receive into s.in,
-// spinning first in a spinning context (see spin, adaptSpin), then each
-// time the socket is woken, until it stops saying EAGAIN, timeoutMs passes
-// (-1: never), or the context terminates.
+// spinning first in a spinning context while spinning pays (see spin,
+// adaptSpin, spinGovernor), then each time the socket is woken, until it
+// stops saying EAGAIN, timeoutMs passes (-1: never), or the context
+// terminates.
 func (s *Socket) block(timeoutMs int, sending bool) error {
-	if s.ctx.spin == 0 {
-		return s.park(timeoutMs, sending, time.Time{})
+	var start, deadline time.Time
+	if s.ctx.spin > 0 || timeoutMs > 0 {
+		start = time.Now()
 	}
-	start := time.Now()
-	var deadline time.Time
 	if timeoutMs > 0 {
 		deadline = start.Add(time.Duration(timeoutMs) * time.Millisecond)
 	}
+	if s.ctx.spin == 0 {
+		return s.park(sending, deadline)
+	}
 	var err error = errno.EAGAIN
-	if s.spinFor > 0 {
+	if s.spinFor > 0 && s.ctx.gov.allowed(start) {
 		err = s.spin(sending, start.Add(s.spinFor), deadline)
 	}
 	if err == errno.EAGAIN {
-		err = s.park(timeoutMs, sending, deadline)
+		err = s.park(sending, deadline)
 	}
 	s.adaptSpin(time.Since(start))
 	return err
@@ -305,14 +332,49 @@ func (s *Socket) adaptSpin(waited time.Duration) {
 }
 
 // park waits for the socket to be woken and retries, until the operation
-// stops saying EAGAIN, timeoutMs passes (-1: never; deadline is when, if
-// the caller computed it), or the context terminates.
-func (s *Socket) park(timeoutMs int, sending bool, deadline time.Time) error {
-	if timeoutMs > 0 && deadline.IsZero() {
-		deadline = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
-	}
+// stops saying EAGAIN, the deadline passes (zero: never), or the context
+// terminates.
+//
+// A receive on a socket whose one peer is a tcp or ipc connection waits
+// in Go's netpoller on that connection itself (loop.Peer.Wait), reading
+// and decoding on this goroutine what arrives, as a net.Conn reader does;
+// any other wait parks on the socket's signal channel while the loops do
+// the connections' I/O.
+func (s *Socket) park(sending bool, deadline time.Time) error {
 	for {
-		if timeoutMs > 0 {
+		if p := s.waitPeer(sending); p != nil {
+			s.drove = true
+			s.waitingOn.Store(p)
+			r := p.Wait(deadline, s.woken)
+			s.waitingOn.Store(nil)
+			switch r {
+			case loop.WaitTimeout:
+				return s.result(errno.EAGAIN)
+			case loop.WaitReady, loop.WaitInterrupted:
+				if s.ctx.terminated() {
+					return errno.ETERM
+				}
+				if err := s.retry(sending); err != errno.EAGAIN {
+					return err
+				}
+				continue
+			}
+			// WaitUnsupported: wait on the channel, below.
+		}
+		if s.drove {
+			// The loops read again, and what arrived since the last look
+			// reaches the pipes.
+			s.drove = false
+			if len(s.peers) <= maxDriven {
+				for p := range s.peers {
+					p.Undrive()
+				}
+			}
+			if err := s.retry(sending); err != errno.EAGAIN {
+				return err
+			}
+		}
+		if !deadline.IsZero() {
 			d := time.Until(deadline)
 			if d <= 0 {
 				return s.result(errno.EAGAIN)
@@ -339,6 +401,19 @@ func (s *Socket) park(timeoutMs int, sending bool, deadline time.Time) error {
 	}
 }
 
+// waitPeer is the peer whose connection a blocked receive can wait on
+// directly: the socket's only one. Nil otherwise (the peer may still turn
+// out to have no connection to wait on: loop.WaitUnsupported).
+func (s *Socket) waitPeer(sending bool) *loop.Peer {
+	if sending || !s.ctx.connWait || len(s.peers) != 1 {
+		return nil
+	}
+	for p := range s.peers {
+		return p
+	}
+	return nil
+}
+
 // retry applies the mailbox and tries the pending send of s.out, or the
 // receive into s.in, once more.
 func (s *Socket) retry(sending bool) error {
@@ -355,14 +430,18 @@ func (s *Socket) retry(sending bool) error {
 // a thread wake-up when the processor went idle meanwhile. While it spins
 // the socket does its connections' I/O itself (Peer.Drive): reads land in
 // the pipes retry looks at, and a send the loop has not written yet goes
-// out, with no loop to wake on either side.
+// out, with no loop to wake on either side. A gap in its tries longer
+// than spinStall ends the spin and tells the context's governor, which
+// stops spinning while the machine has no CPU to spare for it.
 func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 	if !deadline.IsZero() && deadline.Before(end) {
 		end = deadline
 	}
 	drive := len(s.peers) <= maxDriven
+	last := time.Now()
 	for {
 		if drive {
+			s.drove = true
 			for p := range s.peers {
 				p.Drive()
 			}
@@ -384,14 +463,13 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 		if err != errno.EAGAIN {
 			return err // the connections stay driven for the next call
 		}
-		if !time.Now().Before(end) {
-			// About to park: the loops read again, and what arrived since
-			// the last look reaches the pipes (block re-checks them).
-			if drive {
-				for p := range s.peers {
-					p.Undrive()
-				}
-			}
+		now := time.Now()
+		if now.Sub(last) >= spinStall {
+			s.ctx.gov.stalled(now)
+			return s.retry(sending)
+		}
+		last = now
+		if !now.Before(end) {
 			return s.retry(sending)
 		}
 		runtime.Gosched()

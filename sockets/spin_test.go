@@ -37,3 +37,41 @@ func TestAdaptSpin(t *testing.T) {
 		}
 	}
 }
+
+// TestSpinGovernor: a stall turns spinning off for spinBackoffMin; each
+// stall that follows within spinForget doubles the back-off, up to
+// spinBackoffMax; a stall after a long quiet starts again from the least.
+func TestSpinGovernor(t *testing.T) {
+	var g spinGovernor
+	t0 := time.Unix(1000, 0)
+	if !g.allowed(t0) {
+		t.Fatal("a new context must be allowed to spin")
+	}
+	steps := []struct {
+		stall time.Duration // since t0
+		want  time.Duration // back-off it starts
+	}{
+		{0, spinBackoffMin},
+		{spinBackoffMin, 2 * spinBackoffMin},
+		{3 * spinBackoffMin, 4 * spinBackoffMin},
+		{time.Second, 8 * spinBackoffMin},
+		{2 * time.Second, 16 * spinBackoffMin},
+		{3 * time.Second, 32 * spinBackoffMin},
+		{4 * time.Second, spinBackoffMax},
+		{5 * time.Second, spinBackoffMax},
+		{5*time.Second + spinForget + 1, spinBackoffMin},
+	}
+	for i, st := range steps {
+		at := t0.Add(st.stall)
+		g.stalled(at)
+		if g.allowed(at.Add(st.want - 1)) {
+			t.Fatalf("step %d: spinning allowed before the back-off of %v ended", i, st.want)
+		}
+		if !g.allowed(at.Add(st.want)) {
+			t.Fatalf("step %d: spinning still off after a back-off of %v", i, st.want)
+		}
+	}
+	if got := g.stalls.Load(); got != int64(len(steps)) {
+		t.Fatalf("stalls counted %d, want %d", got, len(steps))
+	}
+}

@@ -1,0 +1,67 @@
+package sockets
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Spinning pays only while a CPU is idle: a socket that spins on a machine
+// whose CPUs are all taken (a build, another service, the busy loop of
+// BENCHMARKS.md's loaded condition) takes its peer's CPU and is then taken
+// off its own by the kernel for a whole scheduler slice, milliseconds.
+// Measured on 2 vCPUs with one busy-loop process running: 64 B REQ/REP p50
+// 70-80 µs spinning against 30 µs not spinning.
+//
+// How that is detected: a spinning socket looks at the clock between its
+// tries, a microsecond or two apart. A gap of spinStall or more means the
+// thread was not running: the kernel preempted it for another runnable
+// thread, which is exactly the case where spinning hurts (an idle machine
+// preempts nobody; the Go scheduler cannot take a goroutine that yields
+// every try for that long). On such a stall the socket stops spinning and
+// parks, and every socket of the context stops spinning for a back-off
+// that doubles with each stall that follows within spinForget of the
+// last one (spinBackoffMin up to spinBackoffMax). So on a loaded machine
+// spinning is tried for a few milliseconds at most once per
+// spinBackoffMax, and on an idle one it is never turned off. Other signals
+// were considered: the load average moves over seconds; /proc/stat's idle
+// time counts the peer's spinning as load (two spinners on two CPUs look
+// like a full machine, and would stop each other); getrusage's count of
+// involuntary switches needs a syscall per spin and a thread that does not
+// change under the goroutine. The clock costs nothing extra: spin reads it
+// anyway.
+const (
+	spinStall      = 200 * time.Microsecond
+	spinBackoffMin = 50 * time.Millisecond
+	spinBackoffMax = 2 * time.Second
+	spinForget     = 4 * spinBackoffMax
+)
+
+// spinGovernor is a context's memory of stalls: whether its sockets may
+// spin now. Any goroutine; lock-free.
+type spinGovernor struct {
+	offUntil  atomic.Int64 // unix ns: no spinning before this
+	backoff   atomic.Int64 // ns: the last back-off
+	lastStall atomic.Int64 // unix ns
+	stalls    atomic.Int64 // for tests and tools
+}
+
+// allowed reports whether a socket may spin at now.
+func (g *spinGovernor) allowed(now time.Time) bool {
+	return now.UnixNano() >= g.offUntil.Load()
+}
+
+// stalled records a stall seen at now and turns spinning off for the next
+// back-off.
+func (g *spinGovernor) stalled(now time.Time) {
+	ns := now.UnixNano()
+	b := time.Duration(g.backoff.Load())
+	if b == 0 || time.Duration(ns-g.lastStall.Load()) > spinForget {
+		b = spinBackoffMin
+	} else {
+		b = min(2*b, spinBackoffMax)
+	}
+	g.backoff.Store(int64(b))
+	g.lastStall.Store(ns)
+	g.offUntil.Store(ns + int64(b))
+	g.stalls.Add(1)
+}
