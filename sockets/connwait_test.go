@@ -14,9 +14,9 @@ import (
 // loops; all three get the message.
 func TestRecvWaitsOnConnection(t *testing.T) {
 	for _, c := range []struct {
-		name      string
-		connWait  bool
-		peers     int
+		name       string
+		connWait   bool
+		peers      int
 		wantDirect bool
 	}{
 		{"one peer", true, 1, true},
