@@ -37,16 +37,29 @@ lint:
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# make bench: five zbench passes, about 10 minutes on 2 vCPUs (11 if loaded runs take
+# twice as long as idle ones; the budget is 15). Every pass runs its cases idle and
+# loaded (one busy-loop process taking a core, started and killed by zbench), 3
+# interleaved repetitions each:
+#   default   everything, with inproc and the floor (bench/floor): ~5 min, the goals' figures
+#   epoll     the same tcp cases at half the counts (-scale 0.5): ~1.6 min
+#   io_uring  likewise: ~1.6 min
+#   no spin   latency only (-cases lat): spinning is a latency knob, and a loaded box is
+#             where it costs the peer its CPU: ~0.8 min
+#   spin 200  likewise: ~0.6 min
+# Estimates: each pass's counts at the rates of the last make bench in BENCHMARKS.md,
+# loaded runs 1.6x as long as idle ones (measured with -quick), per-pass build and interop
+# time as measured; see bench/README.md.
 bench: deps
-	$(GO) run ./bench/cmd/zbench -inproc -out bench/out/latest.md
-	@echo "== zring on the epoll backend (the default above is netpoll)"
-	ZRING_BACKEND=epoll $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/epoll.md
-	@echo "== zring on the io_uring backend"
-	ZRING_BACKEND=uring $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/uring.md
-	@echo "== zring without spinning (ZRING_SPIN=0; the default spins up to 50us)"
-	ZRING_SPIN=0 $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/nospin.md
-	@echo "== zring spinning longer, as on a dedicated latency box (ZRING_SPIN=200us)"
-	ZRING_SPIN=200us $(GO) run ./bench/cmd/zbench -only libzmq,zring -out bench/out/spin200.md
+	$(GO) run ./bench/cmd/zbench -inproc -conditions idle,loaded -out bench/out/latest.md
+	@echo "== zring on the epoll backend (the default above is netpoll), half the counts"
+	ZRING_BACKEND=epoll $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -scale 0.5 -out bench/out/epoll.md
+	@echo "== zring on the io_uring backend, half the counts"
+	ZRING_BACKEND=uring $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -scale 0.5 -out bench/out/uring.md
+	@echo "== zring without spinning (ZRING_SPIN=0; the default spins up to 50us), latency only"
+	ZRING_SPIN=0 $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -cases lat -out bench/out/nospin.md
+	@echo "== zring spinning longer, as on a dedicated latency box (ZRING_SPIN=200us), latency only"
+	ZRING_SPIN=200us $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -cases lat -out bench/out/spin200.md
 
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick

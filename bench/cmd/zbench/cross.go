@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -20,7 +21,7 @@ const crossTimeout = 30 * time.Second
 // runCrossPairs pairs zring's tools with libzmq's, in both directions, for
 // PUSH→PULL with short (64 B) and long (64 KiB: ZMTP's 8-byte length) frames
 // and for REQ↔REP.
-func runCrossPairs(impls []*impl, o options) []crossResult {
+func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult {
 	var libzmq, zring *impl
 	for _, im := range impls {
 		switch im.name {
@@ -51,6 +52,9 @@ func runCrossPairs(impls []*impl, o options) []crossResult {
 	}
 	var results []crossResult
 	for _, p := range pairs {
+		if ctx.Err() != nil {
+			break
+		}
 		var name string
 		switch p.c.kind {
 		case throughput:
@@ -76,7 +80,7 @@ func runCrossPairs(impls []*impl, o options) []crossResult {
 		default:
 			_, reporter := p.c.tools()
 			cmds := [][]string{p.server.command(p.srvTool), p.client.command(p.cliTool)}
-			out := runTools(p.c, cmds, reporter, min(o.timeout, crossTimeout), o.verbose)
+			out := runTools(ctx, p.c, cmds, reporter, min(o.timeout, crossTimeout), o.verbose)
 			r.status = out.status.String()
 			switch {
 			case out.status != statusOK:

@@ -1,7 +1,7 @@
 // Command zbench runs zring's perf tools side by side with libzmq's and with
 // a plain Go TCP "floor", and prints the comparison as markdown.
 //
-//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-quick] [-out FILE]
+//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-quick] [-out FILE]
 //
 // It builds every implementation into a temporary directory (zring's
 // tools/perf with go build, bench/libzmq with gcc against libzmq3-dev,
@@ -12,19 +12,36 @@
 // all of them alike, and reports medians. zring is also paired with libzmq
 // once in each direction to show that they interoperate.
 //
+// Users' machines are never idle, so by default, bare runs and make bench
+// alike, every case runs in two conditions: idle, and loaded, with one
+// busy-loop process taking a core (zbench re-executes itself to spin, the
+// equivalent of `( while :; do :; done ) &`). Each repetition runs both
+// conditions in turn, the order rotating, and within a condition the cases
+// and implementations interleave as above; the busy loop starts before a
+// loaded block and is killed after it, on any error and on SIGINT or
+// SIGTERM, and it exits by itself if zbench dies. The report shows each
+// case's idle and loaded rows one under the other, and opens with the
+// goals of issue 10 checked against the medians. -conditions idle gives
+// the single idle pass of earlier versions in half the time.
+//
 // Each run gets a fresh port on 127.0.0.1 and a deadline; a tool that hangs
 // is killed and its cell reads "timeout", and that case is not retried for
-// that implementation in later repetitions, so the whole run stays bounded.
+// that implementation in later repetitions (of the same condition), so the
+// whole run stays bounded.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -39,22 +56,28 @@ type options struct {
 	zringBin string
 	inproc   bool
 	kinds    []string // -cases: thr, lat, fanout; empty is all
+	conds    []condition
 	keep     bool
 	verbose  bool
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == busyLoopArg {
+		runBusyLoop()
+		return
+	}
 	var o options
-	var only, kinds string
+	var only, kinds, conds string
 	flag.IntVar(&o.reps, "reps", 3, "repetitions of every case; the table shows medians")
 	flag.StringVar(&only, "only", "libzmq,zring,floor", "comma-separated implementations to run")
-	flag.BoolVar(&o.quick, "quick", false, "smoke run: small counts, 1 repetition (about a minute)")
+	flag.BoolVar(&o.quick, "quick", false, "smoke run: small counts, 1 repetition unless -reps says otherwise")
 	flag.StringVar(&o.out, "out", "", "also write the markdown report to this file")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "deadline of one run; a tool still running then is killed")
 	flag.Float64Var(&o.scale, "scale", 1, "multiply every message and round-trip count by this")
 	flag.StringVar(&o.zringBin, "zring-bin", "", "use zring perf tools already built in this directory instead of building ./tools/perf")
 	flag.BoolVar(&o.inproc, "inproc", false, "also run inproc_thr and inproc_lat (libzmq and zring only)")
 	flag.StringVar(&kinds, "cases", "", "comma-separated kinds of case to run: thr, lat, fanout (default all)")
+	flag.StringVar(&conds, "conditions", "idle,loaded", "comma-separated conditions to run every case in: idle, loaded (one busy-loop process taking a core)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary build directory")
 	flag.BoolVar(&o.verbose, "v", false, "print every tool's output")
 	flag.Usage = func() {
@@ -87,8 +110,15 @@ func main() {
 		}
 		o.kinds = append(o.kinds, k)
 	}
+	var err error
+	if o.conds, err = parseConditions(conds); err != nil {
+		fmt.Fprintln(os.Stderr, "zbench:", err)
+		os.Exit(2)
+	}
 	if o.quick {
-		o.reps = 1
+		if !flagSet("reps") {
+			o.reps = 1
+		}
 		if !flagSet("timeout") {
 			o.timeout = 20 * time.Second
 		}
@@ -99,6 +129,9 @@ func main() {
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "zbench:", err)
+		if errors.Is(err, errInterrupted) {
+			os.Exit(130) // as a shell reports a command ended by SIGINT
+		}
 		os.Exit(1)
 	}
 }
@@ -109,9 +142,16 @@ func flagSet(name string) bool {
 	return set
 }
 
+// errInterrupted ends a run cut short by SIGINT or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
 func run(o options) error {
 	began := time.Now()
 	loadBefore := loadAverage()
+	// A signal cancels ctx: the tools running then are killed, the busy
+	// loop is stopped by measure's defer, and run returns errInterrupted.
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -146,53 +186,33 @@ func run(o options) error {
 	if len(o.kinds) > 0 {
 		cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !slices.Contains(o.kinds, c.kindName()) })
 	}
-	results := newResultTable()
 
-	cross := runCrossPairs(impls, o)
+	cross := runCrossPairs(ctx, impls, o)
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 
-	timedOut := map[[2]string]bool{}
 	var active []*impl
 	for _, im := range impls {
 		if im.ok {
 			active = append(active, im)
 		}
 	}
-	for rep := range o.reps {
-		// Rotate who goes first so no implementation always runs right after
-		// the same neighbour.
-		order := slices.Clone(active)
-		if len(order) > 0 {
-			k := rep % len(order)
-			order = append(order[k:], order[:k]...)
-		}
-		for _, c := range cases {
-			for _, im := range order {
-				key := [2]string{c.id(), im.name}
-				if im.command(mustTool(c)) == nil {
-					continue // the floor has no inproc
-				}
-				if timedOut[key] {
-					results.add(c, im.name, outcome{status: statusTimeout, detail: notRetried})
-					continue
-				}
-				out := runCase(c, im, o.timeout, o.verbose)
-				if out.status == statusTimeout {
-					timedOut[key] = true
-				}
-				results.add(c, im.name, out)
-				logf("rep %d/%d  %-14s %-7s %s", rep+1, o.reps, c.label(), im.name, out.summary(c))
-			}
-		}
+	results, busy, err := measure(ctx, o, cases, active)
+	if err != nil {
+		return err
 	}
 
 	env := describeEnvironment(began, loadBefore)
 	report := renderReport(reportInput{
-		impls:   impls,
-		cases:   cases,
-		results: results,
-		cross:   cross,
-		reps:    o.reps,
-		env:     env,
+		impls:      impls,
+		cases:      cases,
+		conditions: reportOrder(o.conds),
+		results:    results,
+		busy:       busy,
+		cross:      cross,
+		reps:       o.reps,
+		env:        env,
 	})
 	fmt.Print(report)
 	if o.out != "" {
@@ -205,6 +225,72 @@ func run(o options) error {
 		logf("wrote %s", o.out)
 	}
 	return nil
+}
+
+// measure runs every case for every active implementation in every
+// condition, o.reps times: for each repetition, for each condition, for
+// each case, for each implementation, the orders of conditions and of
+// implementations rotating between repetitions. A loaded block runs with a
+// busy loop started just before it and killed just after; whatever way
+// measure returns, no busy loop is left running.
+func measure(ctx context.Context, o options, cases []benchCase, active []*impl) (map[condition]*resultTable, busyStats, error) {
+	results := map[condition]*resultTable{}
+	for _, cond := range o.conds {
+		results[cond] = newResultTable()
+	}
+	var stats busyStats
+	var busy *busyLoop
+	defer func() { busy.stop() }()
+
+	type key struct {
+		cond     condition
+		caseID   string
+		implName string
+	}
+	timedOut := map[key]bool{}
+	for rep := range o.reps {
+		order := rotate(active, rep)
+		for _, cond := range rotate(o.conds, rep) {
+			if cond == loaded {
+				var err error
+				if busy, err = startBusyLoop(); err != nil {
+					return nil, stats, err
+				}
+				logf("rep %d/%d  loaded: busy loop %d spinning", rep+1, o.reps, busy.cmd.Process.Pid)
+			}
+			for _, c := range cases {
+				for _, im := range order {
+					k := key{cond, c.id(), im.name}
+					if im.command(mustTool(c)) == nil {
+						continue // the floor has no inproc
+					}
+					if timedOut[k] {
+						results[cond].add(c, im.name, outcome{status: statusTimeout, detail: notRetried})
+						continue
+					}
+					out := runCase(ctx, c, im, o.timeout, o.verbose)
+					if ctx.Err() != nil {
+						return nil, stats, errInterrupted
+					}
+					if out.status == statusTimeout {
+						timedOut[k] = true
+					}
+					results[cond].add(c, im.name, out)
+					logf("rep %d/%d  %-6s %-14s %-7s %s", rep+1, o.reps, cond, c.label(), im.name, out.summary(c))
+				}
+			}
+			if busy != nil {
+				cpu, wall := busy.stop()
+				busy = nil
+				stats.blocks++
+				stats.cpu += cpu
+				stats.wall += wall
+				logf("rep %d/%d  loaded: busy loop stopped; it had %.0f%% of a core", rep+1, o.reps,
+					100*cpu.Seconds()/max(wall.Seconds(), 1e-9))
+			}
+		}
+	}
+	return results, stats, nil
 }
 
 // moduleRoot is the directory of the go.mod that holds this command, from

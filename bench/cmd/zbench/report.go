@@ -11,17 +11,20 @@ import (
 )
 
 type reportInput struct {
-	impls   []*impl
-	cases   []benchCase
-	results *resultTable
-	cross   []crossResult
-	reps    int
-	env     environment
+	impls      []*impl
+	cases      []benchCase
+	conditions []condition // idle first (reportOrder)
+	results    map[condition]*resultTable
+	busy       busyStats // what the busy loop had in the loaded blocks
+	cross      []crossResult
+	reps       int
+	env        environment
 }
 
-// renderReport writes the markdown report: throughput, latency and CPU
-// tables with columns libzmq | zring | zring/libzmq | floor | zring/floor,
-// the interop pairs, notes on anything that failed, and the machine.
+// renderReport writes the markdown report: the goal table, then
+// throughput, latency and CPU tables with columns libzmq | zring |
+// zring/libzmq | floor | zring/floor, one row per condition under each
+// case, the interop pairs, notes on anything that failed, and the machine.
 func renderReport(in reportInput) string {
 	var b strings.Builder
 	byName := map[string]*impl{}
@@ -29,54 +32,84 @@ func renderReport(in reportInput) string {
 		byName[im.name] = im
 	}
 	libzmq, zring, floor := byName["libzmq"], byName["zring"], byName["floor"]
+	// With one condition the tables keep their single-condition shape.
+	multi := len(in.conditions) > 1
 
 	runs := "1 run"
 	if in.reps > 1 {
 		runs = fmt.Sprintf("median of %d interleaved runs; in brackets, the lowest and highest ratio of the runs", in.reps)
 	}
 	fmt.Fprintf(&b, "## zring vs libzmq %s (%s)\n", in.env.libzmqVersion, runs)
+	if containsCondition(in.conditions, loaded) {
+		b.WriteString("\nConditions: ")
+		var names []string
+		for _, c := range in.conditions {
+			names = append(names, string(c))
+		}
+		b.WriteString(strings.Join(names, " and "))
+		b.WriteString(". Loaded: one busy-loop process spins on one core while the cases run, as `( while :; do :; done ) &` would on a shared box")
+		if in.busy.blocks > 0 {
+			fmt.Fprintf(&b, " (it had %.0f%% of a core)", 100*in.busy.share())
+		}
+		b.WriteString(". Each case has a row per condition.\n")
+	}
+
+	b.WriteString("\n### Goals (issue 10), from the medians\n\n")
+	renderGoals(&b, in.conditions, evalGoals(goals, in.conditions, in.results, in.cases))
 
 	header := func(better string) {
-		fmt.Fprintf(&b, "| case | %s | %s | zring/libzmq (%s is better) | %s | zring/floor |\n",
-			libzmq.title, zring.title, better, floor.title)
-		b.WriteString("|---|--:|--:|--:|--:|--:|\n")
+		cond, align := "", ""
+		if multi {
+			cond, align = " condition |", "---|"
+		}
+		fmt.Fprintf(&b, "| case |%s %s | %s | zring/libzmq (%s is better) | %s | zring/floor |\n",
+			cond, libzmq.title, zring.title, better, floor.title)
+		fmt.Fprintf(&b, "|---|%s--:|--:|--:|--:|--:|\n", align)
 	}
-	// row writes one table row for metric key; show formats a valid cell.
+	// row writes one table row per condition for metric key; show formats
+	// a valid cell.
 	row := func(c benchCase, label, key string, show func(c benchCase, cl cell) string) {
-		cells := map[string]cell{}
-		text := map[string]string{}
-		for _, im := range in.impls {
-			switch {
-			case !im.ok:
-				text[im.name] = im.status
-			case im.command(mustTool(c)) == nil:
-				text[im.name] = "n/a"
-			default:
-				cl := in.results.median(c, im.name, key)
-				cells[im.name] = cl
-				if cl.valid() {
-					text[im.name] = show(c, cl)
-					if cl.ok < cl.runs {
-						text[im.name] += fmt.Sprintf(" (%d/%d ok)", cl.ok, cl.runs)
+		for _, cond := range in.conditions {
+			rt := in.results[cond]
+			cells := map[string]cell{}
+			text := map[string]string{}
+			for _, im := range in.impls {
+				switch {
+				case !im.ok:
+					text[im.name] = im.status
+				case im.command(mustTool(c)) == nil:
+					text[im.name] = "n/a"
+				default:
+					cl := rt.median(c, im.name, key)
+					cells[im.name] = cl
+					if cl.valid() {
+						text[im.name] = show(c, cl)
+						if cl.ok < cl.runs {
+							text[im.name] += fmt.Sprintf(" (%d/%d ok)", cl.ok, cl.runs)
+						}
+					} else {
+						text[im.name] = cl.state
 					}
-				} else {
-					text[im.name] = cl.state
 				}
 			}
-		}
-		ratio := func(a, b string) string {
-			x, y := cells[a], cells[b]
-			if !x.valid() || !y.valid() || y.value == 0 {
-				return "—"
+			ratio := func(a, b string) string {
+				x, y := cells[a], cells[b]
+				if !x.valid() || !y.valid() || y.value == 0 {
+					return "—"
+				}
+				s := fmt.Sprintf("%.2f×", x.value/y.value)
+				if lo, hi, n := rt.ratioRange(c, a, b, key); n > 1 {
+					s += fmt.Sprintf(" (%.2f–%.2f)", lo, hi)
+				}
+				return s
 			}
-			s := fmt.Sprintf("%.2f×", x.value/y.value)
-			if lo, hi, n := in.results.ratioRange(c, a, b, key); n > 1 {
-				s += fmt.Sprintf(" (%.2f–%.2f)", lo, hi)
+			condCell := ""
+			if multi {
+				condCell = " " + string(cond) + " |"
 			}
-			return s
+			fmt.Fprintf(&b, "| %s |%s %s | %s | %s | %s | %s |\n", label, condCell,
+				text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", label,
-			text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))
 	}
 
 	var thr, lat, fan []benchCase
@@ -120,6 +153,9 @@ func renderReport(in reportInput) string {
 			row(c, c.label()+" p99.9", keyP999, us)
 			row(c, c.label()+" avg", keyAvg, us)
 		}
+		if in.reps > 1 {
+			renderP50Spread(&b, in, lat)
+		}
 	}
 	if len(thr)+len(fan) > 0 {
 		b.WriteString("\n### CPU seconds per million messages (user + sys of both processes, throughput runs; deliveries for fan-out)\n\n")
@@ -157,10 +193,16 @@ func renderReport(in reportInput) string {
 			notes = append(notes, fmt.Sprintf("%s skipped: %s", im.name, im.skipReason))
 		}
 	}
-	for _, c := range in.cases {
-		for _, im := range in.impls {
-			for _, f := range in.results.failures(c, im.name) {
-				notes = append(notes, fmt.Sprintf("%s %s %s: %s", c.kindName(), c.label(), im.name, f))
+	for _, cond := range in.conditions {
+		prefix := ""
+		if multi {
+			prefix = string(cond) + " "
+		}
+		for _, c := range in.cases {
+			for _, im := range in.impls {
+				for _, f := range in.results[cond].failures(c, im.name) {
+					notes = append(notes, fmt.Sprintf("%s%s %s %s: %s", prefix, c.kindName(), c.label(), im.name, f))
+				}
 			}
 		}
 	}
@@ -191,8 +233,62 @@ func renderReport(in reportInput) string {
 		counts = append(counts, fmt.Sprintf("%s %s × %s %s", c.kindName(), c.label(), thousands(float64(c.count)), unit))
 	}
 	fmt.Fprintf(&b, "- counts: %s\n", strings.Join(counts, "; "))
-	b.WriteString("- tcp runs on 127.0.0.1, a fresh port each; per repetition, case by case, each implementation in turn (the order rotating between repetitions)\n")
+	if containsCondition(in.conditions, loaded) {
+		blocks := "1 block"
+		if in.busy.blocks != 1 {
+			blocks = fmt.Sprintf("%d blocks", in.busy.blocks)
+		}
+		fmt.Fprintf(&b, "- loaded: zbench re-executed as a busy loop (one goroutine spinning, GOMAXPROCS=1), started before each loaded block and killed after it; "+
+			"over %s it had %s s of CPU in %s s, %.0f%% of a core\n",
+			blocks, decimal(in.busy.cpu.Seconds(), 1), decimal(in.busy.wall.Seconds(), 1), 100*in.busy.share())
+	}
+	if multi {
+		b.WriteString("- tcp runs on 127.0.0.1, a fresh port each; per repetition, each condition in turn, then case by case, each implementation in turn (the orders of conditions and of implementations rotating between repetitions)\n")
+	} else {
+		b.WriteString("- tcp runs on 127.0.0.1, a fresh port each; per repetition, case by case, each implementation in turn (the order rotating between repetitions)\n")
+	}
 	return b.String()
+}
+
+// renderP50Spread writes, for every latency case and condition, max/min of
+// each implementation's p50 over the repetitions with the p50s in the order
+// run: the goals' check that zring's p50 is not bimodal.
+func renderP50Spread(b *strings.Builder, in reportInput, lat []benchCase) {
+	multi := len(in.conditions) > 1
+	b.WriteString("\n#### Latency p50 from one repetition to the next\n\n")
+	b.WriteString("max/min of the repetitions' p50s, and the p50s in µs in the order run. The goal for zring is ≤ 1.5: ")
+	b.WriteString("above that the p50 is bimodal, some runs waking from sleep where others caught the message spinning.\n\n")
+	cond, align := "", ""
+	if multi {
+		cond, align = " condition |", "---|"
+	}
+	b.WriteString("| case |" + cond)
+	for _, im := range in.impls {
+		fmt.Fprintf(b, " %s |", im.title)
+	}
+	b.WriteString("\n|---|" + align + strings.Repeat("--:|", len(in.impls)) + "\n")
+	for _, c := range lat {
+		for _, cd := range in.conditions {
+			fmt.Fprintf(b, "| %s p50 |", c.label())
+			if multi {
+				fmt.Fprintf(b, " %s |", cd)
+			}
+			for _, im := range in.impls {
+				text := "—"
+				if im.ok && im.command(mustTool(c)) != nil {
+					if r, vals := in.results[cd].spread(c, im.name, keyP50); r > 0 {
+						var vs []string
+						for _, v := range vals {
+							vs = append(vs, latencyText(v))
+						}
+						text = fmt.Sprintf("%.2f× (%s)", r, strings.Join(vs, ", "))
+					}
+				}
+				fmt.Fprintf(b, " %s |", text)
+			}
+			b.WriteString("\n")
+		}
+	}
 }
 
 // mustTool is the reporting tool of c, used to ask whether an

@@ -49,28 +49,61 @@ func (t *resultTable) median(c benchCase, implName, key string) cell {
 	if len(outs) == 0 {
 		return cell{state: "—"}
 	}
-	var vals []float64
-	timeouts := 0
-	for _, o := range outs {
-		switch {
-		case o.status == statusOK:
-			if v, ok := o.metrics[key]; ok {
-				vals = append(vals, v)
-			}
-		case o.status == statusTimeout:
-			timeouts++
-		}
-	}
+	vals := t.values(c, implName, key)
 	cl := cell{ok: len(vals), runs: len(outs)}
 	if len(vals) == 0 {
 		cl.state = "failed"
-		if timeouts > 0 {
-			cl.state = "timeout"
+		for _, o := range outs {
+			if o.status == statusTimeout {
+				cl.state = "timeout"
+			}
 		}
 		return cl
 	}
 	cl.value = median(vals)
 	return cl
+}
+
+// values returns metric key of case c for an implementation, one value per
+// repetition that succeeded, in the order they ran.
+func (t *resultTable) values(c benchCase, implName, key string) []float64 {
+	var vals []float64
+	for _, o := range t.runs[c.id()][implName] {
+		if o.status != statusOK {
+			continue
+		}
+		if v, ok := o.metrics[key]; ok {
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// medianRatio is the ratio of the medians of metric key, a/b, as the
+// report's tables show it; ok is false unless both have a median and b's
+// is not zero.
+func (t *resultTable) medianRatio(c benchCase, a, b, key string) (r float64, ok bool) {
+	x, y := t.median(c, a, key), t.median(c, b, key)
+	if !x.valid() || !y.valid() || y.value == 0 {
+		return 0, false
+	}
+	return x.value / y.value, true
+}
+
+// spread returns max/min of metric key over an implementation's successful
+// repetitions of case c, and those values in the order run. The goals use
+// it on the latency p50: a p50 that moves by more than half from one run to
+// the next is bimodal (some runs spin, some sleep), whatever its median.
+func (t *resultTable) spread(c benchCase, implName, key string) (ratio float64, vals []float64) {
+	vals = t.values(c, implName, key)
+	if len(vals) == 0 {
+		return 0, nil
+	}
+	lo, hi := slices.Min(vals), slices.Max(vals)
+	if lo <= 0 {
+		return 0, vals
+	}
+	return hi / lo, vals
 }
 
 // ratioRange returns the smallest and largest ratio a/b of metric key for

@@ -56,19 +56,20 @@ func (o outcome) summary(c benchCase) string {
 }
 
 // runCase runs case c with the tools of one implementation on a fresh port.
-func runCase(c benchCase, im *impl, timeout time.Duration, verbose bool) outcome {
+// Cancelling ctx kills the tools.
+func runCase(ctx context.Context, c benchCase, im *impl, timeout time.Duration, verbose bool) outcome {
 	ts, reporter := c.tools()
 	cmds := make([][]string, len(ts))
 	for i, t := range ts {
 		cmds[i] = im.command(t)
 	}
-	return runTools(c, cmds, reporter, timeout, verbose)
+	return runTools(ctx, c, cmds, reporter, timeout, verbose)
 }
 
 // runTools runs one case with the given argv prefixes (binding side first;
 // the endpoint or, for inproc, nothing goes before size and count) and
-// parses the output of cmds[reporter].
-func runTools(c benchCase, cmds [][]string, reporter int, timeout time.Duration, verbose bool) outcome {
+// parses the output of cmds[reporter]. Cancelling parent kills the tools.
+func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int, timeout time.Duration, verbose bool) outcome {
 	var port int
 	if !c.inproc {
 		var err error
@@ -87,7 +88,7 @@ func runTools(c benchCase, cmds [][]string, reporter int, timeout time.Duration,
 		return append(a, strconv.Itoa(c.size), strconv.Itoa(c.count))
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 
 	type proc struct {
