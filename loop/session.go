@@ -115,6 +115,7 @@ type session struct {
 	waitFile atomic.Pointer[os.File]
 	waitRC   syscall.RawConn
 	waiting  bool
+	waitUsed bool // a Wait began since the last checkDriven (see quietWait)
 	// readMore: readIn stopped at its round limit with the kernel maybe
 	// holding more, which an edge-triggered wait would not hear of.
 	readMore bool
@@ -363,6 +364,7 @@ func (s *session) checkDriven() {
 	if s.drives != s.driveSeen || s.waiting {
 		s.lastLongDrive = time.Now()
 		s.quietDriven()
+		s.quietWait()
 		s.driveSeen = s.drives
 		s.driveTimer = s.loop.after(driveIdle, s.checkDriven)
 		return

@@ -69,7 +69,7 @@ func (p *Peer) Wait(deadline time.Time, ready func() bool) WaitResult {
 		s.loop.exec.Unlock()
 		return WaitUnsupported
 	}
-	s.waiting = true
+	s.waiting, s.waitUsed = true, true
 	s.loop.exec.Unlock()
 
 	f := s.waitFile.Load()
@@ -149,6 +149,20 @@ func (s *session) endWait() {
 	s.loop.exec.Lock()
 	s.waiting = false
 	s.loop.exec.Unlock()
+}
+
+// quietWait closes the waiting dup of a connection driven for a whole
+// driveIdle without a Wait: a socket that spins and catches every message
+// spinning. Go's netpoller, like the netpoll backend's watches (see
+// netPoller.quiet), would otherwise wake a thread for every segment that
+// arrives on a registered fd, only to find nobody waiting; on two CPUs that
+// thread preempts the spinning sockets. The next Wait registers a new dup.
+// Under exec.
+func (s *session) quietWait() {
+	if !s.waiting && !s.waitUsed {
+		s.closeWait()
+	}
+	s.waitUsed = false
 }
 
 // closeWait drops the waiting dup with its connection. A Wait parked on it
