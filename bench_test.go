@@ -59,32 +59,50 @@ func BenchmarkPushPullTCP1K(b *testing.B)   { benchThroughput(b, "tcp://127.0.0.
 func BenchmarkPushPullTCP64K(b *testing.B)  { benchThroughput(b, "tcp://127.0.0.1:0", 64<<10) }
 func BenchmarkPushPullIPC64(b *testing.B)   { benchThroughput(b, "ipc://"+b.TempDir()+"/b", 64) }
 
-// BenchmarkReqRepTCP measures 64 B round trips.
+// BenchmarkReqRepTCP measures 64 B round trips: spinning (the default),
+// and without spinning, each Recv waiting on its connection or behind the
+// loop.
 func BenchmarkReqRepTCP(b *testing.B) {
-	ctx := newCtx(b)
-	rep := sock(b, ctx, zring.REP)
-	req := sock(b, ctx, zring.REQ)
-	req.Connect(bindAt(b, rep, "tcp://127.0.0.1:0"))
-	go func() {
-		var m zring.Msg
-		for {
-			if rep.RecvMsg(&m, 0) != nil || rep.SendMsg(&m, 0) != nil {
-				return
+	for _, c := range []struct {
+		name string
+		opts []zring.ContextOption
+	}{
+		{"spin", nil},
+		{"conn", []zring.ContextOption{zring.Spin(0)}},
+		{"loop", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx, err := zring.NewContext(c.opts...)
+			if err != nil {
+				b.Fatal(err)
 			}
-		}
-	}()
-	var in zring.Msg
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		m := zring.NewMsg(64)
-		if err := req.SendMsg(&m, 0); err != nil {
-			b.Fatal(err)
-		}
-		if err := req.RecvMsg(&in, 0); err != nil {
-			b.Fatal(err)
-		}
-		in.Free()
+			b.Cleanup(func() { ctx.Term() }) // after the sockets' Close
+			rep := sock(b, ctx, zring.REP)
+			req := sock(b, ctx, zring.REQ)
+			req.Connect(bindAt(b, rep, "tcp://127.0.0.1:0"))
+			go func() {
+				var m zring.Msg
+				for {
+					if rep.RecvMsg(&m, 0) != nil || rep.SendMsg(&m, 0) != nil {
+						return
+					}
+				}
+			}()
+			var in zring.Msg
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m := zring.NewMsg(64)
+				if err := req.SendMsg(&m, 0); err != nil {
+					b.Fatal(err)
+				}
+				if err := req.RecvMsg(&in, 0); err != nil {
+					b.Fatal(err)
+				}
+				in.Free()
+			}
+			b.StopTimer()
+		})
 	}
 }
 
@@ -94,8 +112,21 @@ func TestSteadyStateAllocs(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("allocation counts need a build without -race")
 	}
-	for _, ep := range []string{"inproc://allocs", "tcp://127.0.0.1:0"} {
-		ctx := newCtx(t)
+	for _, c := range []struct {
+		ep   string
+		opts []zring.ContextOption
+	}{
+		{"inproc://allocs", nil},
+		{"tcp://127.0.0.1:0", nil},
+		{"tcp://127.0.0.1:0", []zring.ContextOption{zring.Spin(0)}}, // Recv waits on the connection
+		{"tcp://127.0.0.1:0", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}}, // behind the loop
+	} {
+		ep := c.ep
+		ctx, err := zring.NewContext(c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ctx.Term() }) // after the sockets' Close
 		pull := sock(t, ctx, zring.PULL)
 		push := sock(t, ctx, zring.PUSH)
 		push.Connect(bindAt(t, pull, ep))
@@ -112,7 +143,7 @@ func TestSteadyStateAllocs(t *testing.T) {
 		// Only this goroutine's allocations matter less than the process's:
 		// AllocsPerRun counts all, the loop included.
 		if a := testing.AllocsPerRun(2000, round); a > 0.05 {
-			t.Errorf("%s: %.3f allocations per message", ep, a)
+			t.Errorf("%s %d options: %.3f allocations per message", ep, len(c.opts), a)
 		}
 	}
 }

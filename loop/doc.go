@@ -22,11 +22,28 @@
 // reads what the kernel has, writes what it sent, and while it keeps
 // doing so the poller is not asked for the connection's read readiness.
 // Sends on a driven connection are written by the sending goroutine. The
-// connection goes back to the loop when the socket parks (Peer.Undrive)
-// or after driveIdle without a call. Measured (BENCHMARKS.md), 64 B
-// request/reply p50 falls from about 35 µs to about 5 µs. The loops
-// themselves never spin: a spinning loop was measured to take CPU from
-// the sockets and raised p99 threefold.
+// connection goes back to the loop when the socket parks behind the loops
+// (Peer.Undrive) or after driveIdle without a call. Measured (BENCHMARKS.md),
+// 64 B request/reply p50 falls from about 35 µs to about 5 µs on an idle
+// machine. The loops themselves never spin: a spinning loop was measured
+// to take CPU from the sockets and raised p99 threefold.
+//
+// Waiting on the connection (wait.go). Spinning pays only while a CPU is
+// idle; on a machine with none (one busy-loop process on two vCPUs), a
+// socket that parked behind the loops was woken through three goroutine
+// hand-offs (the fd's watcher, the loop, the socket), each of which may
+// need an OS thread woken: 64 B request/reply p50 30 µs, against 13 µs for
+// a plain Go TCP loop, whose reader is the goroutine parked in Go's
+// netpoller on its own connection. So a socket blocked in a receive with
+// one tcp or ipc peer now waits exactly that way (Peer.Wait): parked in
+// the netpoller on a dup of the connection's fd, it drives the connection
+// itself when the kernel wakes it, and the loop keeps only the timers and
+// writes the kernel pushed back. Anything else that should end the wait
+// interrupts it through a past read deadline (Peer.Interrupt). Sockets
+// with several peers, inproc pipes, sends blocked at the HWM, reconnects,
+// heartbeats and linger stay with the loops and the pipes. DESIGN.md
+// planned every message through a loop and a pipe; the measurement on a
+// loaded machine is why the common case no longer goes that way.
 //
 // Backends. The poller interface is the seam. Three backends exist, chosen
 // per pool (PoolConfig.Backend, the context's Backend option, or

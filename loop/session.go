@@ -116,6 +116,11 @@ type session struct {
 	waitRC   syscall.RawConn
 	waiting  bool
 	waitUsed bool // a Wait began since the last checkDriven (see quietWait)
+	// The wait under way (see onReadable): the waiting goroutine's only.
+	waitFn    func(uintptr) bool
+	waitFor   *Peer
+	waitReady func() bool
+	waitGone  bool
 	// readMore: readIn stopped at its round limit with the kernel maybe
 	// holding more, which an edge-triggered wait would not hear of.
 	readMore bool

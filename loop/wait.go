@@ -77,21 +77,10 @@ func (p *Peer) Wait(deadline time.Time, ready func() bool) WaitResult {
 		s.endWait()
 		return WaitUnsupported
 	}
-	gone := false
-	err := rc.Read(func(uintptr) bool {
-		s.loop.exec.Lock()
-		if s.peer != p || s.fd < 0 || s.finished {
-			gone = true
-		} else {
-			// Read until the kernel has nothing more (or the pipe is
-			// full): Go's netpoller reports only new arrivals.
-			for s.drive(); s.readMore && s.fd >= 0 && !s.readPaused; {
-				s.readIn()
-			}
-		}
-		s.loop.exec.Unlock()
-		return gone || ready()
-	})
+	s.waitFor, s.waitReady, s.waitGone = p, ready, false
+	err := rc.Read(s.waitFn)
+	gone := s.waitGone
+	s.waitFor, s.waitReady = nil, nil
 	s.endWait()
 	switch {
 	case err == nil && !gone:
@@ -117,6 +106,25 @@ func (p *Peer) Interrupt() {
 	}
 }
 
+// onReadable is the wait's read callback (waitFn, made once per session
+// so that waiting allocates nothing): the loop's work for the connection,
+// then the caller's ready. Called on the waiting goroutine only, which set
+// waitFor and waitReady.
+func (s *session) onReadable(uintptr) bool {
+	s.loop.exec.Lock()
+	if s.peer != s.waitFor || s.fd < 0 || s.finished {
+		s.waitGone = true
+	} else {
+		// Read until the kernel has nothing more (or the pipe is full):
+		// Go's netpoller reports only new arrivals.
+		for s.drive(); s.readMore && s.fd >= 0 && !s.readPaused; {
+			s.readIn()
+		}
+	}
+	s.loop.exec.Unlock()
+	return s.waitGone || s.waitReady()
+}
+
 // waitConn returns the raw connection a socket waits on for p, making it
 // on first use (a dup of the fd registered with Go's netpoller: the
 // netpoller takes over the fd it is given, and the session keeps its own),
@@ -139,6 +147,9 @@ func (s *session) waitConn(p *Peer) syscall.RawConn {
 		}
 		s.waitRC = rc
 		s.waitFile.Store(f)
+		if s.waitFn == nil {
+			s.waitFn = s.onReadable
+		}
 	}
 	return s.waitRC
 }
