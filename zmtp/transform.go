@@ -1,7 +1,7 @@
 package zmtp
 
 // Transform is what a security mechanism does to every frame after the
-// handshake. NULL and PLAIN send frames as they are; CURVE (RFC 26) boxes
+// handshake. NULL and PLAIN send frames as they are; CURVE (RFC 25) boxes
 // each one, flags included, into a MESSAGE command with a nonce and sends
 // that instead. The stream codec has one place where it meets a Transform
 // each way: Decoder.complete opens every frame once its whole body is in
