@@ -74,6 +74,7 @@ type session struct {
 	inMax       int          // what in may grow to (see readIn)
 	slab        ring.Slab    // small decoded frames are carved from here
 	dec         zmtp.Decoder // the frame stream after the handshake, in
+	enc         zmtp.Encoder // and out
 	big         ring.Msg     // a big frame being read into its own memory
 	bigSize     int
 	bigFill     int
@@ -84,8 +85,7 @@ type session struct {
 	segs        []seg
 	held        []ring.Msg
 	iov         []iovec
-	enc         zmtp.Encoder // the frame stream after the handshake, out
-	dropTail    bool         // drop frames from peer.Out up to a message end
+	dropTail    bool // drop frames from peer.Out up to a message end
 
 	// driven: a spinning socket reads this connection itself (Peer.Drive),
 	// so the poller is not asked for read readiness; drives counts its
