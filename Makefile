@@ -64,8 +64,13 @@ bench: deps
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick
 
+# Every fuzzer of the module, FUZZTIME each: go test -fuzz takes one
+# package and one target at a time.
 fuzz:
-	@for f in $$($(GO) test -list '^Fuzz' ./zmtp/ | grep '^Fuzz'); do \
-		echo "== $$f"; \
-		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./zmtp/ || exit 1; \
+	@for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do \
+		targets=$$($(GO) test -list '^Fuzz' $$pkg) || exit 1; \
+		for f in $$(echo "$$targets" | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
 	done

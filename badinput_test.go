@@ -429,10 +429,17 @@ var badInputCases = []badInputCase{
 	{name: "long frame size all ones", handshake: true, bytes: func(badInputTarget) []byte {
 		return wireLongFrame(0x01, ^uint64(0), []byte("x"))
 	}},
-	{name: "long frame advertising 2^62 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1, mayStayOpen: true,
+	// With no MAXMSGSIZE a size over zmtp.MaxFrameSize (2^48-1), which could
+	// never be allocated, is refused at the header; a smaller one is read
+	// as its bytes come.
+	{name: "long frame advertising 2^62 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1,
 		bytes: func(badInputTarget) []byte { return wireLongFrame(0x00, 1<<62, []byte("only a few bytes")) }},
-	{name: "long command advertising 2^62 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1, mayStayOpen: true,
+	{name: "long command advertising 2^62 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1,
 		bytes: func(badInputTarget) []byte { return wireLongFrame(0x04, 1<<62, []byte("\x04PING\x00\x00")) }},
+	{name: "long frame advertising 2^47 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1, mayStayOpen: true,
+		bytes: func(badInputTarget) []byte { return wireLongFrame(0x00, 1<<47, []byte("only a few bytes")) }},
+	{name: "long command advertising 2^47 bytes, no MAXMSGSIZE", handshake: true, maxMsgSize: -1, mayStayOpen: true,
+		bytes: func(badInputTarget) []byte { return wireLongFrame(0x04, 1<<47, []byte("\x04PING\x00\x00")) }},
 	{name: "reserved flag bits on a message frame", handshake: true, bytes: func(badInputTarget) []byte {
 		return wireFrame(0x80, []byte("hello"))
 	}},
@@ -522,8 +529,9 @@ func TestBadInput(t *testing.T) {
 }
 
 // TestBadInputHugeFramesDoNotAllocate: many connections each advertising a
-// 2^62-byte frame with no MAXMSGSIZE cost only what was really sent plus a
-// bounded start buffer each, not what they advertised.
+// 2^47-byte frame with no MAXMSGSIZE (under zmtp.MaxFrameSize, so accepted
+// at the header) cost only what was really sent plus a bounded start
+// buffer each, not what they advertised.
 func TestBadInputHugeFramesDoNotAllocate(t *testing.T) {
 	const conns = 32
 	f := newBadInputFixture(t, badInputTargets[0], -1)
@@ -536,7 +544,7 @@ func TestBadInputHugeFramesDoNotAllocate(t *testing.T) {
 	for i := 0; i < conns; i++ {
 		c := dialRaw(t, f.addr)
 		rawHandshake(t, c, "PUSH")
-		if _, err := c.Write(wireLongFrame(0x00, 1<<62, []byte("a few bytes"))); err != nil {
+		if _, err := c.Write(wireLongFrame(0x00, 1<<47, []byte("a few bytes"))); err != nil {
 			t.Fatal(err)
 		}
 		bad = append(bad, c)
@@ -546,7 +554,7 @@ func TestBadInputHugeFramesDoNotAllocate(t *testing.T) {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	grew := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	t.Logf("%d connections advertising 2^62-byte frames: heap grew %d KiB, %d KiB allocated in all",
+	t.Logf("%d connections advertising 2^47-byte frames: heap grew %d KiB, %d KiB allocated in all",
 		conns, grew>>10, (after.TotalAlloc-before.TotalAlloc)>>10)
 	if grew > 64<<20 || after.TotalAlloc-before.TotalAlloc > 64<<20 {
 		t.Fatalf("heap grew %d MiB, %d MiB allocated", grew>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
@@ -579,7 +587,8 @@ var garbageStreams = []struct {
 	{false, append(wireGreeting(3, 1, "NULL"), wireFrame(0x04, []byte("\xc8READY"))...), true},
 	{true, wireFrame(0x80, []byte("reserved")), true},
 	{true, wireLongFrame(0x00, 1<<63, nil), true},
-	{true, wireLongFrame(0x00, 1<<62, []byte("abc")), false}, // legal so far: we hang up
+	{true, wireLongFrame(0x00, 1<<62, []byte("abc")), true},  // over zmtp.MaxFrameSize: refused at the header
+	{true, wireLongFrame(0x00, 1<<47, []byte("abc")), false}, // legal so far: we hang up
 	{true, wireFrame(0x01, []byte("half a message")), false},
 	{false, []byte{0xFF, 0, 0, 0}, false}, // half a greeting, then we hang up
 	{false, nil, false},                   // connect and hang up

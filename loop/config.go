@@ -63,6 +63,15 @@ type Config struct {
 	// Raw: the connections carry raw bytes, not ZMTP (a STREAM socket, or a
 	// ROUTER with ZMQ_ROUTER_RAW); see session.raw.
 	Raw bool
+	// TakesSubscriptions: the socket takes subscriptions (PUB, XPUB), so a
+	// peer's SUBSCRIBE and CANCEL commands reach it as the subscription
+	// messages ZMTP 3.0 peers send (0x01 or 0x00 and the topic); to other
+	// sockets they mean nothing and are dropped.
+	TakesSubscriptions bool
+	// SendsSubscriptions: the socket's subscription messages (SUB, XSUB)
+	// go to ZMTP 3.1 peers as SUBSCRIBE and CANCEL commands, as libzmq
+	// 4.3.4 sends them; 3.0 peers get the messages.
+	SendsSubscriptions bool
 	// PeerID, if set, is the routing id of the peer of this connecter's
 	// first connection, instead of what it announces (a raw socket's
 	// ZMQ_CONNECT_ROUTING_ID with ZMQ_IMMEDIATE, which "applies only to

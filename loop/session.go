@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"errors"
 	"io"
 	"os"
 	"sync/atomic"
@@ -28,19 +27,12 @@ const (
 	// handshakeMax is zmtp's default Config.MaxFrame: the largest
 	// handshake command, which the input buffer must hold whole.
 	handshakeMax = 65536
-	// maxFramesPerMessage bounds a message still being received: its
-	// frames cannot be handed to the socket (messages are delivered whole)
-	// and the HWM counts whole messages, so without a bound a peer sending
-	// an endless multipart message would grow memory without limit.
-	maxFramesPerMessage = 1 << 16
 	// inFirst is a connection's first input buffer. It grows, when a frame
 	// or a handshake command needs it, to what the largest of them takes
 	// (bigFrame and handshakeMax bytes): an idle or small-message
 	// connection holds 16 KiB instead of 64.
 	inFirst = 16 << 10
 )
-
-var errTooManyFrames = errors.New("zring: message has more than 65536 frames")
 
 // sessionOwner is the listener or connecter a session belongs to.
 type sessionOwner interface {
@@ -58,8 +50,10 @@ type sessionOwner interface {
 // else held[msg].Data[off:off+n].
 type seg struct{ msg, off, n int }
 
-// session drives one peer connection: the ZMTP handshake, decoding frames
-// into peer.In, encoding frames from peer.Out. All fields are owned by the
+// session drives one peer connection: its fd's I/O, timers and linger. The
+// ZMTP handshake (zmtp.Handshake) and the frame stream after it
+// (zmtp.Decoder into peer.In, zmtp.Encoder from peer.Out) are zmtp's; the
+// session moves the bytes and owns the memory. All fields are owned by the
 // loop goroutine except scheduled, which Wake uses.
 type session struct {
 	loop     *Loop
@@ -79,13 +73,13 @@ type session struct {
 	hs          *zmtp.Handshake
 	active      bool
 	in          *ring.Buffer
-	inMax       int       // what in may grow to (see readIn)
-	slab        ring.Slab // small decoded frames are carved from here
-	big         ring.Msg  // a big frame being read into its own memory
+	inMax       int          // what in may grow to (see readIn)
+	slab        ring.Slab    // small decoded frames are carved from here
+	dec         zmtp.Decoder // the frame stream after the handshake, in
+	enc         zmtp.Encoder // and out
+	big         ring.Msg     // a big frame being read into its own memory
 	bigSize     int
 	bigFill     int
-	inMid       bool // the last frame written to peer.In had More
-	inFrames    int  // frames of the message being received
 	inUnflushed bool // complete messages written to peer.In, not flushed
 	readPaused  bool // peer.In is at its HWM
 	parked      bool // fd taken out of the poller while paused after a hang-up
@@ -93,7 +87,6 @@ type session struct {
 	segs        []seg
 	held        []ring.Msg
 	iov         []iovec
-	outMid      bool // the last frame taken from peer.Out had More
 	dropTail    bool // drop frames from peer.Out up to a message end
 
 	// driven: a spinning socket reads this connection itself (Peer.Drive),
@@ -125,7 +118,6 @@ type session struct {
 	// holding more, which an edge-triggered wait would not hear of.
 	readMore bool
 
-	peerMinor uint8  // ZMTP minor version of the peer's greeting
 	isRaw     bool   // a STREAM socket's session, or a raw ROUTER's (see raw)
 	transport string // of the current connection: "tcp" or "ipc"
 	handshook bool   // the connection lost last had completed its handshake
@@ -242,7 +234,7 @@ func (s *session) heartbeat() {
 		return
 	}
 	ttl := min(s.cfg.HeartbeatTTL/100, 0xffff)
-	s.pingBuf = zmtp.AppendPing(s.pingBuf[:0], uint16(ttl), nil)
+	s.pingBuf = s.enc.AppendPing(s.pingBuf[:0], uint16(ttl), nil)
 	s.queueBytes(s.pingBuf)
 	if s.pingWait == nil {
 		wait := s.cfg.HeartbeatTimeout
@@ -434,7 +426,7 @@ func (s *session) readIn() {
 					m := s.big
 					m.Data = m.Data[:s.bigSize]
 					s.big = ring.Msg{}
-					s.deliver(m)
+					s.bigDone(m)
 					s.process()
 				}
 			}
@@ -524,47 +516,69 @@ func (s *session) process() {
 		if len(b) == 0 || s.big.Data != nil {
 			return
 		}
-		if !s.inMid && !s.peer.In.CheckWrite() {
+		if !s.dec.Mid() && !s.peer.In.CheckWrite() {
 			// Mute on receive: stop reading until the socket drains the
 			// pipe (its reads wake us through the writer waker).
 			s.readPaused = true
 			s.updateRead()
 			return
 		}
-		flags, size, hn, err := zmtp.ParseFrameHeader(b, s.cfg.MaxMsgSize)
+		f, n, err := s.dec.Next(b)
 		if err != nil {
 			s.lost(err)
 			return
 		}
-		if hn == 0 {
+		switch f.Kind {
+		case zmtp.FrameNone:
 			return
-		}
-		var rf ring.Flags
-		if flags&zmtp.FlagMore != 0 {
-			rf |= ring.More
-		}
-		if flags&zmtp.FlagCommand != 0 {
-			rf |= ring.Command
-		}
-		avail := len(b) - hn
-		if avail < size {
-			if size > bigFrame {
-				// Start small, but never below what is already here.
-				first := max(min(size, bigStart), avail)
-				s.big = ring.NewMsg(first)
-				s.big.Flags = rf
-				s.bigSize = size
-				s.bigFill = copy(s.big.Data, b[hn:])
-				s.in.Consume(len(b))
-			}
+		case zmtp.FrameBody:
+			// A big frame, read into its own memory (readIn). Start
+			// small, but never below what is already here.
+			avail := len(b) - n
+			s.big = ring.NewMsg(max(min(f.Size, bigStart), avail))
+			s.bigSize = f.Size
+			s.bigFill = copy(s.big.Data, b[n:])
+			s.in.Consume(len(b))
 			return
+		case zmtp.FrameMessage:
+			m := s.slab.NewMsg(len(f.Body))
+			copy(m.Data, f.Body)
+			m.Flags = msgFlags(f)
+			s.in.Consume(n)
+			s.deliver(m, f.First)
+		default:
+			// f.Body stays readable after Consume: only the next read
+			// overwrites it, and command uses it first.
+			s.in.Consume(n)
+			s.command(f)
 		}
-		m := s.slab.NewMsg(size)
-		m.Flags = rf
-		copy(m.Data, b[hn:hn+size])
-		s.in.Consume(hn + size)
-		s.deliver(m)
 	}
+}
+
+// bigDone passes on a big frame once its body is whole in m.
+func (s *session) bigDone(m ring.Msg) {
+	f, err := s.dec.Body(m.Data)
+	if err != nil {
+		m.Free()
+		s.lost(err)
+		return
+	}
+	if f.Kind != zmtp.FrameMessage {
+		s.command(f)
+		m.Free()
+		return
+	}
+	m.Data = f.Body // all of m.Data (a Transform may open a frame in place)
+	m.Flags = msgFlags(f)
+	s.deliver(m, f.First)
+}
+
+// msgFlags are a decoded message frame's flags in a ring.Msg.
+func msgFlags(f zmtp.Frame) ring.Flags {
+	if f.Flags&zmtp.FlagMore != 0 {
+		return ring.More
+	}
+	return 0
 }
 
 // raw reports whether the session carries raw TCP (a STREAM socket's, or
@@ -589,7 +603,7 @@ func (s *session) processRaw() {
 	m := ring.NewMsg(len(b))
 	copy(m.Data, b)
 	s.in.Consume(len(b))
-	s.deliver(m)
+	s.deliver(m, true)
 }
 
 func (s *session) handshakeDone() {
@@ -605,7 +619,15 @@ func (s *session) handshakeDone() {
 	} else {
 		meta = newMetadata(nil, peerAddress(s.fd, s.transport))
 	}
-	s.peerMinor = pi.Minor
+	if s.hs != nil {
+		// The frame stream after the handshake. Frames over bigFrame are
+		// read into their own memory (readIn), bodies over copyBody
+		// written from theirs (writeOut).
+		s.dec.Reset(zmtp.DecoderConfig{MaxMsgSize: s.cfg.MaxMsgSize, Direct: bigFrame,
+			Subscriptions: s.cfg.TakesSubscriptions})
+		s.enc.Reset(zmtp.EncoderConfig{CopyMax: copyBody,
+			SubscriptionCommands: s.cfg.SendsSubscriptions && pi.Minor >= 1})
+	}
 	if s.peer != nil {
 		// Before anything this connection brings is in the pipe.
 		s.peer.meta.Store(meta)
@@ -650,86 +672,59 @@ func (s *session) handshakeDone() {
 	s.writeOut()
 }
 
-// deliver passes one decoded frame on: commands are handled here, message
-// frames go to the socket.
-func (s *session) deliver(m ring.Msg) {
-	if m.IsCommand() {
-		s.command(m.Data)
-		m.Free()
-		return
-	}
-	if s.inMid {
-		s.inFrames++
-		if s.inFrames > maxFramesPerMessage {
-			m.Free()
-			s.lost(errTooManyFrames)
-			return
+// deliver writes one message frame to the socket; first says whether it
+// begins its message. A message is published whole (see flushIn).
+func (s *session) deliver(m ring.Msg, first bool) {
+	if m.More() {
+		if first && s.inUnflushed {
+			// A multipart message starts: publish the whole messages
+			// before it, so that what is unflushed is never more than one
+			// partial message (which is all closeConn may roll back).
+			s.inUnflushed = false
+			s.peer.In.Flush()
 		}
 	} else {
-		s.inFrames = 1
-	}
-	if !s.inMid && m.More() && s.inUnflushed {
-		// A multipart message starts: publish the whole messages before it,
-		// so that what is unflushed is never more than one partial message
-		// (which is all closeConn may roll back).
-		s.inUnflushed = false
-		s.peer.In.Flush()
-	}
-	s.peer.In.Write(m)
-	s.inMid = m.More()
-	if !s.inMid {
 		s.inUnflushed = true
 	}
+	s.peer.In.Write(m)
 }
 
-func (s *session) command(body []byte) {
-	name, data, err := zmtp.ParseCommand(body)
-	if err != nil {
-		s.lost(err)
-		return
-	}
-	switch string(name) {
-	case "PING":
-		ttl, ctx, err := zmtp.ParsePing(data)
-		if err != nil {
-			s.lost(err)
-			return
-		}
-		s.peerTTL(ttl)
+// command acts on a command the decoder found. f.Body is borrowed from the
+// decoder's input.
+func (s *session) command(f zmtp.Frame) {
+	switch f.Kind {
+	case zmtp.FramePing:
+		s.peerTTL(f.TTL)
 		// At most one PONG waits to be written: a peer that floods PINGs
 		// and reads nothing must not grow our buffers (libzmq, too, keeps
 		// one pending PONG).
 		if !s.pongPending {
 			s.pongPending = true
-			s.pongBuf = zmtp.AppendPong(s.pongBuf[:0], ctx)
+			s.pongBuf = s.enc.AppendPong(s.pongBuf[:0], f.Body)
 			s.queueBytes(s.pongBuf)
 			s.writeOut()
 		}
-	case "ERROR":
-		s.lost(zmtp.ErrPeerError)
-	case "SUBSCRIBE", "CANCEL":
-		// A publisher's socket takes subscriptions as ZMTP 3.0 peers send
-		// them, a message of 0x01 (0x00 to cancel) and the topic, which is
-		// also how a SUB's socket writes them (fill turns them back into
-		// commands for ZMTP 3.1 peers).
-		if s.cfg.SocketType == "PUB" || s.cfg.SocketType == "XPUB" {
-			m := s.slab.NewMsg(len(data) + 1)
-			m.Data[0] = 0
-			if name[0] == 'S' {
-				m.Data[0] = 1
-			}
-			copy(m.Data[1:], data)
-			s.deliver(m)
+	case zmtp.FrameSubscribe, zmtp.FrameCancel:
+		// A publisher's socket (Config.TakesSubscriptions) takes them as
+		// ZMTP 3.0 peers send them, a message of 0x01 (0x00 to cancel) and
+		// the topic, which is also how a SUB's socket writes them (the
+		// encoder turns them back into commands for ZMTP 3.1 peers).
+		m := s.slab.NewMsg(len(f.Body) + 1)
+		m.Data[0] = 0
+		if f.Kind == zmtp.FrameSubscribe {
+			m.Data[0] = 1
 		}
+		copy(m.Data[1:], f.Body)
+		s.deliver(m, f.First)
 	}
-	// PONG and unknown commands: nothing to do (RFC 37: unknown commands
-	// are ignored).
+	// PONG and the commands the decoder ignores: nothing to do. ERROR is
+	// the decoder's error.
 }
 
 // flushIn publishes complete messages to the socket, one wake-up a batch.
 // A message is only published whole.
 func (s *session) flushIn() {
-	if s.inUnflushed && !s.inMid && s.peer != nil {
+	if s.inUnflushed && !s.dec.Mid() && s.peer != nil {
 		s.inUnflushed = false
 		s.peer.In.Flush()
 	}
@@ -793,8 +788,6 @@ func (s *session) fill() bool {
 			total += len(m.Data)
 			continue
 		}
-		first := !s.outMid
-		s.outMid = m.More()
 		var flags byte
 		if m.Flags&ring.More != 0 {
 			flags |= zmtp.FlagMore
@@ -803,42 +796,20 @@ func (s *session) fill() bool {
 			flags |= zmtp.FlagCommand
 		}
 		off := len(s.wbuf)
-		if first && s.subCommand(m, flags) {
-			s.addWbufSeg(off, len(s.wbuf)-off)
-			total += len(s.wbuf) - off
-			m.Free()
-			continue
-		}
-		s.wbuf = zmtp.AppendFrameHeader(s.wbuf, flags, len(m.Data))
-		if len(m.Data) <= copyBody {
-			s.wbuf = append(s.wbuf, m.Data...)
-			s.addWbufSeg(off, len(s.wbuf)-off)
-			total += len(s.wbuf) - off
-			m.Free()
-			continue
-		}
+		var tail []byte
+		s.wbuf, tail = s.enc.AppendFrame(s.wbuf, flags, m.Data)
 		s.addWbufSeg(off, len(s.wbuf)-off)
+		total += len(s.wbuf) - off
+		if tail == nil {
+			m.Free()
+			continue
+		}
+		// A large body goes to writev from the message's memory.
 		s.held = append(s.held, m)
-		s.segs = append(s.segs, seg{msg: len(s.held) - 1, n: len(m.Data)})
-		total += len(s.wbuf) - off + len(m.Data)
+		s.segs = append(s.segs, seg{msg: len(s.held) - 1, off: len(m.Data) - len(tail), n: len(tail)})
+		total += len(tail)
 	}
 	return len(s.segs) > 0
-}
-
-// subCommand writes a SUB's or XSUB's subscription message (0x01 or 0x00
-// and the topic, alone in its message) as the SUBSCRIBE or CANCEL command a
-// ZMTP 3.1 peer expects, as libzmq 4.3.4 does; 3.0 peers get the message.
-func (s *session) subCommand(m ring.Msg, flags byte) bool {
-	if flags != 0 || s.peerMinor < 1 || len(m.Data) == 0 || m.Data[0] > 1 ||
-		(s.cfg.SocketType != "SUB" && s.cfg.SocketType != "XSUB") {
-		return false
-	}
-	if m.Data[0] == 1 {
-		s.wbuf = zmtp.AppendSubscribe(s.wbuf, m.Data[1:])
-	} else {
-		s.wbuf = zmtp.AppendCancel(s.wbuf, m.Data[1:])
-	}
-	return true
 }
 
 // writeOut writes until the kernel pushes back or nothing is left.
@@ -1056,11 +1027,12 @@ func (s *session) closeConn() {
 		s.flushIn()          // whole messages already decoded are delivered
 		s.peer.In.Rollback() // a message cut short is not
 	}
-	s.inMid, s.inUnflushed = false, false
-	if s.outMid {
+	s.inUnflushed = false
+	s.dec.Reset(zmtp.DecoderConfig{})
+	if s.enc.Mid() {
 		s.dropTail = true // the rest of a half-sent message must not reach the next peer
-		s.outMid = false
 	}
+	s.enc.Reset(zmtp.EncoderConfig{})
 }
 
 // releasePeer hands the pipes back: the socket reads what In holds, then

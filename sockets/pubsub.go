@@ -10,13 +10,22 @@ import (
 
 // Subscriptions travel inside zring as libzmq keeps them in its pipes: a
 // one-frame message of 0x01 (subscribe) or 0x00 (cancel) and the topic.
-// The session turns them into SUBSCRIBE and CANCEL commands for ZMTP 3.1
-// peers and back (loop.session), so a pattern sees one form whatever the
-// peer speaks.
+// The session's codec turns them into SUBSCRIBE and CANCEL commands for
+// ZMTP 3.1 peers and back (zmtp.Encoder, zmtp.Decoder; the socket asks for
+// that through loop.Config), so a pattern sees one form whatever the peer
+// speaks.
 const (
 	subCancel    = 0
 	subSubscribe = 1
 )
+
+// takesSubscriptions: the sockets that publish take their peers' SUBSCRIBE
+// and CANCEL commands, as subscription messages (loop.Config).
+func (t Type) takesSubscriptions() bool { return t == PUB || t == XPUB }
+
+// sendsSubscriptions: the sockets that subscribe send their subscription
+// messages to ZMTP 3.1 peers as SUBSCRIBE and CANCEL commands (loop.Config).
+func (t Type) sendsSubscriptions() bool { return t == SUB || t == XSUB }
 
 // subTrie maps topic prefixes to the subscribers of each, for matching a
 // message against every subscription at once: walking the message's bytes

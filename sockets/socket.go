@@ -591,7 +591,8 @@ func (s *Socket) loopConfig() loop.Config {
 		SOCKSUsername: o.SOCKSUsername, SOCKSPassword: o.SOCKSPassword,
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
 		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop,
-		Metadata: slices.Clone(o.Metadata), Raw: o.raw()}
+		Metadata: slices.Clone(o.Metadata), Raw: o.raw(),
+		TakesSubscriptions: o.Type.takesSubscriptions(), SendsSubscriptions: o.Type.sendsSubscriptions()}
 }
 
 // raw: the socket's connections carry raw TCP, not ZMTP.

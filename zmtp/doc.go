@@ -2,10 +2,13 @@
 // 3.1 (rfc.zeromq.org/spec:37) and the ZMTP 3.0 peers it stays compatible
 // with (spec:23): the 64-byte greeting and version check, the frame header
 // codec, commands (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL), connection
-// metadata, the socket-type compatibility table, and the handshake that runs
-// greeting, security mechanism and metadata exchange. NULL is the only
-// mechanism so far; PLAIN and CURVE plug in behind the same internal
-// mechanism interface.
+// metadata, the socket-type compatibility table, the handshake that runs
+// greeting, security mechanism and metadata exchange, and the codec of the
+// frame stream after it (Decoder, Encoder): frames, multipart state, the
+// commands of an open connection and the limits on what a peer may send.
+// NULL is the only mechanism so far; PLAIN and CURVE plug in behind the
+// same internal mechanism interface, and a mechanism that boxes every frame
+// (CURVE) adds a Transform to the stream codec.
 //
 // The package is sans-I/O. It reads and writes byte slices and nothing else:
 // no sockets, no timers, no goroutines, no blocking. The engine in package

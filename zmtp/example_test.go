@@ -102,3 +102,53 @@ func ExampleCompatible() {
 	fmt.Println(zmtp.Compatible("REQ", "ROUTER"), zmtp.Compatible("REQ", "REQ"))
 	// Output: true false
 }
+
+// A Decoder reads the frame stream after the handshake. Here the stream
+// holds a two-frame message with a PING between its frames; the caller
+// answers the PING and hands the message on once it is whole.
+func ExampleDecoder() {
+	stream := zmtp.AppendFrameHeader(nil, zmtp.FlagMore, 2)
+	stream = append(stream, "id"...)
+	stream = zmtp.AppendPing(stream, 50, []byte("c1"))
+	stream = zmtp.AppendFrameHeader(stream, 0, 5)
+	stream = append(stream, "hello"...)
+
+	var d zmtp.Decoder
+	d.Reset(zmtp.DecoderConfig{MaxMsgSize: -1, Direct: 32 << 10})
+	for len(stream) > 0 {
+		f, n, err := d.Next(stream)
+		if err != nil {
+			fmt.Println("close the connection:", err)
+			return
+		}
+		switch f.Kind {
+		case zmtp.FrameNone:
+			fmt.Println("read more")
+			return
+		case zmtp.FrameMessage:
+			fmt.Printf("frame %q first %v more %v\n", f.Body, f.First, f.Flags&zmtp.FlagMore != 0)
+		case zmtp.FramePing:
+			fmt.Printf("PING, TTL %d ds: answer with PONG %q\n", f.TTL, f.Body)
+		}
+		stream = stream[n:]
+	}
+	// Output:
+	// frame "id" first true more true
+	// PING, TTL 50 ds: answer with PONG "c1"
+	// frame "hello" first false more false
+}
+
+// An Encoder writes a SUB's subscription message as the SUBSCRIBE command
+// a ZMTP 3.1 peer expects, and leaves a large body to the caller's
+// vectored write.
+func ExampleEncoder() {
+	var e zmtp.Encoder
+	e.Reset(zmtp.EncoderConfig{CopyMax: 8, SubscriptionCommands: true})
+	out, tail := e.AppendFrame(nil, 0, []byte("\x01news"))
+	fmt.Printf("%q, tail %d bytes\n", out, len(tail))
+	out, tail = e.AppendFrame(nil, 0, []byte("a body of 26 bytes, say..."))
+	fmt.Printf("%q, tail %q\n", out, tail)
+	// Output:
+	// "\x04\x0e\tSUBSCRIBEnews", tail 0 bytes
+	// "\x00\x1a", tail "a body of 26 bytes, say..."
+}
