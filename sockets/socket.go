@@ -52,6 +52,7 @@ type Socket struct {
 	monitor atomic.Pointer[monitor]
 
 	spinFor time.Duration // how long the next wait spins (see adaptSpin)
+	judge   spinJudge     // whether the next wait spins at all
 	// waitingOn is the peer whose connection the socket waits on in Go's
 	// netpoller (loop.Peer.Wait), which Wake interrupts; woken is the
 	// method value that wait polls, made once so waiting allocates
@@ -276,7 +277,7 @@ func (s *Socket) result(err error) error {
 
 // block retries the send of s.out (sending) or the receive into s.in,
 // spinning first in a spinning context while spinning pays (see spin,
-// adaptSpin, spinGovernor), then each time the socket is woken, until it
+// adaptSpin, spinGovernor, spinJudge), then each time the socket is woken, until it
 // stops saying EAGAIN, timeoutMs passes (-1: never), or the context
 // terminates.
 func (s *Socket) block(timeoutMs int, sending bool) error {
@@ -291,13 +292,15 @@ func (s *Socket) block(timeoutMs int, sending bool) error {
 		return s.park(sending, deadline)
 	}
 	var err error = errno.EAGAIN
-	if s.spinFor > 0 && s.ctx.gov.allowed(start) {
+	if s.spinFor > 0 && s.judge.spin() && s.ctx.gov.allowed(start) {
 		err = s.spin(sending, start.Add(s.spinFor), deadline)
 	}
 	if err == errno.EAGAIN {
 		err = s.park(sending, deadline)
 	}
-	s.adaptSpin(time.Since(start))
+	waited := time.Since(start)
+	s.adaptSpin(waited)
+	s.judge.record(waited)
 	return err
 }
 

@@ -75,3 +75,65 @@ func TestSpinGovernor(t *testing.T) {
 		t.Fatalf("stalls counted %d, want %d", got, len(steps))
 	}
 }
+
+// TestSpinJudge: a socket spins until a probe of parking at once shows
+// waits shorter by more than a fifth; a losing probe doubles the window
+// before the next, up to judgeExploitMax; a winning one switches the way
+// and starts again from judgeExploit.
+func TestSpinJudge(t *testing.T) {
+	var j spinJudge
+	// feed runs waits until the judge starts a probe (or wins one), with
+	// the chosen way costing chosen and the other way other; it returns
+	// how many waits of the chosen way came before the probe.
+	feed := func(chosen, other time.Duration) int {
+		t.Helper()
+		n := 0
+		for !j.probing {
+			j.record(chosen)
+			n++
+			if n > judgeExploitMax+1 {
+				t.Fatal("no probe")
+			}
+		}
+		for j.probing {
+			j.record(other)
+		}
+		return n
+	}
+	if !j.spin() {
+		t.Fatal("a new socket must spin")
+	}
+	// Spinning wins (an idle machine): the windows double to the cap.
+	want := judgeExploit
+	for i := 0; i < 8; i++ {
+		if n := feed(5*time.Microsecond, 18*time.Microsecond); n != want {
+			t.Fatalf("window %d: %d waits before the probe, want %d", i, n, want)
+		}
+		if !j.spin() {
+			t.Fatalf("window %d: stopped spinning though spinning won", i)
+		}
+		want = min(2*want, judgeExploitMax)
+	}
+	// The machine gets busy: parking wins by more than a fifth.
+	feed(40*time.Microsecond, 17*time.Microsecond)
+	if j.spin() {
+		t.Fatal("still spinning after parking won")
+	}
+	// A small difference does not switch back.
+	if n := feed(17*time.Microsecond, 15*time.Microsecond); n != judgeExploit || j.spin() {
+		t.Fatalf("window %d waits, spin %v; want %d and no spin", n, j.spin(), judgeExploit)
+	}
+	// A preemption while probing (one wait of a second, counted as
+	// judgeCap) counts against the way probed, though its other waits
+	// were short.
+	for !j.probing {
+		j.record(17 * time.Microsecond)
+	}
+	j.record(time.Second)
+	for j.probing {
+		j.record(3 * time.Microsecond)
+	}
+	if j.spin() {
+		t.Fatal("a probe with a preemption in it won")
+	}
+}
