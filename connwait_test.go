@@ -41,6 +41,19 @@ func forEachConnWait(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
 	}
 }
 
+// connectedPull is a PULL bound on tcp with one PUSH connected and a first
+// message through, so that the connection is up and a Recv then waits on
+// it.
+func connectedPull(t *testing.T, ctx *zring.Context) (pull, push *zring.Socket) {
+	t.Helper()
+	pull = sock(t, ctx, zring.PULL)
+	push = sock(t, ctx, zring.PUSH)
+	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	push.Send([]byte("up"), 0)
+	mustRecv(t, pull, "up")
+	return pull, push
+}
+
 // recvAsync starts a blocking Recv on its own goroutine (which owns s
 // until the result is read) and returns the result's channel.
 type recvResult struct {
@@ -97,12 +110,7 @@ func TestConnWaitBigMessage(t *testing.T) {
 // once it passes, whichever way the socket waits.
 func TestConnWaitTimeout(t *testing.T) {
 	forEachConnWait(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		push := sock(t, ctx, zring.PUSH)
-		addr := bindAt(t, pull, "tcp://127.0.0.1:0")
-		push.Connect(addr)
-		push.Send([]byte("up"), 0)
-		mustRecv(t, pull, "up")
+		pull, push := connectedPull(t, ctx)
 		pull.SetOption(zring.RcvTimeo, 100)
 		start := time.Now()
 		_, err := pull.Recv(0)
@@ -123,12 +131,7 @@ func TestConnWaitTimeout(t *testing.T) {
 // TestConnWaitShutdown: zmq_ctx_shutdown makes a blocked Recv return ETERM.
 func TestConnWaitShutdown(t *testing.T) {
 	forEachConnWait(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		push := sock(t, ctx, zring.PUSH)
-		addr := bindAt(t, pull, "tcp://127.0.0.1:0")
-		push.Connect(addr)
-		push.Send([]byte("up"), 0)
-		mustRecv(t, pull, "up")
+		pull, _ := connectedPull(t, ctx)
 		pull.SetOption(zring.RcvTimeo, -1)
 		got := recvAsync(pull)
 		time.Sleep(20 * time.Millisecond)
@@ -148,16 +151,12 @@ func TestConnWaitShutdown(t *testing.T) {
 // of a second peer, and takes its message, without the first sending.
 func TestConnWaitSecondPeer(t *testing.T) {
 	forEachConnWait(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		addr := bindAt(t, pull, "tcp://127.0.0.1:0")
-		first := sock(t, ctx, zring.PUSH)
-		first.Connect(addr)
-		first.Send([]byte("up"), 0)
-		mustRecv(t, pull, "up")
+		pull, _ := connectedPull(t, ctx)
+		addr, _ := pull.GetOption(zring.LastEndpoint)
 		got := recvAsync(pull)
 		time.Sleep(20 * time.Millisecond)
 		other := sock(t, ctx, zring.PUSH)
-		if err := other.Connect(addr); err != nil {
+		if err := other.Connect(addr.(string)); err != nil {
 			t.Fatal(err)
 		}
 		other.Send([]byte("second"), 0)

@@ -77,18 +77,28 @@ func (p *netPoller) add(fd int, events uint32, h handler) error {
 // attach registers a dup of the fd with the netpoller. Called with w.mu
 // held, or before the watchers start.
 func (w *watch) attach() error {
-	dup, err := unix.FcntlInt(uintptr(w.fd), unix.F_DUPFD_CLOEXEC, 0)
+	f, rc, err := netpollDup(w.fd, "zring")
 	if err != nil {
-		return err
-	}
-	f := os.NewFile(uintptr(dup), "zring")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
 		return err
 	}
 	w.file, w.rc, w.detached = f, rc, false
 	return nil
+}
+
+// netpollDup registers a dup of fd with Go's netpoller, which takes over
+// (and closes) the fd it is given: the caller keeps fd.
+func netpollDup(fd int, name string) (*os.File, syscall.RawConn, error) {
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := os.NewFile(uintptr(dup), name)
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, rc, nil
 }
 
 func (p *netPoller) mod(fd int, events uint32) error {

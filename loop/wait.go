@@ -7,8 +7,6 @@ import (
 	"os"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // A socket whose only connection is a tcp or ipc one waits for it the way
@@ -126,23 +124,15 @@ func (s *session) onReadable(uintptr) bool {
 }
 
 // waitConn returns the raw connection a socket waits on for p, making it
-// on first use (a dup of the fd registered with Go's netpoller: the
-// netpoller takes over the fd it is given, and the session keeps its own),
-// and drives the connection so that the loop leaves its reads to the
+// on first use (netpollDup), and drives the connection so that the loop leaves its reads to the
 // socket. Nil when p has no handshaken connection. Under exec.
 func (s *session) waitConn(p *Peer) syscall.RawConn {
 	if s.peer != p || s.finished || s.fd < 0 || !s.active || s.raw() {
 		return nil
 	}
 	if s.waitRC == nil {
-		dup, err := unix.FcntlInt(uintptr(s.fd), unix.F_DUPFD_CLOEXEC, 0)
+		f, rc, err := netpollDup(s.fd, "zring-wait")
 		if err != nil {
-			return nil
-		}
-		f := os.NewFile(uintptr(dup), "zring-wait")
-		rc, err := f.SyscallConn()
-		if err != nil {
-			f.Close()
 			return nil
 		}
 		s.waitRC = rc
