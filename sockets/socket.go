@@ -277,9 +277,9 @@ func (s *Socket) result(err error) error {
 
 // block retries the send of s.out (sending) or the receive into s.in,
 // spinning first in a spinning context while spinning pays (see spin,
-// adaptSpin, spinGovernor, spinJudge), then each time the socket is woken, until it
-// stops saying EAGAIN, timeoutMs passes (-1: never), or the context
-// terminates.
+// adaptSpin, spinGovernor, spinJudge), then each time the socket is
+// woken, until it stops saying EAGAIN, timeoutMs passes (-1: never), or
+// the context terminates.
 func (s *Socket) block(timeoutMs int, sending bool) error {
 	var start, deadline time.Time
 	if s.ctx.spin > 0 || timeoutMs > 0 {
@@ -346,10 +346,12 @@ func (s *Socket) adaptSpin(waited time.Duration) {
 func (s *Socket) park(sending bool, deadline time.Time) error {
 	for {
 		if p := s.waitPeer(sending); p != nil {
-			s.drove = true
 			s.waitingOn.Store(p)
 			r := p.Wait(deadline, s.woken)
 			s.waitingOn.Store(nil)
+			if r != loop.WaitUnsupported {
+				s.drove = true // Wait drives the connection
+			}
 			switch r {
 			case loop.WaitTimeout:
 				return s.result(errno.EAGAIN)
