@@ -98,6 +98,7 @@ type session struct {
 	drives      uint64
 	driveSeen   uint64
 	driveTimer  *timer
+	driveCheck  time.Duration // the period of checkDriven (see driveIdleMax)
 	// See quietDriven: when the poller last let go of the fd, and when
 	// the connection was last found driven for driveIdle.
 	lastQuiet     time.Time
@@ -323,6 +324,15 @@ func (s *session) updateRead() {
 // enough that a socket that stopped spinning costs little delay.
 const driveIdle = time.Millisecond
 
+// driveIdleMax bounds how far the check of a driven connection backs off
+// while its socket keeps using it: every check wakes the loop, and a
+// socket waiting on its connection (Peer.Wait) for a stream of round trips
+// would otherwise cost a thread wake-up a millisecond, which on a busy
+// two-CPU machine lands in the round trips' tail. A socket that then stops
+// calling leaves the connection unread for at most twice this; a Poller
+// gives it back at once (sockets.Socket.Events).
+const driveIdleMax = 16 * time.Millisecond
+
 // drive is Peer.Drive's work, under exec: write what peer.Out holds, read
 // what the kernel has. The first call takes read readiness away from the
 // poller, which would otherwise wake the loop for every message only to
@@ -363,7 +373,8 @@ func (s *session) checkDriven() {
 		s.quietDriven()
 		s.quietWait()
 		s.driveSeen = s.drives
-		s.driveTimer = s.loop.after(driveIdle, s.checkDriven)
+		s.driveCheck = min(2*max(s.driveCheck, driveIdle/2), driveIdleMax)
+		s.driveTimer = s.loop.after(s.driveCheck, s.checkDriven)
 		return
 	}
 	s.undrive()
@@ -391,6 +402,7 @@ func (s *session) quietDriven() {
 
 // undrive hands the connection back to the poller.
 func (s *session) undrive() {
+	s.driveCheck = 0
 	s.driven.Store(false)
 	s.driveTimer.cancel()
 	s.driveTimer = nil

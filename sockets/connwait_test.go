@@ -84,6 +84,18 @@ func TestRecvWaitsOnConnection(t *testing.T) {
 			if pull.waitingOn.Load() != nil {
 				t.Fatal("waitingOn still set after the receive")
 			}
+			if pull.drove != c.wantDirect {
+				t.Fatalf("drove %v after the receive, want %v", pull.drove, c.wantDirect)
+			}
+			// A Poller asks Events before it sleeps: the connection must
+			// go back to its loop then, or nothing would read it for the
+			// Poller until the loop's check found it idle.
+			if ev, err := pull.Events(); err != nil || ev&PollIn != 0 {
+				t.Fatalf("Events: %d, %v; want nothing to read", ev, err)
+			}
+			if pull.drove {
+				t.Fatal("Events left the connection driven")
+			}
 		})
 	}
 }

@@ -26,6 +26,7 @@ func (s *Socket) Events() (int, error) {
 		return 0, errno.ETERM
 	}
 	s.processCmds()
+	s.handBack()
 	ev := 0
 	if s.hasPre || s.opts.RcvMore { // the rest of a message is there
 		ev |= PollIn

@@ -366,15 +366,8 @@ func (s *Socket) park(sending bool, deadline time.Time) error {
 			}
 			// WaitUnsupported: wait on the channel, below.
 		}
-		if s.drove {
-			// The loops read again, and what arrived since the last look
-			// reaches the pipes.
-			s.drove = false
-			if len(s.peers) <= maxDriven {
-				for p := range s.peers {
-					p.Undrive()
-				}
-			}
+		if s.handBack() {
+			// What arrived since the last look reaches the pipes.
 			if err := s.retry(sending); err != errno.EAGAIN {
 				return err
 			}
@@ -404,6 +397,22 @@ func (s *Socket) park(sending bool, deadline time.Time) error {
 			return err
 		}
 	}
+}
+
+// handBack gives the connections the socket drove back to their loops,
+// which read them again, before it waits for the loops (a channel park,
+// a Poller); it reports whether there were any.
+func (s *Socket) handBack() bool {
+	if !s.drove {
+		return false
+	}
+	s.drove = false
+	if len(s.peers) <= maxDriven {
+		for p := range s.peers {
+			p.Undrive()
+		}
+	}
+	return true
 }
 
 // waitPeer is the peer whose connection a blocked receive can wait on
