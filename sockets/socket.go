@@ -480,6 +480,7 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 		now := time.Now()
 		if now.Sub(last) >= spinStall {
 			s.ctx.gov.stalled(now)
+			s.judge.stalled()
 			return s.retry(sending)
 		}
 		last = now

@@ -79,7 +79,11 @@ func (g *spinGovernor) stalled(now time.Time) {
 // without drowning every other sample. A probe that loses doubles the
 // next window (judgeExploit up to judgeExploitMax), so on a machine whose
 // state does not change the probes soon cost one wait in several hundred;
-// one that wins starts again from the shortest.
+// one that wins starts again from the shortest. A stall decides at once:
+// the socket parks from then on, until a probe shows spinning pays again
+// (spinJudge.stalled), so on a loaded machine spinning is tried for a few
+// waits now and then, not for a window after each back-off of the
+// governor.
 const (
 	judgeExploit    = 400
 	judgeExploitMax = 32 * judgeExploit
@@ -100,6 +104,19 @@ type spinJudge struct {
 
 // spin reports whether the next wait spins first.
 func (j *spinJudge) spin() bool { return j.noSpin == j.probing }
+
+// stalled: a spin of this socket was preempted (see spinGovernor), which
+// is the judgement without the wait: spinning loses at once, as a probe
+// of it does, and the next probe comes after a window twice as long.
+func (j *spinJudge) stalled() {
+	if j.spin() {
+		j.window = min(2*max(j.window, judgeExploit), judgeExploitMax)
+		if !j.probing {
+			j.window = judgeExploit // it was the chosen way
+		}
+	}
+	j.noSpin, j.probing, j.n, j.sum = true, false, 0, 0
+}
 
 // record counts a wait and moves between windows.
 func (j *spinJudge) record(waited time.Duration) {

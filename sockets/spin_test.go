@@ -137,3 +137,33 @@ func TestSpinJudge(t *testing.T) {
 		t.Fatal("a probe with a preemption in it won")
 	}
 }
+
+// TestSpinJudgeStall: a stall while spinning is the way chosen switches to
+// parking at once, with the next probe after judgeExploit waits; a stall
+// in a probe of spinning ends the probe as lost, doubling the window.
+func TestSpinJudgeStall(t *testing.T) {
+	var j spinJudge
+	j.record(5 * time.Microsecond)
+	j.stalled()
+	if j.spin() || j.probing || j.window != judgeExploit {
+		t.Fatalf("after a stall: spin %v, probing %v, window %d; want parking, %d", j.spin(), j.probing, j.window, judgeExploit)
+	}
+	for !j.probing {
+		j.record(17 * time.Microsecond)
+	}
+	if !j.spin() {
+		t.Fatal("the probe does not spin")
+	}
+	j.record(5 * time.Microsecond)
+	j.stalled()
+	if j.spin() || j.probing || j.window != 2*judgeExploit {
+		t.Fatalf("after a stall in a probe: spin %v, probing %v, window %d; want parking, %d", j.spin(), j.probing, j.window, 2*judgeExploit)
+	}
+	// A stall while parking is the way (a spin the governor let through
+	// cannot happen then; nothing changes but the window's count).
+	j.record(17 * time.Microsecond)
+	j.stalled()
+	if j.spin() || j.window != 2*judgeExploit {
+		t.Fatalf("a stall while parking changed the way or the window: spin %v, window %d", j.spin(), j.window)
+	}
+}
