@@ -23,7 +23,9 @@
 // doing so the poller is not asked for the connection's read readiness.
 // Sends on a driven connection are written by the sending goroutine. The
 // connection goes back to the loop when the socket parks behind the loops
-// (Peer.Undrive) or after driveIdle without a call. Measured (BENCHMARKS.md),
+// (Peer.Undrive) or after driveIdle without a call (checked less often,
+// up to driveIdleMax apart, while the socket keeps using it: each check
+// wakes the loop). Measured (BENCHMARKS.md),
 // 64 B request/reply p50 falls from about 35 µs to about 5 µs on an idle
 // machine. The loops themselves never spin: a spinning loop was measured
 // to take CPU from the sockets and raised p99 threefold.
