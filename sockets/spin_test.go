@@ -120,7 +120,7 @@ func TestSpinJudge(t *testing.T) {
 		t.Fatal("still spinning after parking won")
 	}
 	// A small difference does not switch back.
-	if n := feed(17*time.Microsecond, 15*time.Microsecond); n != judgeExploit || j.spin() {
+	if n := feed(17*time.Microsecond, 16*time.Microsecond); n != judgeExploit || j.spin() {
 		t.Fatalf("window %d waits, spin %v; want %d and no spin", n, j.spin(), judgeExploit)
 	}
 	// A preemption while probing (one wait of a second, counted as
@@ -135,6 +135,16 @@ func TestSpinJudge(t *testing.T) {
 	}
 	if j.spin() {
 		t.Fatal("a probe with a preemption in it won")
+	}
+	// To spin again a tenth is enough (one side's spin saves only its own
+	// wake-up); to stop, it takes a fifth.
+	feed(17*time.Microsecond, 15*time.Microsecond)
+	if !j.spin() {
+		t.Fatal("a probe of spinning a tenth faster did not switch")
+	}
+	feed(15*time.Microsecond, 13*time.Microsecond)
+	if !j.spin() {
+		t.Fatal("a probe of parking less than a fifth faster switched")
 	}
 }
 
