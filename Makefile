@@ -21,16 +21,16 @@ test: deps lint unit interop
 
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
-	@echo "== again on the epoll and io_uring backends (the default is netpoll), without spinning, and with receives waiting behind the loops"
+	@echo "== again on the epoll and io_uring backends (the default is netpoll), without spinning, and with sends and receives going through the loops"
 	ZRING_BACKEND=epoll $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
 	ZRING_BACKEND=uring $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
 	ZRING_SPIN=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
-	ZRING_CONNWAIT=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
+	ZRING_CONNWAIT=0 ZRING_CONNSEND=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
 
 interop: deps
 	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...
-	@echo "== the interop tests again with receives waiting behind the loops (the default waits on the connection)"
-	cd interop && ZRING_CONNWAIT=0 $(GO) test $(RACE) -count=1 -timeout 10m ./...
+	@echo "== the interop tests again with sends and receives through the loops (the default does both on the connection)"
+	cd interop && ZRING_CONNWAIT=0 ZRING_CONNSEND=0 $(GO) test $(RACE) -count=1 -timeout 10m ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -22,6 +22,7 @@ type contextConfig struct {
 	namePrefix string
 	backend    string
 	connWait   bool
+	connSend   bool
 }
 
 // ContextOption configures NewContext.
@@ -157,13 +158,30 @@ func WaitOnConnection(on bool) ContextOption {
 	}
 }
 
+// SendOnConnection says how a socket sends to a tcp or ipc peer. On (the
+// default), its own goroutine encodes each small frame straight into the
+// connection's write buffer, as a bufio.Writer takes a write, and writes
+// the buffer to the kernel when it holds a batch (ZMQ_OUT_BATCH_SIZE) or
+// when the socket goes on to wait for a reply; an I/O loop writes what a
+// sender leaves buffered when it goes quiet. Off, every frame goes
+// through a pipe to the connection's I/O loop, which is also the way
+// whenever the direct one is busy or full (the pipe's ZMQ_SNDHWM then
+// applies as always). The environment variable ZRING_CONNSEND ("0" or
+// "1") sets the default.
+func SendOnConnection(on bool) ContextOption {
+	return func(c *contextConfig) error {
+		c.connSend = on
+		return nil
+	}
+}
+
 // DefaultSpin is how long sockets spin before they park unless the Spin
 // option or ZRING_SPIN says otherwise (see Spin).
 const DefaultSpin = 50 * time.Microsecond
 
 // NewContext starts a context.
 func NewContext(opts ...ContextOption) (*Context, error) {
-	cfg := contextConfig{ioThreads: 1, spin: DefaultSpin, connWait: true}
+	cfg := contextConfig{ioThreads: 1, spin: DefaultSpin, connWait: true, connSend: true}
 	if v := os.Getenv("ZRING_SPIN"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -181,6 +199,16 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 			return nil, errno.Wrap("ZRING_CONNWAIT", v, errno.EINVAL)
 		}
 	}
+	if v := os.Getenv("ZRING_CONNSEND"); v != "" {
+		switch v {
+		case "0":
+			cfg.connSend = false
+		case "1":
+			cfg.connSend = true
+		default:
+			return nil, errno.Wrap("ZRING_CONNSEND", v, errno.EINVAL)
+		}
+	}
 	if v := os.Getenv("ZRING_BACKEND"); v != "" {
 		if err := Backend(v)(&cfg); err != nil {
 			return nil, errno.Wrap("ZRING_BACKEND", v, err)
@@ -191,7 +219,7 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 			return nil, err
 		}
 	}
-	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix, Backend: cfg.backend}, cfg.spin, cfg.connWait)
+	c, err := sockets.NewContext(loop.PoolConfig{Loops: cfg.ioThreads, CPUs: cfg.cpus, NamePrefix: cfg.namePrefix, Backend: cfg.backend}, cfg.spin, cfg.connWait, cfg.connSend)
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,10 @@ type Config struct {
 	// the first subsequent call to zmq_connect()"; without ZMQ_IMMEDIATE
 	// the socket makes the peer, with its id, at connect).
 	PeerID []byte
+	// SendOnConn: the socket's goroutine encodes frames straight into the
+	// connection's write buffer when it can (Peer.Write), instead of
+	// always through the Out pipe and the loop.
+	SendOnConn bool
 }
 
 // SockOpts are the options zring passes to the kernel's sockets. -1 (0 for
@@ -127,6 +131,9 @@ type Peer struct {
 	// session carries the pipes to a tcp/ipc connection (nil for inproc,
 	// and once the session is done with them): Drive reaches it.
 	session atomic.Pointer[session]
+	// outPiped: a frame of the message being written went into Out, so
+	// the rest of it must too (see Write). The writer's goroutine only.
+	outPiped bool
 	// meta is the connection's properties (see Metadata), set by the
 	// session when a connection is made, before anything it reads is in
 	// In; nil for inproc.

@@ -95,10 +95,13 @@ type session struct {
 	// the socket has stopped calling (see drive).
 	driven      atomic.Bool // written under exec, read by Wake
 	inlineSends int         // sends Wake may still write itself; reset by drive
-	drives      uint64
-	driveSeen   uint64
-	driveTimer  *timer
-	driveCheck  time.Duration // the period of checkDriven (see driveIdleMax)
+	// directUnflushed: frames a socket put into wbuf itself (sendDirect)
+	// since it was last empty, and the loop not yet scheduled to write them.
+	directUnflushed bool
+	drives          uint64
+	driveSeen       uint64
+	driveTimer      *timer
+	driveCheck      time.Duration // the period of checkDriven (see driveIdleMax)
 	// See quietDriven: when the poller last let go of the fd, and when
 	// the connection was last found driven for driveIdle.
 	lastQuiet     time.Time

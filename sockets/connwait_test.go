@@ -24,7 +24,7 @@ func TestRecvWaitsOnConnection(t *testing.T) {
 		{"two peers", true, 2, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, err := NewContext(loop.PoolConfig{Loops: 1}, 0, c.connWait)
+			ctx, err := NewContext(loop.PoolConfig{Loops: 1}, 0, c.connWait, true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,6 +18,10 @@ type Context struct {
 	// connWait: a socket blocked in a receive with one tcp or ipc peer
 	// waits in Go's netpoller on that connection (Socket.park).
 	connWait bool
+	// connSend: a socket's sends to a tcp or ipc peer are encoded into
+	// the connection's write buffer by its own goroutine when they can
+	// (loop.Peer.Write).
+	connSend bool
 
 	termOnce sync.Once
 	term     chan struct{} // closed by Shutdown/Term: blocking calls return ETERM
@@ -36,13 +40,14 @@ type Context struct {
 // about to block in Send or Recv keeps working, driving its own
 // connections, before it parks (0: never spin); connWait lets a socket
 // blocked in a receive wait on its one connection itself rather than
-// behind the loops.
-func NewContext(cfg loop.PoolConfig, spin time.Duration, connWait bool) (*Context, error) {
+// behind the loops; connSend lets a socket's goroutine encode what it
+// sends straight into its connections' write buffers.
+func NewContext(cfg loop.PoolConfig, spin time.Duration, connWait, connSend bool) (*Context, error) {
 	pool, err := loop.NewPool(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{pool: pool, spin: spin, connWait: connWait, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
+	c := &Context{pool: pool, spin: spin, connWait: connWait, connSend: connSend, term: make(chan struct{}), inproc: make(map[string]*inprocEntry), sockets: make(map[*Socket]struct{})}
 	c.idle = sync.NewCond(&c.mu)
 	return c, nil
 }

@@ -253,11 +253,7 @@ func (r *router) send(m *ring.Msg) error {
 	}
 	more := m.More()
 	if p := r.outPeer; p != nil {
-		p.Out.Write(*m)
-		*m = ring.Msg{}
-		if !more {
-			p.Out.Flush()
-		}
+		p.Write(m)
 	} else {
 		m.Free()
 	}

@@ -82,11 +82,9 @@ func (l *lb) send(m *ring.Msg) error {
 // round-robin at the end of a message.
 func (l *lb) write(p *loop.Peer, m *ring.Msg) {
 	more := m.More()
-	p.Out.Write(*m)
-	*m = ring.Msg{}
+	p.Write(m)
 	l.more = more
 	if !more {
-		p.Out.Flush()
 		l.cur = (l.cur + 1) % len(l.peers)
 	}
 }

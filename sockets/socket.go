@@ -607,7 +607,8 @@ func (s *Socket) loopConfig() loop.Config {
 		TCPAccept: slices.Clone(o.TCPAccept), IPCUIDs: slices.Clone(o.IPCUIDs), IPCGIDs: slices.Clone(o.IPCGIDs),
 		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop,
 		Metadata: slices.Clone(o.Metadata), Raw: o.raw(),
-		TakesSubscriptions: o.Type.takesSubscriptions(), SendsSubscriptions: o.Type.sendsSubscriptions()}
+		TakesSubscriptions: o.Type.takesSubscriptions(), SendsSubscriptions: o.Type.sendsSubscriptions(),
+		SendOnConn: s.ctx.connSend}
 }
 
 // raw: the socket's connections carry raw TCP, not ZMTP.

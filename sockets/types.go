@@ -112,11 +112,7 @@ func (p *pair) send(m *ring.Msg) error {
 		return errno.EAGAIN
 	}
 	p.more = m.More()
-	q.Out.Write(*m)
-	*m = ring.Msg{}
-	if !p.more {
-		q.Out.Flush()
-	}
+	q.Write(m)
 	return nil
 }
 
@@ -348,7 +344,7 @@ func (r *rep) send(m *ring.Msg) error {
 		r.discarding = p == nil || !p.Out.CheckWrite()
 		if !r.discarding {
 			for i := range r.envelope {
-				p.Out.Write(r.envelope[i])
+				p.Write(&r.envelope[i])
 			}
 			r.envelope = r.envelope[:0]
 		} else {
@@ -358,11 +354,7 @@ func (r *rep) send(m *ring.Msg) error {
 	if r.discarding {
 		m.Free()
 	} else {
-		r.replyPeer.Out.Write(*m)
-		*m = ring.Msg{}
-		if !more {
-			r.replyPeer.Out.Flush()
-		}
+		r.replyPeer.Write(m)
 	}
 	if !more {
 		r.midSend = false

@@ -1,0 +1,199 @@
+package zring_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/zring/zring"
+)
+
+// connModes are the ways a socket's messages may cross its connection:
+// sent and received on the socket's goroutine (the defaults), or through
+// the pipes and the I/O loops, each with and without spinning. The tests
+// here run in all of them, so each path keeps the order and the framing
+// of what it is handed, also when it falls back to the other one midway
+// (a big frame, a busy loop, a full buffer).
+func connModes() []struct {
+	name string
+	opts []zring.ContextOption
+} {
+	return []struct {
+		name string
+		opts []zring.ContextOption
+	}{
+		{"conn", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true)}},
+		{"conn-nospin", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true), zring.Spin(0)}},
+		{"sendconn-loopwait", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(false)}},
+		{"loop", []zring.ContextOption{zring.SendOnConnection(false), zring.WaitOnConnection(false)}},
+	}
+}
+
+func forEachConnMode(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
+	for _, c := range connModes() {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, err := zring.NewContext(c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ctx.Term() })
+			f(t, ctx)
+		})
+	}
+}
+
+// mixedSizes cycle through empty frames, small ones, the sizes around the
+// direct send's limit (2 KiB) and the big-frame read (32 KiB).
+var mixedSizes = []int{8, 0, 1, 2047, 2048, 2049, 100, 5000, 40000, 8, 8, 300}
+
+// mixedMessage is message i of a mixed stream: 1 to 3 frames, each
+// filled with a pattern of (i, frame) so a frame out of place shows.
+func mixedMessage(i int) [][]byte {
+	parts := make([][]byte, 1+i%3)
+	for j := range parts {
+		n := mixedSizes[(i+j*5)%len(mixedSizes)]
+		b := make([]byte, n)
+		tag := fmt.Sprintf("%d/%d;", i, j)
+		for k := range b {
+			b[k] = tag[k%len(tag)]
+		}
+		parts[j] = b
+	}
+	return parts
+}
+
+// TestConnMixedStream: a PUSH sends messages of mixed sizes and frame
+// counts as fast as it can; the PULL must see every one whole, in order.
+func TestConnMixedStream(t *testing.T) {
+	const n = 3000
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		for _, ep := range endpoints(t)[:2] {
+			t.Run(ep[:3], func(t *testing.T) {
+				pull := sock(t, ctx, zring.PULL)
+				push := sock(t, ctx, zring.PUSH)
+				if err := push.Connect(bindAt(t, pull, ep)); err != nil {
+					t.Fatal(err)
+				}
+				errc := make(chan error, 1)
+				go func() {
+					for i := 0; i < n; i++ {
+						if err := push.SendMultipart(mixedMessage(i), 0); err != nil {
+							errc <- fmt.Errorf("send %d: %w", i, err)
+							return
+						}
+					}
+					errc <- nil
+				}()
+				for i := 0; i < n; i++ {
+					got, err := pull.RecvMultipart(0)
+					if err != nil {
+						t.Fatalf("recv %d: %v", i, err)
+					}
+					want := mixedMessage(i)
+					if len(got) != len(want) {
+						t.Fatalf("message %d: %d frames, want %d", i, len(got), len(want))
+					}
+					for j := range want {
+						if !bytes.Equal(got[j], want[j]) {
+							t.Fatalf("message %d frame %d: %d bytes %.20q, want %d bytes %.20q", i, j, len(got[j]), got[j], len(want[j]), want[j])
+						}
+					}
+				}
+				if err := <-errc; err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
+
+// TestConnRoundTripsMixed: DEALER to ROUTER and REQ to REP round trips
+// of the same mixed messages, each side sending while the other waits.
+func TestConnRoundTripsMixed(t *testing.T) {
+	const n = 300
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		for _, pair := range [][2]zring.SocketType{{zring.REQ, zring.REP}, {zring.DEALER, zring.DEALER}, {zring.PAIR, zring.PAIR}} {
+			t.Run(pair[0].String(), func(t *testing.T) {
+				a := sock(t, ctx, pair[0])
+				b := sock(t, ctx, pair[1])
+				if err := a.Connect(bindAt(t, b, "tcp://127.0.0.1:0")); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() {
+					for i := 0; i < n; i++ {
+						parts, err := b.RecvMultipart(0)
+						if err == nil {
+							err = b.SendMultipart(parts, 0)
+						}
+						if err != nil {
+							done <- fmt.Errorf("echo %d: %w", i, err)
+							return
+						}
+					}
+					done <- nil
+				}()
+				for i := 0; i < n; i++ {
+					want := mixedMessage(i)
+					if err := a.SendMultipart(want, 0); err != nil {
+						t.Fatalf("send %d: %v", i, err)
+					}
+					got, err := a.RecvMultipart(0)
+					if err != nil {
+						t.Fatalf("recv %d: %v", i, err)
+					}
+					if len(got) != len(want) {
+						t.Fatalf("reply %d: %d frames, want %d", i, len(got), len(want))
+					}
+					for j := range want {
+						if !bytes.Equal(got[j], want[j]) {
+							t.Fatalf("reply %d frame %d differs (%d bytes, want %d)", i, j, len(got[j]), len(want[j]))
+						}
+					}
+				}
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
+
+// TestConnSendThenQuiet: a message sent by a socket that then does
+// nothing more with zring still leaves: its I/O loop writes what the
+// sender left in the connection's buffer.
+func TestConnSendThenQuiet(t *testing.T) {
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		pull := sock(t, ctx, zring.PULL)
+		push := sock(t, ctx, zring.PUSH)
+		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
+			t.Fatal(err)
+		}
+		push.Send([]byte("up"), 0)
+		mustRecv(t, pull, "up")
+		for i := 0; i < 20; i++ {
+			// The sender stays away from zring while the receiver waits.
+			msg := fmt.Sprint("quiet ", i)
+			if err := push.Send([]byte(msg), zring.DontWait); err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan error, 1)
+			go func() {
+				b, err := pull.Recv(0)
+				if err == nil && string(b) != msg {
+					err = fmt.Errorf("got %q, want %q", b, msg)
+				}
+				got <- err
+			}()
+			select {
+			case err := <-got:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(4 * time.Second):
+				t.Fatalf("message %d not delivered while the sender was quiet", i)
+			}
+		}
+	})
+}
