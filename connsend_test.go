@@ -197,3 +197,58 @@ func TestConnSendThenQuiet(t *testing.T) {
 		}
 	})
 }
+
+// TestConnLocalQueueSeen: messages a socket's own wait decoded for it
+// ahead (the peer's local queue) are seen by a Poller and by a DontWait
+// Recv, not only by a blocking Recv; and a socket closed with some of
+// them unread closes cleanly.
+func TestConnLocalQueueSeen(t *testing.T) {
+	const n = 5000
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		pull := sock(t, ctx, zring.PULL)
+		push := sock(t, ctx, zring.PUSH)
+		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			if err := push.Send([]byte(fmt.Sprint(i)), 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustRecv(t, pull, "0") // blocking: its wait reads ahead
+		p := zring.NewPoller()
+		p.Add(pull, zring.PollIn)
+		for i := 1; i < n; i++ {
+			if i%2 == 0 {
+				ready, err := p.Wait(4 * time.Second)
+				if err != nil || len(ready) != 1 {
+					t.Fatalf("message %d: poll %v, %v", i, ready, err)
+				}
+			}
+			flags := zring.Flag(0)
+			if i%3 == 0 {
+				flags = zring.DontWait
+			}
+			b, err := pull.Recv(flags)
+			for err != nil && flags == zring.DontWait {
+				// Not read ahead yet: the DontWait may say EAGAIN, but
+				// the message must come.
+				if _, werr := p.Wait(4 * time.Second); werr != nil {
+					t.Fatal(werr)
+				}
+				b, err = pull.Recv(flags)
+			}
+			if err != nil || string(b) != fmt.Sprint(i) {
+				t.Fatalf("message %d: %q, %v", i, b, err)
+			}
+		}
+		// Some read ahead and left unread: Close and Term must not hang.
+		for i := 0; i < 100; i++ {
+			push.Send([]byte("left"), 0)
+		}
+		mustRecv(t, pull, "left")
+		if err := pull.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -82,6 +82,11 @@ type Config struct {
 	// connection's write buffer when it can (Peer.Write), instead of
 	// always through the Out pipe and the loop.
 	SendOnConn bool
+	// RecvOnConn: a drive the socket's goroutine does (Peer.Drive,
+	// Peer.Wait) decodes messages straight into the peer's local queue for
+	// it, read with Peer.Read, when nothing waits in In before them. Only
+	// for sockets that read their peers with Peer.Read.
+	RecvOnConn bool
 }
 
 // SockOpts are the options zring passes to the kernel's sockets. -1 (0 for
@@ -134,6 +139,11 @@ type Peer struct {
 	// outPiped: a frame of the message being written went into Out, so
 	// the rest of it must too (see Write). The writer's goroutine only.
 	outPiped bool
+	// local holds frames the socket's own drives decoded for it, whole
+	// messages only (see direct.go); local[localHead:] are unread, and
+	// all of them come before anything in In. The socket's goroutine only.
+	local     []ring.Msg
+	localHead int
 	// meta is the connection's properties (see Metadata), set by the
 	// session when a connection is made, before anything it reads is in
 	// In; nil for inproc.
@@ -151,16 +161,21 @@ func (p *Peer) Metadata() *Metadata { return p.meta.Load() }
 // calls it instead of waiting for the loop to be woken, which on a busy
 // request/reply path saves a thread wake-up per hop. It does nothing if
 // the loop is busy (the loop then does the work) or for inproc peers.
+// It reports whether the drive left frames for the socket in its local
+// queue (see Read), which no pipe wake-up announces.
 // The socket's goroutine only; Undrive before it parks.
-func (p *Peer) Drive() {
+func (p *Peer) Drive() bool {
 	s := p.session.Load()
 	if s == nil || !s.loop.exec.TryLock() {
-		return
+		return false
 	}
 	if s.peer == p && !s.finished && s.fd >= 0 && s.active {
+		s.beginLocal()
 		s.drive()
+		s.endLocal()
 	}
 	s.loop.exec.Unlock()
+	return p.localHead < len(p.local)
 }
 
 // Undrive gives the connection back to its loop at once: the socket that

@@ -106,3 +106,99 @@ func (s *session) sendDirect(m *ring.Msg) bool {
 	s.directUnflushed = false
 	return true
 }
+
+// Receiving on the connection. When the socket's own goroutine drives the
+// connection (Peer.Drive while it spins, Peer.Wait while it waits), the
+// messages that drive decodes go into the peer's local queue, a plain
+// slice only that goroutine touches, instead of through the In pipe: the
+// socket then takes them with Peer.Read at the cost of a slice index, with
+// no atomic operation and no wake-up, as a net.Conn reader takes bytes out
+// of its bufio.Reader.
+//
+// Order: a drive delivers locally only when the socket has read everything
+// In published and nothing is half-delivered there (beginLocal), and the
+// socket reads local before In, so whatever is local is older than
+// whatever is in In. Wholeness: the socket sees only whole messages in
+// local; a message the drive leaves unfinished (its last frames not read
+// yet) continues in In, where the loop delivers the rest and publishes it
+// whole (endLocal), or is dropped with the connection (dropLocalTail), as
+// In's Rollback drops one. Bounds: a drive delivers locally only while
+// fewer than localMax frames wait there (checked at each message's end);
+// past that the pipe and its RCVHWM hold the rest back.
+
+// localMax bounds the unread frames of a peer's local queue (plus one
+// message) a drive delivers there.
+const localMax = 8192
+
+// beginLocal starts a drive of the socket's own: it delivers into
+// peer.local if that keeps the order (see above). Under exec, on the
+// socket's goroutine.
+func (s *session) beginLocal() {
+	p := s.peer
+	s.toLocal = s.cfg.RecvOnConn && p != nil && s.active && !s.isRaw && !s.inUnflushed && !s.dec.Mid() &&
+		s.big.Data == nil && len(p.local)-p.localHead < localMax && p.In.Len() == 0
+	if s.toLocal {
+		s.localMark = len(p.local)
+	}
+}
+
+// endLocal ends it: the frames of a message not yet whole move to In,
+// unpublished, where the rest of the message follows them.
+func (s *session) endLocal() {
+	if !s.toLocal {
+		return
+	}
+	s.toLocal = false
+	p := s.peer
+	for i := s.localMark; i < len(p.local); i++ {
+		p.In.Write(p.local[i])
+		p.local[i] = ring.Msg{}
+	}
+	p.local = p.local[:s.localMark]
+}
+
+// dropLocalTail frees the frames of a message the connection's end cut
+// short in peer.local, as In.Rollback does in the pipe.
+func (s *session) dropLocalTail() {
+	if !s.toLocal {
+		return
+	}
+	s.toLocal = false
+	p := s.peer
+	for i := s.localMark; i < len(p.local); i++ {
+		p.local[i].Free()
+	}
+	p.local = p.local[:s.localMark]
+}
+
+// Read returns the next frame received from the peer: from the local
+// queue, then from In. The socket's goroutine only, as In's reader.
+func (p *Peer) Read() (ring.Msg, bool) {
+	if p.localHead < len(p.local) {
+		m := p.local[p.localHead]
+		p.local[p.localHead] = ring.Msg{}
+		if p.localHead++; p.localHead == len(p.local) {
+			p.local, p.localHead = p.local[:0], 0
+		}
+		return m, true
+	}
+	return p.In.Read()
+}
+
+// HasIn reports whether Read would return a frame now (In.Peek, and the
+// local queue).
+func (p *Peer) HasIn() bool { return p.localHead < len(p.local) || p.In.Peek() }
+
+// InClosed reports whether everything the peer's connection delivered has
+// been read and no more will come (In.Closed, and the local queue).
+func (p *Peer) InClosed() bool { return p.localHead == len(p.local) && p.In.Closed() }
+
+// DropIn stops reading the peer: the local queue is freed and In detached
+// (In.Detach).
+func (p *Peer) DropIn() {
+	for i := p.localHead; i < len(p.local); i++ {
+		p.local[i].Free()
+	}
+	p.local, p.localHead = nil, 0
+	p.In.Detach()
+}

@@ -98,10 +98,14 @@ type session struct {
 	// directUnflushed: frames a socket put into wbuf itself (sendDirect)
 	// since it was last empty, and the loop not yet scheduled to write them.
 	directUnflushed bool
-	drives          uint64
-	driveSeen       uint64
-	driveTimer      *timer
-	driveCheck      time.Duration // the period of checkDriven (see driveIdleMax)
+	// toLocal: this drive, the socket's own, delivers into peer.local (see
+	// beginLocal); localMark ends the last whole message there.
+	toLocal    bool
+	localMark  int
+	drives     uint64
+	driveSeen  uint64
+	driveTimer *timer
+	driveCheck time.Duration // the period of checkDriven (see driveIdleMax)
 	// See quietDriven: when the poller last let go of the fd, and when
 	// the connection was last found driven for driveIdle.
 	lastQuiet     time.Time
@@ -690,6 +694,17 @@ func (s *session) handshakeDone() {
 // deliver writes one message frame to the socket; first says whether it
 // begins its message. A message is published whole (see flushIn).
 func (s *session) deliver(m ring.Msg, first bool) {
+	if s.toLocal {
+		p := s.peer
+		p.local = append(p.local, m)
+		if !m.More() {
+			s.localMark = len(p.local)
+			// Full: what follows goes to In, behind these, where its
+			// HWM stops the reading.
+			s.toLocal = len(p.local)-p.localHead < localMax
+		}
+		return
+	}
 	if m.More() {
 		if first && s.inUnflushed {
 			// A multipart message starts: publish the whole messages
@@ -1039,8 +1054,9 @@ func (s *session) closeConn() {
 		s.driveTimer = nil
 	}
 	if s.peer != nil {
-		s.flushIn()          // whole messages already decoded are delivered
-		s.peer.In.Rollback() // a message cut short is not
+		s.dropLocalTail()    // a message cut short is not delivered,
+		s.flushIn()          // whole ones already decoded are
+		s.peer.In.Rollback() // (likewise in the pipe)
 	}
 	s.inUnflushed = false
 	s.dec.Reset(zmtp.DecoderConfig{})

@@ -115,12 +115,15 @@ func (s *session) onReadable(uintptr) bool {
 	} else {
 		// Read until the kernel has nothing more (or the pipe is full):
 		// Go's netpoller reports only new arrivals.
+		s.beginLocal()
 		for s.drive(); s.readMore && s.fd >= 0 && !s.readPaused; {
 			s.readIn()
 		}
+		s.endLocal()
 	}
 	s.loop.exec.Unlock()
-	return s.waitGone || s.waitReady()
+	p := s.waitFor
+	return s.waitGone || p.localHead < len(p.local) || s.waitReady()
 }
 
 // waitConn returns the raw connection a socket waits on for p, making it

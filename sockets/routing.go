@@ -121,7 +121,7 @@ func (f *fq) retire(p *loop.Peer) {
 		f.retiring = p
 		return
 	}
-	p.In.Detach()
+	p.DropIn()
 	f.cut(i)
 }
 
@@ -153,12 +153,12 @@ func (f *fq) cut(i int) {
 func (f *fq) recv(m *ring.Msg) error {
 	for tries := len(f.peers); tries > 0 && len(f.peers) > 0; {
 		p := f.peers[f.cur]
-		if msg, ok := p.In.Read(); ok {
+		if msg, ok := p.Read(); ok {
 			f.last = p
 			f.more = msg.More()
 			if !f.more {
 				if p == f.retiring {
-					p.In.Detach()
+					p.DropIn()
 					f.cut(f.cur)
 				} else {
 					f.cur = (f.cur + 1) % len(f.peers)
@@ -167,7 +167,7 @@ func (f *fq) recv(m *ring.Msg) error {
 			*m = msg
 			return nil
 		}
-		if p.In.Closed() {
+		if p.InClosed() {
 			f.more = false
 			f.remove(f.cur)
 			tries--
@@ -189,7 +189,7 @@ func (f *fq) from() *loop.Peer { return f.last }
 // hasIn reports whether a frame is waiting on any peer.
 func (f *fq) hasIn() bool {
 	for _, p := range f.peers {
-		if p.In.Peek() {
+		if p.HasIn() {
 			return true
 		}
 	}

@@ -454,10 +454,13 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 	drive := len(s.peers) <= maxDriven
 	last := time.Now()
 	for {
+		local := false // a drive left frames in a peer's local queue
 		if drive {
 			s.drove = true
 			for p := range s.peers {
-				p.Drive()
+				if p.Drive() {
+					local = true
+				}
 			}
 		}
 		// Retry only once woken, as park does, but without parking: the
@@ -473,6 +476,9 @@ func (s *Socket) spin(sending bool, end, deadline time.Time) error {
 		case <-s.ctx.term:
 			err = errno.ETERM
 		default:
+			if local && !sending {
+				err = s.retry(sending)
+			}
 		}
 		if err != errno.EAGAIN {
 			return err // the connections stay driven for the next call
@@ -608,7 +614,7 @@ func (s *Socket) loopConfig() loop.Config {
 		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop,
 		Metadata: slices.Clone(o.Metadata), Raw: o.raw(),
 		TakesSubscriptions: o.Type.takesSubscriptions(), SendsSubscriptions: o.Type.sendsSubscriptions(),
-		SendOnConn: s.ctx.connSend}
+		SendOnConn: s.ctx.connSend, RecvOnConn: s.ctx.connWait && o.Type.readsPeers()}
 }
 
 // raw: the socket's connections carry raw TCP, not ZMTP.
@@ -803,7 +809,7 @@ func (s *Socket) dropPeer(p *loop.Peer) {
 	delete(s.peers, p)
 	s.pat.detach(p)
 	p.Out.Close()
-	p.In.Detach()
+	p.DropIn()
 }
 
 // Close closes the socket. Messages already sent are delivered in the

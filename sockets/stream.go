@@ -130,7 +130,7 @@ func (x *stream) send(m *ring.Msg) error {
 func closeRaw(r *router, p *loop.Peer) {
 	r.detach(p)
 	p.Out.Close()
-	p.In.Detach()
+	p.DropIn()
 }
 
 func (x *stream) canSend() bool { return true }

@@ -94,7 +94,7 @@ func (p *pair) attach(q *loop.Peer) {
 }
 
 func (p *pair) detach(q *loop.Peer) {
-	if p.peer == q && !q.In.Peek() {
+	if p.peer == q && !q.HasIn() {
 		p.peer, p.gone = nil, q
 		p.more = false
 	}
@@ -106,7 +106,7 @@ func (p *pair) send(m *ring.Msg) error {
 		return errno.EAGAIN
 	}
 	if !p.more && !q.Out.CheckWrite() {
-		if q.Out.Detached() && !q.In.Peek() {
+		if q.Out.Detached() && !q.HasIn() {
 			p.peer = nil
 		}
 		return errno.EAGAIN
@@ -121,9 +121,9 @@ func (p *pair) recv(m *ring.Msg) error {
 	if q == nil {
 		return errno.EAGAIN
 	}
-	msg, ok := q.In.Read()
+	msg, ok := q.Read()
 	if !ok {
-		if q.In.Closed() && q.Out.Detached() {
+		if q.InClosed() && q.Out.Detached() {
 			p.peer, p.gone = nil, q
 		}
 		return errno.EAGAIN
@@ -134,7 +134,7 @@ func (p *pair) recv(m *ring.Msg) error {
 
 // refuse hands a peer's pipes back unused.
 func refuse(q *loop.Peer) {
-	q.In.Detach()
+	q.DropIn()
 	q.Out.Close()
 }
 
@@ -362,4 +362,17 @@ func (r *rep) send(m *ring.Msg) error {
 		r.replyPeer = nil
 	}
 	return nil
+}
+
+// readsPeers: the socket type reads what its peers send only through
+// loop.Peer.Read (fq, pair), so its own drives may leave messages in the
+// peers' local queues (loop.Config.RecvOnConn). PUB and XPUB read
+// subscriptions from In themselves; PUSH reads nothing; STREAM's
+// connections are raw.
+func (t Type) readsPeers() bool {
+	switch t {
+	case PULL, PAIR, REQ, REP, DEALER, ROUTER, SUB, XSUB:
+		return true
+	}
+	return false
 }
