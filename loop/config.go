@@ -139,6 +139,8 @@ type Peer struct {
 	// outPiped: a frame of the message being written went into Out, so
 	// the rest of it must too (see Write). The writer's goroutine only.
 	outPiped bool
+	// wslab, if set, is the writer's slab (SetWriterSlab).
+	wslab *ring.Slab
 	// local holds frames the socket's own drives decoded for it, whole
 	// messages only (see direct.go); local[localHead:] are unread, and
 	// all of them come before anything in In. The socket's goroutine only.
@@ -149,6 +151,11 @@ type Peer struct {
 	// In; nil for inproc.
 	meta atomic.Pointer[Metadata]
 }
+
+// SetWriterSlab tells the peer the slab its writer carves frames from, so
+// that a frame Write copies into the connection's buffer is freed without
+// an atomic operation (ring.Slab.Free). The writer's goroutine.
+func (p *Peer) SetWriterSlab(s *ring.Slab) { p.wslab = s }
 
 // Metadata returns the properties of the peer's connection: of the
 // latest one, for pipes a connect made that outlive their connections.

@@ -59,10 +59,18 @@ func (p *Peer) sendDirect(m *ring.Msg) bool {
 	}
 	ok := s.peer == p && s.sendDirect(m)
 	s.loop.exec.Unlock()
+	if ok {
+		if p.wslab != nil {
+			p.wslab.Free(m)
+		} else {
+			m.Free()
+		}
+	}
 	return ok
 }
 
-// sendDirect is Peer.sendDirect's work, under exec.
+// sendDirect is Peer.sendDirect's work, under exec. m's bytes are copied;
+// the caller frees m.
 func (s *session) sendDirect(m *ring.Msg) bool {
 	if s.fd < 0 || !s.active || s.finished || s.lingering || s.isRaw || s.cfg.Conflate ||
 		s.dropTail || s.closeAfterWrite || s.peer.Out.Peek() {
@@ -88,7 +96,6 @@ func (s *session) sendDirect(m *ring.Msg) bool {
 	off := len(s.wbuf)
 	s.wbuf, _ = s.enc.AppendFrame(s.wbuf, flags, m.Data) // the body is copied: len ≤ copyBody
 	s.addWbufSeg(off, len(s.wbuf)-off)
-	m.Free()
 	if more {
 		return true // a message is written whole, if the kernel takes it
 	}

@@ -52,6 +52,17 @@ func (s *Slab) NewMsg(size int) Msg {
 	return Msg{Data: b, pooled: s.cur}
 }
 
+// Free frees m, as m.Free does; a frame carved from s's current block
+// costs no atomic operation when s's owner frees it. The owner only.
+func (s *Slab) Free(m *Msg) {
+	if m.pooled != nil && m.pooled == s.cur {
+		s.used-- // as if never carved: Release gives the block's count back
+		*m = Msg{}
+		return
+	}
+	m.Free()
+}
+
 // Release gives up the current block (its frames stay valid until freed).
 // Call it when the owner is done, or the block is only recycled by the
 // garbage collector.

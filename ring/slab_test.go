@@ -171,3 +171,47 @@ func TestShare(t *testing.T) {
 		})
 	}
 }
+
+// TestSlabOwnerFree: frames the owner frees with Slab.Free and frames
+// freed elsewhere with Msg.Free, mixed, in the current block and in one
+// the slab has moved past: each block's count is zero exactly when all
+// its frames are freed and the slab let it go.
+func TestSlabOwnerFree(t *testing.T) {
+	var s Slab
+	var first []Msg
+	for i := 0; i < 10; i++ {
+		first = append(first, s.NewMsg(100))
+	}
+	blk := first[0].pooled
+	s.Free(&first[0]) // owner, current block: no atomic
+	s.Free(&first[1])
+	first[2].Free() // elsewhere
+	if first[0].pooled != nil || first[0].Data != nil {
+		t.Fatal("Slab.Free must zero the Msg")
+	}
+	for s.cur == blk { // move past the block
+		m := s.NewMsg(SlabMax)
+		s.Free(&m)
+	}
+	if got := blk.refs.Load(); got != 7 {
+		t.Fatalf("old block refs %d, want the 7 frames still out", got)
+	}
+	for i := 3; i < 10; i++ {
+		if i%2 == 0 {
+			s.Free(&first[i]) // owner, but no longer the current block
+		} else {
+			first[i].Free()
+		}
+	}
+	if got := blk.refs.Load(); got != 0 {
+		t.Fatalf("old block refs %d after all were freed", got)
+	}
+	cur := s.cur
+	a, b := s.NewMsg(8), s.NewMsg(8)
+	s.Free(&a)
+	b.Free()
+	s.Release()
+	if got := cur.refs.Load(); got != 0 {
+		t.Fatalf("current block refs %d after release", got)
+	}
+}

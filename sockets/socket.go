@@ -183,6 +183,7 @@ func (s *Socket) processCmds() {
 func (s *Socket) addPeer(p *loop.Peer) {
 	p.In.SetReaderWaker(s)
 	p.Out.SetWriterWaker(s)
+	p.SetWriterSlab(&s.slab)
 	s.peers[p] = struct{}{}
 	s.pat.attach(p)
 }
