@@ -102,6 +102,7 @@ type session struct {
 	// beginLocal); localMark ends the last whole message there.
 	toLocal    bool
 	localMark  int
+	localBytes int // delivered into peer.local by this drive
 	drives     uint64
 	driveSeen  uint64
 	driveTimer *timer
@@ -697,11 +698,12 @@ func (s *session) deliver(m ring.Msg, first bool) {
 	if s.toLocal {
 		p := s.peer
 		p.local = append(p.local, m)
+		s.localBytes += len(m.Data)
 		if !m.More() {
 			s.localMark = len(p.local)
 			// Full: what follows goes to In, behind these, where its
 			// HWM stops the reading.
-			s.toLocal = len(p.local)-p.localHead < localMax
+			s.toLocal = len(p.local)-p.localHead < localMax && s.localBytes < localMaxBytes
 		}
 		return
 	}
