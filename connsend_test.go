@@ -252,3 +252,37 @@ func TestConnLocalQueueSeen(t *testing.T) {
 		}
 	})
 }
+
+// TestConnManyFrames: messages of more frames than a drive decodes for
+// the socket at once (256) arrive whole, between small ones.
+func TestConnManyFrames(t *testing.T) {
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		pull := sock(t, ctx, zring.PULL)
+		push := sock(t, ctx, zring.PUSH)
+		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
+			t.Fatal(err)
+		}
+		big := make([][]byte, 700)
+		for i := range big {
+			big[i] = []byte(fmt.Sprint(i))
+		}
+		go func() {
+			for r := 0; r < 20; r++ {
+				push.Send([]byte("small"), 0)
+				push.SendMultipart(big, 0)
+			}
+		}()
+		for r := 0; r < 20; r++ {
+			mustRecv(t, pull, "small")
+			got, err := pull.RecvMultipart(0)
+			if err != nil || len(got) != len(big) {
+				t.Fatalf("round %d: %d frames, %v", r, len(got), err)
+			}
+			for i := range got {
+				if string(got[i]) != fmt.Sprint(i) {
+					t.Fatalf("round %d frame %d: %q", r, i, got[i])
+				}
+			}
+		}
+	})
+}

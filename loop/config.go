@@ -141,11 +141,10 @@ type Peer struct {
 	outPiped bool
 	// wslab, if set, is the writer's slab (SetWriterSlab).
 	wslab *ring.Slab
-	// local holds frames the socket's own drives decoded for it, whole
-	// messages only (see direct.go); local[localHead:] are unread, and
-	// all of them come before anything in In. The socket's goroutine only.
-	local     []ring.Msg
-	localHead int
+	// lq holds frames the socket's own drives decoded for it, whole
+	// messages only, all before anything in In (see direct.go); nil when
+	// empty. The socket's goroutine only.
+	lq *localQueue
 	// meta is the connection's properties (see Metadata), set by the
 	// session when a connection is made, before anything it reads is in
 	// In; nil for inproc.
@@ -182,7 +181,7 @@ func (p *Peer) Drive() bool {
 		s.endLocal()
 	}
 	s.loop.exec.Unlock()
-	return p.localHead < len(p.local)
+	return p.hasLocal()
 }
 
 // Undrive gives the connection back to its loop at once: the socket that

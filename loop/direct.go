@@ -1,6 +1,8 @@
 package loop
 
 import (
+	"sync"
+
 	"github.com/zring/zring/ring"
 	"github.com/zring/zring/zmtp"
 )
@@ -138,32 +140,63 @@ func (s *session) sendDirect(m *ring.Msg) bool {
 // local; a message the drive leaves unfinished (its last frames not read
 // yet) continues in In, where the loop delivers the rest and publishes it
 // whole (endLocal), or is dropped with the connection (dropLocalTail), as
-// In's Rollback drops one. Bounds: a drive delivers locally only while
-// fewer than localMax frames wait there and it has put fewer than
-// localMaxBytes bytes there (checked at each message's end); past that the
-// pipe and its RCVHWM hold the rest back.
+// In's Rollback drops one. Bounds: a drive stops decoding, and reading,
+// once the local queue holds localMax frames or it put localMaxBytes bytes
+// there (checked at each message's end); the frames it read and left are
+// decoded first by the socket's next drive, or into In when the socket
+// stops driving (undrive).
 
-// localMax bounds the unread frames of a peer's local queue (plus one
-// message) a drive delivers there, and localMaxBytes the bytes one drive
-// delivers there. Past the bytes, large messages gain nothing by the
-// local queue and would only hold memory the pipe's RCVHWM does not see:
-// measured with 64 KiB messages, a receiver whose drives filled the local
-// queue with up to 8192 of them (512 MiB) moved 11-12 k msg/s, against
-// 20-25 k through the pipe.
+// localMax is the number of unread frames in a peer's local queue at
+// which a drive stops decoding (at a message's end), and localMaxBytes the
+// bytes one drive may put there: the rest of what it read waits in the
+// session's input buffer for the socket's next drive, and the kernel
+// keeps the rest, as a full pipe would make it. A drive costs a lock and
+// a pooled queue, tens of nanoseconds, against a read syscall's
+// microseconds for the same messages. Measured before the bounds were
+// these: 64 KiB messages filling the queue by the thousand (512 MiB,
+// unseen by RCVHWM) halved their rate; and queues grown per peer to one
+// drive's messages, then handed on to the pipe past the bound, slowed a
+// 1,000-subscriber fan-out by a fifth in growing and scanning them.
 const (
-	localMax      = 8192
+	localMax      = 256
 	localMaxBytes = 256 << 10
 )
 
+// localQueue is a peer's local queue: msgs[head:] are unread. Queues come
+// from localPool when a drive delivers and go back once the socket has
+// read them, so that a socket with a thousand peers, or a thousand
+// sockets with one each, hold queue memory only for the peers with
+// messages waiting.
+type localQueue struct {
+	msgs []ring.Msg
+	head int
+}
+
+var localPool = sync.Pool{New: func() any { return &localQueue{msgs: make([]ring.Msg, 0, localMax)} }}
+
+func (p *Peer) hasLocal() bool { return p.lq != nil && p.lq.head < len(p.lq.msgs) }
+
+// releaseLocal returns an emptied local queue to the pool.
+func (p *Peer) releaseLocal() {
+	q := p.lq
+	clear(q.msgs[q.head:]) // frames dropped (none, or freed) must not pin memory
+	q.msgs, q.head = q.msgs[:0], 0
+	p.lq = nil
+	localPool.Put(q)
+}
+
 // beginLocal starts a drive of the socket's own: it delivers into
-// peer.local if that keeps the order (see above). Under exec, on the
+// peer.lq if that keeps the order (see above). Under exec, on the
 // socket's goroutine.
 func (s *session) beginLocal() {
 	p := s.peer
 	s.toLocal = s.cfg.RecvOnConn && p != nil && s.active && !s.isRaw && !s.inUnflushed && !s.dec.Mid() &&
-		s.big.Data == nil && len(p.local)-p.localHead < localMax && p.In.Len() == 0
+		s.big.Data == nil && (p.lq == nil || len(p.lq.msgs)-p.lq.head < localMax) && p.In.Len() == 0
 	if s.toLocal {
-		s.localMark, s.localBytes = len(p.local), 0
+		if p.lq == nil {
+			p.lq = localPool.Get().(*localQueue)
+		}
+		s.localMark, s.localBytes = len(p.lq.msgs), 0
 	}
 }
 
@@ -171,39 +204,53 @@ func (s *session) beginLocal() {
 // unpublished, where the rest of the message follows them.
 func (s *session) endLocal() {
 	if !s.toLocal {
+		s.localFull = false
+		s.tidyLocal()
 		return
 	}
-	s.toLocal = false
-	p := s.peer
-	for i := s.localMark; i < len(p.local); i++ {
-		p.In.Write(p.local[i])
-		p.local[i] = ring.Msg{}
+	s.toLocal, s.localFull = false, false
+	q := s.peer.lq
+	for i := s.localMark; i < len(q.msgs); i++ {
+		s.peer.In.Write(q.msgs[i])
+		q.msgs[i] = ring.Msg{}
 	}
-	p.local = p.local[:s.localMark]
+	q.msgs = q.msgs[:s.localMark]
+	s.tidyLocal()
+}
+
+// tidyLocal gives back a queue the drive took and left empty. On the
+// socket's goroutine, in its drive.
+func (s *session) tidyLocal() {
+	if p := s.peer; p != nil && p.lq != nil && !p.hasLocal() {
+		p.releaseLocal()
+	}
 }
 
 // dropLocalTail frees the frames of a message the connection's end cut
-// short in peer.local, as In.Rollback does in the pipe.
+// short in peer.lq, as In.Rollback does in the pipe.
+// Only a drive of the socket's own (toLocal) may touch the queue: a close
+// on the loop leaves it to the socket.
 func (s *session) dropLocalTail() {
-	if !s.toLocal {
-		return
+	s.localFull = false
+	if s.toLocal {
+		s.toLocal = false
+		q := s.peer.lq
+		for i := s.localMark; i < len(q.msgs); i++ {
+			q.msgs[i].Free()
+		}
+		q.msgs = q.msgs[:s.localMark]
+		s.tidyLocal()
 	}
-	s.toLocal = false
-	p := s.peer
-	for i := s.localMark; i < len(p.local); i++ {
-		p.local[i].Free()
-	}
-	p.local = p.local[:s.localMark]
 }
 
 // Read returns the next frame received from the peer: from the local
 // queue, then from In. The socket's goroutine only, as In's reader.
 func (p *Peer) Read() (ring.Msg, bool) {
-	if p.localHead < len(p.local) {
-		m := p.local[p.localHead]
-		p.local[p.localHead] = ring.Msg{}
-		if p.localHead++; p.localHead == len(p.local) {
-			p.local, p.localHead = p.local[:0], 0
+	if q := p.lq; q != nil && q.head < len(q.msgs) {
+		m := q.msgs[q.head]
+		q.msgs[q.head] = ring.Msg{}
+		if q.head++; q.head == len(q.msgs) {
+			p.releaseLocal()
 		}
 		return m, true
 	}
@@ -212,18 +259,20 @@ func (p *Peer) Read() (ring.Msg, bool) {
 
 // HasIn reports whether Read would return a frame now (In.Peek, and the
 // local queue).
-func (p *Peer) HasIn() bool { return p.localHead < len(p.local) || p.In.Peek() }
+func (p *Peer) HasIn() bool { return p.hasLocal() || p.In.Peek() }
 
 // InClosed reports whether everything the peer's connection delivered has
 // been read and no more will come (In.Closed, and the local queue).
-func (p *Peer) InClosed() bool { return p.localHead == len(p.local) && p.In.Closed() }
+func (p *Peer) InClosed() bool { return !p.hasLocal() && p.In.Closed() }
 
 // DropIn stops reading the peer: the local queue is freed and In detached
 // (In.Detach).
 func (p *Peer) DropIn() {
-	for i := p.localHead; i < len(p.local); i++ {
-		p.local[i].Free()
+	if q := p.lq; q != nil {
+		for i := q.head; i < len(q.msgs); i++ {
+			q.msgs[i].Free()
+		}
+		p.releaseLocal()
 	}
-	p.local, p.localHead = nil, 0
 	p.In.Detach()
 }

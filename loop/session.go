@@ -102,7 +102,8 @@ type session struct {
 	// beginLocal); localMark ends the last whole message there.
 	toLocal    bool
 	localMark  int
-	localBytes int // delivered into peer.local by this drive
+	localBytes int  // delivered into peer.lq by this drive
+	localFull  bool // peer.lq holds enough: stop decoding for this drive
 	drives     uint64
 	driveSeen  uint64
 	driveTimer *timer
@@ -361,6 +362,11 @@ func (s *session) drive() {
 		s.loop.Post(s.armDriveCheck)
 	}
 	s.onPipeReady()
+	if s.fd >= 0 && s.active && s.in.Len() > 0 && !s.readPaused {
+		// Frames an earlier drive read but left (its local queue was
+		// full) come before anything read now.
+		s.process()
+	}
 	if s.fd >= 0 && !s.readPaused {
 		s.readIn()
 	}
@@ -415,6 +421,12 @@ func (s *session) undrive() {
 	s.driveTimer.cancel()
 	s.driveTimer = nil
 	s.updateRead()
+	if s.fd >= 0 && s.active && s.in.Len() > 0 && !s.readPaused {
+		// What the socket's drives read and left undecoded goes to the
+		// pipe now: no read readiness will say it is there.
+		s.process()
+		s.flushIn()
+	}
 }
 
 func (s *session) setInterest(ev uint32) {
@@ -430,7 +442,7 @@ func (s *session) setInterest(ev uint32) {
 // peer cannot starve the loop's others (the poller is level-triggered).
 func (s *session) readIn() {
 	s.readMore = false
-	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused; round++ {
+	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused && !s.localFull; round++ {
 		var n, want int
 		var err error
 		if s.big.Data != nil {
@@ -533,8 +545,8 @@ func (s *session) process() {
 			s.handshakeDone()
 			continue
 		}
-		if len(b) == 0 || s.big.Data != nil {
-			return
+		if len(b) == 0 || s.big.Data != nil || s.localFull {
+			return // (localFull: the socket's local queue is full; see deliver)
 		}
 		if !s.dec.Mid() && !s.peer.In.CheckWrite() {
 			// Mute on receive: stop reading until the socket drains the
@@ -696,14 +708,15 @@ func (s *session) handshakeDone() {
 // begins its message. A message is published whole (see flushIn).
 func (s *session) deliver(m ring.Msg, first bool) {
 	if s.toLocal {
-		p := s.peer
-		p.local = append(p.local, m)
+		q := s.peer.lq
+		q.msgs = append(q.msgs, m)
 		s.localBytes += len(m.Data)
 		if !m.More() {
-			s.localMark = len(p.local)
-			// Full: what follows goes to In, behind these, where its
-			// HWM stops the reading.
-			s.toLocal = len(p.local)-p.localHead < localMax && s.localBytes < localMaxBytes
+			s.localMark = len(q.msgs)
+			// Full: decoding and reading stop until the socket has taken
+			// these; what is read stays in the input buffer (see
+			// direct.go).
+			s.localFull = len(q.msgs)-q.head >= localMax || s.localBytes >= localMaxBytes
 		}
 		return
 	}

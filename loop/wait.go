@@ -123,7 +123,7 @@ func (s *session) onReadable(uintptr) bool {
 	}
 	s.loop.exec.Unlock()
 	p := s.waitFor
-	return s.waitGone || p.localHead < len(p.local) || s.waitReady()
+	return s.waitGone || p.hasLocal() || s.waitReady()
 }
 
 // waitConn returns the raw connection a socket waits on for p, making it
