@@ -20,7 +20,10 @@ func benchThroughput(b *testing.B, ep string, size int) {
 }
 
 func benchStream(b *testing.B, ep string, size int, send func(push *zring.Socket, body []byte) error) {
-	ctx := newCtx(b)
+	benchStreamIn(b, newCtx(b), ep, size, send)
+}
+
+func benchStreamIn(b *testing.B, ctx *zring.Context, ep string, size int, send func(push *zring.Socket, body []byte) error) {
 	pull := sock(b, ctx, zring.PULL)
 	push := sock(b, ctx, zring.PUSH)
 	push.Connect(bindAt(b, pull, ep))
@@ -58,6 +61,32 @@ func BenchmarkPushPullTCP8(b *testing.B)    { benchThroughput(b, "tcp://127.0.0.
 func BenchmarkPushPullTCP1K(b *testing.B)   { benchThroughput(b, "tcp://127.0.0.1:0", 1024) }
 func BenchmarkPushPullTCP64K(b *testing.B)  { benchThroughput(b, "tcp://127.0.0.1:0", 64<<10) }
 func BenchmarkPushPullIPC64(b *testing.B)   { benchThroughput(b, "ipc://"+b.TempDir()+"/b", 64) }
+
+// BenchmarkPushPullTCP8Paths: 8 B messages sent and received on the
+// sockets' own goroutines (the defaults: direct sends into the
+// connection's buffer, receives from the local queue a wait fills), and
+// through the pipes and the loop both ways.
+func BenchmarkPushPullTCP8Paths(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opts []zring.ContextOption
+	}{
+		{"conn", nil},
+		{"loop", []zring.ContextOption{zring.SendOnConnection(false), zring.WaitOnConnection(false)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx, err := zring.NewContext(c.opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { ctx.Term() }) // after the sockets' Close
+			benchStreamIn(b, ctx, "tcp://127.0.0.1:0", 8, func(push *zring.Socket, _ []byte) error {
+				m := zring.NewMsg(8)
+				return push.SendMsg(&m, 0)
+			})
+		})
+	}
+}
 
 // BenchmarkReqRepTCP measures 64 B round trips: spinning (the default),
 // and without spinning, each Recv waiting on its connection or behind the
