@@ -11,36 +11,30 @@ import (
 
 // connModes are the ways a socket's messages may cross its connection:
 // sent and received on the socket's goroutine (the defaults), or through
-// the pipes and the I/O loops, each with and without spinning. The tests
-// here run in all of them, so each path keeps the order and the framing
-// of what it is handed, also when it falls back to the other one midway
-// (a big frame, a busy loop, a full buffer).
-func connModes() []struct {
-	name string
-	opts []zring.ContextOption
-} {
-	return []struct {
-		name string
-		opts []zring.ContextOption
-	}{
-		{"conn", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true)}},
-		{"conn-nospin", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true), zring.Spin(0)}},
-		{"sendconn-loopwait", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(false)}},
-		{"loop", []zring.ContextOption{zring.SendOnConnection(false), zring.WaitOnConnection(false)}},
-	}
+// the pipes and the I/O loops, with and without spinning. The tests here
+// run in all of them, so each path keeps the order and the framing of
+// what it is handed, also when it falls back to the other one midway (a
+// big frame, a busy loop, a full buffer).
+var connModes = []ctxMode{
+	{"conn", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true)}},
+	{"conn-nospin", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(true), zring.Spin(0)}},
+	{"sendconn-loopwait", []zring.ContextOption{zring.SendOnConnection(true), zring.WaitOnConnection(false)}},
+	{"loop", []zring.ContextOption{zring.SendOnConnection(false), zring.WaitOnConnection(false)}},
 }
 
 func forEachConnMode(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
-	for _, c := range connModes() {
-		t.Run(c.name, func(t *testing.T) {
-			ctx, err := zring.NewContext(c.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { ctx.Term() })
-			f(t, ctx)
-		})
+	forEachMode(t, connModes, f)
+}
+
+// pushPullOver is a PULL bound at ep with a PUSH connected to it.
+func pushPullOver(t *testing.T, ctx *zring.Context, ep string) (pull, push *zring.Socket) {
+	t.Helper()
+	pull = sock(t, ctx, zring.PULL)
+	push = sock(t, ctx, zring.PUSH)
+	if err := push.Connect(bindAt(t, pull, ep)); err != nil {
+		t.Fatal(err)
 	}
+	return pull, push
 }
 
 // mixedSizes cycle through empty frames, small ones, the sizes around the
@@ -70,11 +64,7 @@ func TestConnMixedStream(t *testing.T) {
 	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
 		for _, ep := range endpoints(t)[:2] {
 			t.Run(ep[:3], func(t *testing.T) {
-				pull := sock(t, ctx, zring.PULL)
-				push := sock(t, ctx, zring.PUSH)
-				if err := push.Connect(bindAt(t, pull, ep)); err != nil {
-					t.Fatal(err)
-				}
+				pull, push := pushPullOver(t, ctx, ep)
 				errc := make(chan error, 1)
 				go func() {
 					for i := 0; i < n; i++ {
@@ -165,11 +155,7 @@ func TestConnRoundTripsMixed(t *testing.T) {
 // sender left in the connection's buffer.
 func TestConnSendThenQuiet(t *testing.T) {
 	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		push := sock(t, ctx, zring.PUSH)
-		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
-			t.Fatal(err)
-		}
+		pull, push := pushPullOver(t, ctx, "tcp://127.0.0.1:0")
 		push.Send([]byte("up"), 0)
 		mustRecv(t, pull, "up")
 		for i := 0; i < 20; i++ {
@@ -205,11 +191,7 @@ func TestConnSendThenQuiet(t *testing.T) {
 func TestConnLocalQueueSeen(t *testing.T) {
 	const n = 5000
 	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		push := sock(t, ctx, zring.PUSH)
-		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
-			t.Fatal(err)
-		}
+		pull, push := pushPullOver(t, ctx, "tcp://127.0.0.1:0")
 		for i := 0; i < n; i++ {
 			if err := push.Send([]byte(fmt.Sprint(i)), 0); err != nil {
 				t.Fatal(err)
@@ -257,11 +239,7 @@ func TestConnLocalQueueSeen(t *testing.T) {
 // the socket at once (256) arrive whole, between small ones.
 func TestConnManyFrames(t *testing.T) {
 	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
-		pull := sock(t, ctx, zring.PULL)
-		push := sock(t, ctx, zring.PUSH)
-		if err := push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0")); err != nil {
-			t.Fatal(err)
-		}
+		pull, push := pushPullOver(t, ctx, "tcp://127.0.0.1:0")
 		big := make([][]byte, 700)
 		for i := range big {
 			big[i] = []byte(fmt.Sprint(i))

@@ -10,26 +10,16 @@ import (
 	"github.com/zring/zring"
 )
 
-// connWaitContexts are the ways a socket blocked in Recv may wait: on its
-// one connection (the default) or behind its I/O loop, each with and
-// without spinning first. Every test here runs in all four.
-func connWaitContexts() []struct {
+// ctxMode is a context made with some engine options, for tests that run
+// in each of several.
+type ctxMode struct {
 	name string
 	opts []zring.ContextOption
-} {
-	return []struct {
-		name string
-		opts []zring.ContextOption
-	}{
-		{"conn", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(true)}},
-		{"conn+spin", []zring.ContextOption{zring.WaitOnConnection(true)}},
-		{"loop", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}},
-		{"loop+spin", []zring.ContextOption{zring.WaitOnConnection(false)}},
-	}
 }
 
-func forEachConnWait(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
-	for _, c := range connWaitContexts() {
+// forEachMode runs f as a subtest in a fresh context of each mode.
+func forEachMode(t *testing.T, modes []ctxMode, f func(t *testing.T, ctx *zring.Context)) {
+	for _, c := range modes {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, err := zring.NewContext(c.opts...)
 			if err != nil {
@@ -41,14 +31,26 @@ func forEachConnWait(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
 	}
 }
 
+// connWaitModes are the ways a socket blocked in Recv may wait: on its
+// one connection (the default) or behind its I/O loop, each with and
+// without spinning first. Every test here runs in all four.
+var connWaitModes = []ctxMode{
+	{"conn", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(true)}},
+	{"conn+spin", []zring.ContextOption{zring.WaitOnConnection(true)}},
+	{"loop", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}},
+	{"loop+spin", []zring.ContextOption{zring.WaitOnConnection(false)}},
+}
+
+func forEachConnWait(t *testing.T, f func(t *testing.T, ctx *zring.Context)) {
+	forEachMode(t, connWaitModes, f)
+}
+
 // connectedPull is a PULL bound on tcp with one PUSH connected and a first
 // message through, so that the connection is up and a Recv then waits on
 // it.
 func connectedPull(t *testing.T, ctx *zring.Context) (pull, push *zring.Socket) {
 	t.Helper()
-	pull = sock(t, ctx, zring.PULL)
-	push = sock(t, ctx, zring.PUSH)
-	push.Connect(bindAt(t, pull, "tcp://127.0.0.1:0"))
+	pull, push = pushPullOver(t, ctx, "tcp://127.0.0.1:0")
 	push.Send([]byte("up"), 0)
 	mustRecv(t, pull, "up")
 	return pull, push

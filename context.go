@@ -189,24 +189,16 @@ func NewContext(opts ...ContextOption) (*Context, error) {
 		}
 		cfg.spin = d
 	}
-	if v := os.Getenv("ZRING_CONNWAIT"); v != "" {
-		switch v {
-		case "0":
-			cfg.connWait = false
-		case "1":
-			cfg.connWait = true
+	for _, e := range []struct {
+		name string
+		dst  *bool
+	}{{"ZRING_CONNWAIT", &cfg.connWait}, {"ZRING_CONNSEND", &cfg.connSend}} {
+		switch v := os.Getenv(e.name); v {
+		case "":
+		case "0", "1":
+			*e.dst = v == "1"
 		default:
-			return nil, errno.Wrap("ZRING_CONNWAIT", v, errno.EINVAL)
-		}
-	}
-	if v := os.Getenv("ZRING_CONNSEND"); v != "" {
-		switch v {
-		case "0":
-			cfg.connSend = false
-		case "1":
-			cfg.connSend = true
-		default:
-			return nil, errno.Wrap("ZRING_CONNSEND", v, errno.EINVAL)
+			return nil, errno.Wrap(e.name, v, errno.EINVAL)
 		}
 	}
 	if v := os.Getenv("ZRING_BACKEND"); v != "" {
