@@ -150,7 +150,10 @@ func (s *session) sendDirect(m *ring.Msg) bool {
 // once the local queue holds localMax frames or it put localMaxBytes bytes
 // there (checked at each message's end); the frames it read and left are
 // decoded first by the socket's next drive, or into In when the socket
-// stops driving (undrive).
+// stops driving (undrive). A connection's end is only found by reading,
+// which comes after those frames are decoded; only an end found without
+// reading (a heartbeat timeout, the socket closing) drops them, as it
+// drops what the kernel still holds.
 
 // localMax is the number of unread frames in a peer's local queue at
 // which a drive stops decoding (at a message's end), and localMaxBytes the
