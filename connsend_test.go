@@ -2,6 +2,7 @@ package zring_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -262,5 +263,78 @@ func TestConnManyFrames(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestConnStreamAcrossReconnect: a PUSH streams 3-frame messages while its
+// PULL is closed and another binds the endpoint: whatever arrives at the
+// second is whole messages, in order (a message the first connection cut
+// short must not leave its rest to the next one), and the stream goes on.
+func TestConnStreamAcrossReconnect(t *testing.T) {
+	forEachConnMode(t, func(t *testing.T, ctx *zring.Context) {
+		pull := sock(t, ctx, zring.PULL)
+		ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+		push := sock(t, ctx, zring.PUSH)
+		push.SetOption(zring.ReconnectIvl, 10)
+		push.SetOption(zring.SndHWM, 100)
+		push.SetOption(zring.SndTimeo, 100) // so the sender sees stop soon
+		if err := push.Connect(ep); err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		sent := make(chan int, 1)
+		go func() {
+			i := 0
+			defer func() { sent <- i }()
+			for ; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				tag := []byte(fmt.Sprint(i))
+				if err := push.SendMultipart([][]byte{tag, []byte("middle"), tag}, 0); errors.Is(err, zring.ErrAgain) {
+					i-- // not sent: the HWM, with no reader
+				} else if err != nil {
+					return
+				}
+			}
+		}()
+		check := func(s *zring.Socket, n int) int {
+			t.Helper()
+			last := -1
+			for k := 0; k < n; k++ {
+				parts, err := s.RecvMultipart(0)
+				if err != nil {
+					t.Fatalf("recv: %v", err)
+				}
+				if len(parts) != 3 || string(parts[0]) != string(parts[2]) || string(parts[1]) != "middle" {
+					t.Fatalf("not a whole message: %q", parts)
+				}
+				var i int
+				fmt.Sscan(string(parts[0]), &i)
+				if i <= last {
+					t.Fatalf("message %d after %d", i, last)
+				}
+				last = i
+			}
+			return last
+		}
+		check(pull, 2000)
+		pull.Close()
+		pull2 := sock(t, ctx, zring.PULL)
+		var err error
+		for i := 0; i < 200; i++ {
+			if err = pull2.Bind(ep); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(pull2, 2000)
+		close(stop)
+		<-sent // the sender is done with push (its Close is the cleanup's)
 	})
 }
