@@ -323,16 +323,7 @@ func TestConnStreamAcrossReconnect(t *testing.T) {
 		check(pull, 2000)
 		pull.Close()
 		pull2 := sock(t, ctx, zring.PULL)
-		var err error
-		for i := 0; i < 200; i++ {
-			if err = pull2.Bind(ep); err == nil {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		bindAgain(t, pull2, ep)
 		check(pull2, 2000)
 		close(stop)
 		<-sent // the sender is done with push (its Close is the cleanup's)

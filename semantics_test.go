@@ -17,6 +17,21 @@ import (
 	"github.com/zring/zring/zmtp"
 )
 
+// bindAgain binds s to ep, a tcp endpoint another socket has just
+// released, retrying for up to two seconds while the port is not free
+// again yet.
+func bindAgain(t *testing.T, s *zring.Socket, ep string) {
+	t.Helper()
+	var err error
+	for i := 0; i < 100; i++ {
+		if err = s.Bind(ep); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal(err)
+}
+
 func mustRecv(t *testing.T, s *zring.Socket, want string) {
 	t.Helper()
 	b, err := s.Recv(0)
@@ -333,16 +348,7 @@ func TestConnectBeforeBindTCP(t *testing.T) {
 	push.Send([]byte("early"), 0)
 	time.Sleep(50 * time.Millisecond)
 	pull := sock(t, ctx, zring.PULL)
-	var err error
-	for i := 0; i < 50; i++ { // the port was just released
-		if err = pull.Bind(ep); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	bindAgain(t, pull, ep)
 	mustRecv(t, pull, "early")
 }
 
@@ -365,16 +371,7 @@ func TestReconnect(t *testing.T) {
 	expect(t, mon, zring.EventDisconnected)
 	push.Send([]byte("two"), 0) // queued while disconnected
 	pull2 := sock(t, ctx, zring.PULL)
-	var err error
-	for i := 0; i < 100; i++ {
-		if err = pull2.Bind(ep); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	bindAgain(t, pull2, ep)
 	mustRecv(t, pull2, "two")
 	expect(t, mon, zring.EventHandshakeSucceeded)
 }
