@@ -75,11 +75,7 @@ func BenchmarkPushPullTCP8Paths(b *testing.B) {
 		{"loop", []zring.ContextOption{zring.SendOnConnection(false), zring.WaitOnConnection(false)}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			ctx, err := zring.NewContext(c.opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { ctx.Term() }) // after the sockets' Close
+			ctx := newCtx(b, c.opts...)
 			benchStreamIn(b, ctx, "tcp://127.0.0.1:0", 8, func(push *zring.Socket, _ []byte) error {
 				m := zring.NewMsg(8)
 				return push.SendMsg(&m, 0)
@@ -101,11 +97,7 @@ func BenchmarkReqRepTCP(b *testing.B) {
 		{"loop", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			ctx, err := zring.NewContext(c.opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { ctx.Term() }) // after the sockets' Close
+			ctx := newCtx(b, c.opts...)
 			rep := sock(b, ctx, zring.REP)
 			req := sock(b, ctx, zring.REQ)
 			req.Connect(bindAt(b, rep, "tcp://127.0.0.1:0"))
@@ -151,11 +143,7 @@ func TestSteadyStateAllocs(t *testing.T) {
 		{"tcp://127.0.0.1:0", []zring.ContextOption{zring.Spin(0), zring.WaitOnConnection(false)}}, // behind the loop
 	} {
 		ep := c.ep
-		ctx, err := zring.NewContext(c.opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ctx.Term() }) // after the sockets' Close
+		ctx := newCtx(t, c.opts...)
 		pull := sock(t, ctx, zring.PULL)
 		push := sock(t, ctx, zring.PUSH)
 		push.Connect(bindAt(t, pull, ep))

@@ -21,11 +21,7 @@ type ctxMode struct {
 func forEachMode(t *testing.T, modes []ctxMode, f func(t *testing.T, ctx *zring.Context)) {
 	for _, c := range modes {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, err := zring.NewContext(c.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { ctx.Term() })
+			ctx := newCtx(t, c.opts...)
 			f(t, ctx)
 		})
 	}

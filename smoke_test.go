@@ -8,9 +8,11 @@ import (
 	"github.com/zring/zring"
 )
 
-func newCtx(t testing.TB) *zring.Context {
+// newCtx is a context with opts, terminated when the test ends (after the
+// sockets' Close, which cleanups registered later run first).
+func newCtx(t testing.TB, opts ...zring.ContextOption) *zring.Context {
 	t.Helper()
-	ctx, err := zring.NewContext()
+	ctx, err := zring.NewContext(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
