@@ -76,12 +76,7 @@ func TestConnWaitBigMessage(t *testing.T) {
 	forEachConnWait(t, func(t *testing.T, ctx *zring.Context) {
 		for _, ep := range endpoints(t)[:2] {
 			t.Run(ep[:3], func(t *testing.T) {
-				pull := sock(t, ctx, zring.PULL)
-				push := sock(t, ctx, zring.PUSH)
-				addr := bindAt(t, pull, ep)
-				if err := push.Connect(addr); err != nil {
-					t.Fatal(err)
-				}
+				pull, push := pushPullOver(t, ctx, ep)
 				// A first message makes sure the connection is up, so the
 				// next Recv waits on it.
 				push.Send([]byte("up"), 0)

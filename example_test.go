@@ -159,6 +159,28 @@ func ExampleWaitOnConnection() {
 	// Output: hello
 }
 
+// SendOnConnection(false) sends every frame through the socket's pipe and
+// its I/O loop, instead of letting the sending goroutine write small
+// frames into the connection's buffer itself (the default);
+// ZRING_CONNSEND=0 does the same from the environment. What arrives is the
+// same either way, multipart messages included.
+func ExampleSendOnConnection() {
+	ctx, _ := zring.NewContext(zring.SendOnConnection(false))
+	defer ctx.Term()
+	a, _ := ctx.NewSocket(zring.PAIR)
+	defer a.Close()
+	a.Bind("tcp://127.0.0.1:0")
+	ep, _ := a.GetOption(zring.LastEndpoint)
+	b, _ := ctx.NewSocket(zring.PAIR)
+	defer b.Close()
+	b.Connect(ep.(string))
+
+	b.SendMultipart([][]byte{[]byte("key"), []byte("value")}, 0)
+	parts, _ := a.RecvMultipart(0)
+	fmt.Printf("%s=%s\n", parts[0], parts[1])
+	// Output: key=value
+}
+
 // Backend picks how the I/O loops wait: "netpoll" (the default), "epoll",
 // or "uring", which falls back to epoll, with one log line, where the
 // kernel refuses io_uring.
