@@ -1,7 +1,9 @@
 package zring_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"syscall"
 	"testing"
 	"time"
@@ -312,4 +314,49 @@ func benchManyPairs(b *testing.B, binder, connecter zring.SocketType, unit strin
 			b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/n, "cpu-ns/"+unit)
 		})
 	}
+}
+
+// BenchmarkOneSideTCP8 measures each side of an 8 B stream alone, against
+// a plain TCP peer that costs next to nothing per message: "send", a PUSH
+// sending to a peer that reads and discards; "recv", a PULL receiving
+// from a peer that writes the same frames over and over from one buffer.
+// ns/op is then that side's cost per message, which the two-socket
+// benchmarks above blur into whichever side is slower.
+func BenchmarkOneSideTCP8(b *testing.B) {
+	b.Run("send", func(b *testing.B) {
+		push := sock(b, newCtx(b), zring.PUSH)
+		c := dialRaw(b, tcpAddr(b, bindAt(b, push, "tcp://127.0.0.1:0")))
+		rawHandshake(b, c, "PULL")
+		go io.Copy(io.Discard, c)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			m := push.NewMsg(8)
+			if err := push.SendMsg(&m, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("recv", func(b *testing.B) {
+		pull := sock(b, newCtx(b), zring.PULL)
+		c := dialRaw(b, tcpAddr(b, bindAt(b, pull, "tcp://127.0.0.1:0")))
+		rawHandshake(b, c, "PUSH")
+		frames := bytes.Repeat([]byte{0, 8, 1, 2, 3, 4, 5, 6, 7, 8}, 6400)
+		go func() {
+			for {
+				if _, err := c.Write(frames); err != nil {
+					return
+				}
+			}
+		}()
+		var in zring.Msg
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if err := pull.RecvMsg(&in, 0); err != nil {
+				b.Fatal(err)
+			}
+			in.Free()
+		}
+	})
 }

@@ -245,7 +245,10 @@ func TestConnManyFrames(t *testing.T) {
 		for i := range big {
 			big[i] = []byte(fmt.Sprint(i))
 		}
+		sent := make(chan struct{})
+		defer func() { <-sent }() // the socket is closed on this goroutine
 		go func() {
+			defer close(sent)
 			for r := 0; r < 20; r++ {
 				push.Send([]byte("small"), 0)
 				push.SendMultipart(big, 0)

@@ -20,14 +20,22 @@ import (
 //     empty, which catches a sender that goes quiet with bytes buffered.
 //
 // The pipe (peer.Out) stays for everything else, and takes over whenever
-// the direct way cannot be used at once: the loop holds the connection,
-// the connection is not up (or is lingering, raw, conflating), earlier
-// frames wait in the pipe, the buffer is full and the kernel pushes back
-// (the pipe's HWM then applies, as before), or the frame is large (its
-// body is written from its own memory, through the pipe). Order holds
-// because the session always takes the buffer first, then the pipe, and a
-// frame goes direct only when the pipe is empty and no frame of the same
-// message went through the pipe.
+// the direct way cannot be used at once: the connection is not up (or is
+// lingering, raw, conflating), the buffer is full and the kernel pushes
+// back (the pipe's HWM then applies, as before), a frame of the same
+// message went through the pipe, or the frame is large (its body is
+// written from its own memory, through the pipe). Order holds because the
+// session always takes the buffer first, then the pipe, and a frame goes
+// direct only once the pipe is empty: the sender moves what the pipe holds
+// into the buffer first.
+//
+// The sender waits for the loop's exec lock rather than falling back to
+// the pipe when the loop holds it. With a try-lock, one miss (the loop
+// writing the buffer it was scheduled to flush) sent frames to the pipe,
+// which kept the loop busy, which made the next try miss: in
+// BenchmarkOneSideTCP8/send 84% of the frames went through the pipe, at 88
+// ns a frame, against 54 ns once the sender waits (the loop's hold is one
+// write or one pass over its ready sessions).
 //
 // Measured (BENCHMARKS.md), 8 B PUSH to PULL over tcp: the sender's pipe
 // write, flush (a compare-and-swap on a line the loop's goroutine reads
@@ -68,12 +76,14 @@ func (p *Peer) Write(m *ring.Msg) {
 const directMax = ring.SlabMax
 
 // sendDirect encodes m into the connection's write buffer if the session
-// is free and able (see session.sendDirect), and reports whether it did.
+// is able (see session.sendDirect), and reports whether it did. It waits
+// for the loop's exec lock (see above).
 func (p *Peer) sendDirect(m *ring.Msg) bool {
 	s := p.session.Load()
-	if s == nil || !s.cfg.SendOnConn || len(m.Data) > directMax || !s.loop.exec.TryLock() {
+	if s == nil || !s.cfg.SendOnConn || len(m.Data) > directMax {
 		return false
 	}
+	s.loop.exec.Lock()
 	ok := s.peer == p && s.sendDirect(m)
 	s.loop.exec.Unlock()
 	if ok {
@@ -90,10 +100,17 @@ func (p *Peer) sendDirect(m *ring.Msg) bool {
 // the caller frees m.
 func (s *session) sendDirect(m *ring.Msg) bool {
 	if s.fd < 0 || !s.active || s.finished || s.lingering || s.isRaw || s.cfg.Conflate ||
-		s.dropTail || s.closeAfterWrite || s.peer.Out.Peek() {
+		s.dropTail || s.closeAfterWrite {
 		return false
 	}
-	if len(s.wbuf) >= s.cfg.OutBatchSize || len(s.segs) >= maxIovecs-2 {
+	if s.peer.Out.Peek() {
+		// Frames the pipe took (while the loop held the connection) go
+		// first, taken here rather than left to the loop: otherwise one
+		// miss keeps a streaming sender on the pipe for as long as the
+		// loop finds frames there, which measured most of an 8 B stream.
+		s.fill()
+	}
+	if len(s.wbuf) >= s.cfg.OutBatchSize || len(s.segs) >= maxIovecs-2 || s.peer.Out.Peek() {
 		s.writeOut()
 		if s.fd < 0 || len(s.wbuf) >= s.cfg.OutBatchSize || len(s.segs) >= maxIovecs-2 || s.peer.Out.Peek() {
 			return false // the kernel pushed back: the pipe and its HWM take over
@@ -252,18 +269,57 @@ func (s *session) dropLocalTail() {
 	}
 }
 
-// Read returns the next frame received from the peer: from the local
-// queue, then from In. The socket's goroutine only, as In's reader.
-func (p *Peer) Read() (ring.Msg, bool) {
+// processLocal is process's loop for what a socket's own drive mostly
+// finds: short message frames (zmtp's Decoder.Short), each carved and
+// copied straight into the peer's local queue, with the bounds deliver
+// keeps. It reports whether it decoded any; what it stops at goes through
+// process's general path.
+func (s *session) processLocal() bool {
+	q := s.peer.lq
+	b := s.in.Bytes()
+	used := 0
+	for !s.localFull {
+		n, more, _ := s.dec.Short(b[used:])
+		if n == 0 {
+			break
+		}
+		body := b[used+2 : used+n]
+		used += n
+		q.msgs = append(q.msgs, ring.Msg{})
+		m := &q.msgs[len(q.msgs)-1]
+		s.slab.NewMsgAt(m, len(body))
+		copy(m.Data, body)
+		s.localBytes += len(body)
+		if more {
+			m.Flags = ring.More
+			continue
+		}
+		s.localMark = len(q.msgs)
+		s.localFull = len(q.msgs)-q.head >= localMax || s.localBytes >= localMaxBytes
+	}
+	s.in.Consume(used)
+	return used > 0
+}
+
+// Read moves the next frame received from the peer into *m and reports
+// whether there was one: from the local queue, then from In. The socket's
+// goroutine only, as In's reader. (*m is filled in place: a Msg returned
+// by value through the receive path's calls cost a store-forwarding stall
+// at each, a tenth of an 8 B stream's receive.)
+func (p *Peer) Read(m *ring.Msg) bool {
 	if q := p.lq; q != nil && q.head < len(q.msgs) {
-		m := q.msgs[q.head]
+		*m = q.msgs[q.head]
 		q.msgs[q.head] = ring.Msg{}
 		if q.head++; q.head == len(q.msgs) {
 			p.releaseLocal()
 		}
-		return m, true
+		return true
 	}
-	return p.In.Read()
+	msg, ok := p.In.Read()
+	if ok {
+		*m = msg
+	}
+	return ok
 }
 
 // HasIn reports whether Read would return a frame now (In.Peek, and the

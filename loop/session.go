@@ -548,6 +548,11 @@ func (s *session) process() {
 		if len(b) == 0 || s.big.Data != nil || s.localFull {
 			return // (localFull: the socket's local queue is full; see deliver)
 		}
+		if s.toLocal {
+			if s.processLocal() {
+				continue
+			}
+		}
 		if !s.dec.Mid() && !s.peer.In.CheckWrite() {
 			// Mute on receive: stop reading until the socket drains the
 			// pipe (its reads wake us through the writer waker).

@@ -52,6 +52,21 @@ func (s *Slab) NewMsg(size int) Msg {
 	return Msg{Data: b, pooled: s.cur}
 }
 
+// NewMsgAt is NewMsg(size) written into *m (whatever *m held is
+// overwritten, not freed): a receiver filling a slice of frames builds each
+// in place instead of copying it there.
+func (s *Slab) NewMsgAt(m *Msg, size int) {
+	if uint(size-1) >= SlabMax || s.off+size > len(s.buf) {
+		*m = s.NewMsg(size)
+		return
+	}
+	off := s.off
+	m.Data = s.buf[off : off+size : off+size] // capped: an append cannot reach a neighbour
+	m.Flags, m.gen, m.pooled = 0, 0, s.cur
+	s.off = off + (size+7)&^7
+	s.used++
+}
+
 // Free frees m, as m.Free does; a frame carved from s's current block
 // costs no atomic operation when s's owner frees it. The owner only.
 func (s *Slab) Free(m *Msg) {

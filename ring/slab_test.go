@@ -215,3 +215,43 @@ func TestSlabOwnerFree(t *testing.T) {
 		t.Fatalf("current block refs %d after release", got)
 	}
 }
+
+// TestSlabNewMsgAt: NewMsgAt builds in place the frame NewMsg returns:
+// carved from the current block while it fits, from a new block after,
+// and from NewMsg above SlabMax or at 0; every frame frees as usual.
+func TestSlabNewMsgAt(t *testing.T) {
+	var s Slab
+	msgs := make([]Msg, 3*slabSize/24)
+	for i := range msgs {
+		msgs[i] = Msg{Flags: More, Data: []byte("stale")} // overwritten, flags too
+		s.NewMsgAt(&msgs[i], 17)
+		m := &msgs[i]
+		if len(m.Data) != 17 || cap(m.Data) != 17 || m.Flags != 0 || m.pooled == nil || !m.pooled.slab {
+			t.Fatalf("frame %d: len %d cap %d flags %d pooled %v", i, len(m.Data), cap(m.Data), m.Flags, m.pooled)
+		}
+		m.Data[0], m.Data[16] = byte(i), byte(i>>8)
+	}
+	for i, m := range msgs {
+		if m.Data[0] != byte(i) || m.Data[16] != byte(i>>8) {
+			t.Fatalf("frame %d corrupted", i)
+		}
+	}
+	first := msgs[0].pooled
+	if msgs[len(msgs)-1].pooled == first {
+		t.Fatal("frames past a block's end came from the same block")
+	}
+	for i := range msgs {
+		msgs[i].Free()
+	}
+	if got := first.refs.Load(); got != 0 {
+		t.Fatalf("first block refs %d after every frame was freed", got)
+	}
+	var big, empty Msg
+	s.NewMsgAt(&big, SlabMax+1)
+	s.NewMsgAt(&empty, 0)
+	if big.pooled == nil || big.pooled.slab || len(big.Data) != SlabMax+1 || empty.Data != nil {
+		t.Fatal("above SlabMax and at 0, NewMsgAt must give what NewMsg gives")
+	}
+	big.Free()
+	s.Release()
+}

@@ -153,9 +153,9 @@ func (f *fq) cut(i int) {
 func (f *fq) recv(m *ring.Msg) error {
 	for tries := len(f.peers); tries > 0 && len(f.peers) > 0; {
 		p := f.peers[f.cur]
-		if msg, ok := p.Read(); ok {
+		if p.Read(m) {
 			f.last = p
-			f.more = msg.More()
+			f.more = m.More()
 			if !f.more {
 				if p == f.retiring {
 					p.DropIn()
@@ -164,7 +164,6 @@ func (f *fq) recv(m *ring.Msg) error {
 					f.cur = (f.cur + 1) % len(f.peers)
 				}
 			}
-			*m = msg
 			return nil
 		}
 		if p.InClosed() {

@@ -168,6 +168,7 @@ func (s *Socket) processCmds() {
 					h.hiccup(c.peer)
 				}
 			} else {
+				c.peer.SetWriterSlab(&s.slab)
 				s.peers[c.peer] = struct{}{}
 				s.pat.attach(c.peer)
 			}

@@ -121,14 +121,12 @@ func (p *pair) recv(m *ring.Msg) error {
 	if q == nil {
 		return errno.EAGAIN
 	}
-	msg, ok := q.Read()
-	if !ok {
+	if !q.Read(m) {
 		if q.InClosed() && q.Out.Detached() {
 			p.peer, p.gone = nil, q
 		}
 		return errno.EAGAIN
 	}
-	*m = msg
 	return nil
 }
 

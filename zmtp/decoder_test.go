@@ -534,3 +534,51 @@ func BenchmarkDecoder(b *testing.B) {
 		}
 	}
 }
+
+// TestDecoderShort: wherever Short takes a frame, Next takes the same one
+// (the same length, body, flags and place in its message) and leaves the
+// decoder in the same state; with a Transform, Short takes none. Run over
+// every stream of the table and over a message at the frame limit.
+func TestDecoderShort(t *testing.T) {
+	type stream struct {
+		name string
+		cfg  DecoderConfig
+		in   []byte
+	}
+	streams := []stream{{"frame limit", DecoderConfig{MaxMsgSize: -1},
+		cat(bytes.Repeat(frame(FlagMore, ""), maxFrames), frame(0, "one too many"))}}
+	for _, tt := range decoderTests {
+		streams = append(streams, stream{tt.name, tt.cfg, tt.in})
+	}
+	for _, st := range streams {
+		for _, tr := range []Transform{nil, NullTransform{}} {
+			cfg := st.cfg
+			cfg.Transform = tr
+			var d Decoder
+			d.Reset(cfg)
+			taken := 0
+			for b := st.in; ; {
+				short := d
+				n, more, first := short.Short(b)
+				f, fn, err := d.Next(b)
+				if n > 0 {
+					taken++
+					if tr != nil {
+						t.Fatalf("%s: Short took a frame with a Transform", st.name)
+					}
+					if err != nil || f.Kind != FrameMessage || fn != n || !bytes.Equal(f.Body, b[2:n]) ||
+						more != (f.Flags&FlagMore != 0) || first != f.First || short != d {
+						t.Fatalf("%s: Short n %d more %v first %v; Next %+v n %d err %v", st.name, n, more, first, f, fn, err)
+					}
+				}
+				if err != nil || fn == 0 || f.Kind == FrameBody {
+					break
+				}
+				b = b[fn:]
+			}
+			if tr == nil && st.name == "frame limit" && taken != maxFrames {
+				t.Errorf("frame limit: Short took %d frames, want %d (and not the one too many)", taken, maxFrames)
+			}
+		}
+	}
+}
