@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zring/zring/ring"
 	"github.com/zring/zring/zmtp"
 	"golang.org/x/sys/unix"
 )
@@ -42,34 +43,7 @@ func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
 			defer pool.Close()
 			defer ln.Close(0)
 
-			fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := unix.Connect(fd, &unix.SockaddrUnix{Name: addr.Path}); err != nil {
-				t.Fatal(err)
-			}
-			hs := zmtp.NewHandshake(zmtp.Config{SocketType: "PUSH"})
-			var in []byte
-			buf := make([]byte, 4096)
-			for !hs.Done() {
-				if out := hs.Output(nil); len(out) > 0 {
-					unix.Write(fd, out)
-				}
-				n, err := unix.Read(fd, buf)
-				if err != nil || n == 0 {
-					t.Fatal("handshake read", err)
-				}
-				in = append(in, buf[:n]...)
-				k, err := hs.Input(in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				in = in[k:]
-			}
-			if out := hs.Output(nil); len(out) > 0 {
-				unix.Write(fd, out)
-			}
+			fd := rawPush(t, addr.Path)
 			var peer *Peer
 			select {
 			case peer = <-host.attach:
@@ -104,4 +78,110 @@ func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLocalLeftoversBeforeEOF: a socket's drive fills its local queue
+// (localMax frames) and leaves the rest of what it read undecoded, while
+// the peer has already hung up. Whoever reads the connection next (here
+// the loop, as its read handler would) must decode those frames before
+// its read finds the end of the stream: the end closes the connection and
+// its input buffer with it. Before the fix the loop read first, and
+// TestLinger lost the tail of its 1,000 messages about once in a hundred
+// runs under -race.
+func TestLocalLeftoversBeforeEOF(t *testing.T) {
+	const total = localMax + 100
+	pool, err := NewPool(PoolConfig{Loops: 1, Backend: BackendNetpoll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := &parkHost{attach: make(chan *Peer, 1)}
+	cfg := Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10, RcvHWM: 1000,
+		ReconnectIvl: -1, InBatchSize: 8192, OutBatchSize: 8192, RecvOnConn: true}
+	addr := Address{Transport: "ipc", Path: filepath.Join(t.TempDir(), "s")}
+	ln, _, err := pool.loops[0].Listen(addr, cfg, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	defer ln.Close(0)
+	fd := rawPush(t, addr.Path)
+	var peer *Peer
+	select {
+	case peer = <-host.attach:
+	case <-time.After(3 * time.Second):
+		t.Fatal("no attach")
+	}
+	// The test holds exec throughout, as the socket's drive and then the
+	// loop's read handler would, so that the loop cannot read first.
+	s := peer.session.Load()
+	s.loop.exec.Lock()
+	var burst []byte
+	for i := 0; i < total; i++ {
+		burst = zmtp.AppendFrameHeader(burst, 0, 2)
+		burst = append(burst, byte(i), byte(i>>8))
+	}
+	unix.Write(fd, burst)
+	unix.Close(fd)
+	s.beginLocal() // Peer.Drive's work
+	s.drive()
+	s.endLocal()
+	got := 0
+	check := func(m ring.Msg) {
+		if len(m.Data) != 2 || int(m.Data[0])|int(m.Data[1])<<8 != got {
+			t.Fatalf("frame %d: % x", got, m.Data)
+		}
+		m.Free()
+		got++
+	}
+	var m ring.Msg
+	for peer.hasLocal() && peer.Read(&m) {
+		check(m)
+	}
+	if got != localMax || s.in.Len() == 0 {
+		s.loop.exec.Unlock()
+		t.Fatalf("the drive delivered %d frames locally, want %d, and left %d bytes", got, localMax, s.in.Len())
+	}
+	s.readIn() // the loop's read handler
+	s.loop.exec.Unlock()
+	for peer.Read(&m) {
+		check(m)
+	}
+	if got != total || !peer.InClosed() {
+		t.Fatalf("received %d of %d frames sent before the hang-up (closed %v)", got, total, peer.InClosed())
+	}
+}
+
+// rawPush connects to the ipc endpoint at path and does a PUSH's NULL
+// handshake on the raw fd.
+func rawPush(t *testing.T, path string) int {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		t.Fatal(err)
+	}
+	hs := zmtp.NewHandshake(zmtp.Config{SocketType: "PUSH"})
+	var in []byte
+	buf := make([]byte, 4096)
+	for !hs.Done() {
+		if out := hs.Output(nil); len(out) > 0 {
+			unix.Write(fd, out)
+		}
+		n, err := unix.Read(fd, buf)
+		if err != nil || n == 0 {
+			t.Fatal("handshake read", err)
+		}
+		in = append(in, buf[:n]...)
+		k, err := hs.Input(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = in[k:]
+	}
+	if out := hs.Output(nil); len(out) > 0 {
+		unix.Write(fd, out)
+	}
+	return fd
 }

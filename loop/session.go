@@ -362,11 +362,6 @@ func (s *session) drive() {
 		s.loop.Post(s.armDriveCheck)
 	}
 	s.onPipeReady()
-	if s.fd >= 0 && s.active && s.in.Len() > 0 && !s.readPaused {
-		// Frames an earlier drive read but left (its local queue was
-		// full) come before anything read now.
-		s.process()
-	}
 	if s.fd >= 0 && !s.readPaused {
 		s.readIn()
 	}
@@ -442,6 +437,13 @@ func (s *session) setInterest(ev uint32) {
 // peer cannot starve the loop's others (the poller is level-triggered).
 func (s *session) readIn() {
 	s.readMore = false
+	if s.active && s.in.Len() > 0 && s.big.Data == nil && !s.readPaused && !s.localFull {
+		// Frames a drive of the socket's read but left undecoded (its
+		// local queue was full) come before anything read now, and
+		// must be decoded before a read that may find the stream's end:
+		// that read ends the connection, and drops what is still here.
+		s.process()
+	}
 	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused && !s.localFull; round++ {
 		var n, want int
 		var err error
