@@ -28,28 +28,8 @@ func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
 	for _, backend := range []string{BackendEpoll, BackendUring, BackendNetpoll} {
 		t.Run(backend, func(t *testing.T) {
 			const hwm, total = 2, 10
-			pool, err := NewPool(PoolConfig{Loops: 1, Backend: backend})
-			if err != nil {
-				t.Fatal(err)
-			}
-			host := &parkHost{attach: make(chan *Peer, 1)}
-			cfg := Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10, RcvHWM: hwm,
-				ReconnectIvl: -1, InBatchSize: 8192, OutBatchSize: 8192}
-			addr := Address{Transport: "ipc", Path: filepath.Join(t.TempDir(), "s")}
-			ln, _, err := pool.loops[0].Listen(addr, cfg, host)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer pool.Close()
-			defer ln.Close(0)
-
-			fd := rawPush(t, addr.Path)
-			var peer *Peer
-			select {
-			case peer = <-host.attach:
-			case <-time.After(3 * time.Second):
-				t.Fatal("no attach")
-			}
+			peer, fd := acceptRawPush(t, backend, Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10,
+				RcvHWM: hwm, ReconnectIvl: -1, InBatchSize: 8192, OutBatchSize: 8192})
 			var burst []byte
 			for i := 0; i < total; i++ {
 				burst = zmtp.AppendFrameHeader(burst, 0, 1)
@@ -90,27 +70,8 @@ func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
 // runs under -race.
 func TestLocalLeftoversBeforeEOF(t *testing.T) {
 	const total = localMax + 100
-	pool, err := NewPool(PoolConfig{Loops: 1, Backend: BackendNetpoll})
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := &parkHost{attach: make(chan *Peer, 1)}
-	cfg := Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10, RcvHWM: 1000,
-		ReconnectIvl: -1, InBatchSize: 8192, OutBatchSize: 8192, RecvOnConn: true}
-	addr := Address{Transport: "ipc", Path: filepath.Join(t.TempDir(), "s")}
-	ln, _, err := pool.loops[0].Listen(addr, cfg, host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	defer ln.Close(0)
-	fd := rawPush(t, addr.Path)
-	var peer *Peer
-	select {
-	case peer = <-host.attach:
-	case <-time.After(3 * time.Second):
-		t.Fatal("no attach")
-	}
+	peer, fd := acceptRawPush(t, BackendNetpoll, Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10,
+		RcvHWM: 1000, ReconnectIvl: -1, InBatchSize: 8192, OutBatchSize: 8192, RecvOnConn: true})
 	// The test holds exec throughout, as the socket's drive and then the
 	// loop's read handler would, so that the loop cannot read first.
 	s := peer.session.Load()
@@ -149,6 +110,34 @@ func TestLocalLeftoversBeforeEOF(t *testing.T) {
 	if got != total || !peer.InClosed() {
 		t.Fatalf("received %d of %d frames sent before the hang-up (closed %v)", got, total, peer.InClosed())
 	}
+}
+
+// acceptRawPush listens on an ipc endpoint with a one-loop pool on
+// backend and cfg, connects a raw fd to it that does a PUSH's NULL
+// handshake, and returns the peer the listener's session attached and the
+// fd. The pool and the listener close with the test.
+func acceptRawPush(t *testing.T, backend string, cfg Config) (*Peer, int) {
+	t.Helper()
+	pool, err := NewPool(PoolConfig{Loops: 1, Backend: backend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	host := &parkHost{attach: make(chan *Peer, 1)}
+	addr := Address{Transport: "ipc", Path: filepath.Join(t.TempDir(), "s")}
+	ln, _, err := pool.loops[0].Listen(addr, cfg, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close(0) })
+	fd := rawPush(t, addr.Path)
+	select {
+	case peer := <-host.attach:
+		return peer, fd
+	case <-time.After(3 * time.Second):
+		t.Fatal("no attach")
+	}
+	return nil, -1
 }
 
 // rawPush connects to the ipc endpoint at path and does a PUSH's NULL
