@@ -438,10 +438,10 @@ func (s *session) setInterest(ev uint32) {
 func (s *session) readIn() {
 	s.readMore = false
 	if s.active && s.in.Len() > 0 && s.big.Data == nil && !s.readPaused && !s.localFull {
-		// Frames a drive of the socket's read but left undecoded (its
-		// local queue was full) come before anything read now, and
-		// must be decoded before a read that may find the stream's end:
-		// that read ends the connection, and drops what is still here.
+		// Frames that a socket's own drive read but left undecoded (its
+		// local queue was full) come before anything read now, and must
+		// be decoded before a read that may find the stream's end: that
+		// read ends the connection, and drops what is still here.
 		s.process()
 	}
 	for round := 0; round < 8 && s.fd >= 0 && !s.readPaused && !s.localFull; round++ {

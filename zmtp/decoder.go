@@ -182,9 +182,12 @@ func (d *Decoder) Next(b []byte) (f Frame, n int, err error) {
 // It returns the frame's length n (its body is b[2:n]), whether it has
 // FlagMore and whether it begins its message. n == 0 when b does not start
 // with such a frame, or when the frame breaks a limit: Next then says what
-// b holds. Its results fit in registers, where Next's Frame does not: a
-// receiver taking millions of small frames a second loops on Short, and
-// BenchmarkDecoder measured the difference (see Next).
+// b holds. Next takes this path first (BenchmarkDecoder: 12 ns a frame,
+// against 34 through the general path's calls); a Transform takes the
+// general path, so TestDecoderSplits and FuzzStreamDecoder check that both
+// agree by decoding with NullTransform too. Short's results fit in
+// registers, where Next's Frame does not: a receiver taking millions of
+// small frames a second loops on Short itself (loop's processLocal).
 func (d *Decoder) Short(b []byte) (n int, more, first bool) {
 	if len(b) < 2 || b[0]&^FlagMore != 0 || d.cfg.Transform != nil || d.pending {
 		return 0, false, false
