@@ -6,9 +6,14 @@
 // greeting, security mechanism and metadata exchange, and the codec of the
 // frame stream after it (Decoder, Encoder): frames, multipart state, the
 // commands of an open connection and the limits on what a peer may send.
-// NULL is the only mechanism so far; PLAIN and CURVE plug in behind the
-// same internal mechanism interface, and a mechanism that boxes every frame
-// (CURVE) adds a Transform to the stream codec.
+// The security mechanisms (Config.Mechanism) plug in behind one internal
+// interface, one state type per mechanism and role: NULL (RFC 37), PLAIN
+// (RFC 24, plain.go) and CURVE (RFC 25/26, curve.go); a mechanism that
+// boxes every frame (CURVE) adds a Transform to the stream codec. A server
+// that must authenticate its peer stops the handshake with a ZAP request
+// (RFC 27, security.go: ZAPPending, ZAPReply) that the caller takes to the
+// application's handler; the package itself has no idea where that is.
+// Z85 (RFC 32) and CURVE key derivation are here too (z85.go, curvekey.go).
 //
 // The package is sans-I/O. It reads and writes byte slices and nothing else:
 // no sockets, no timers, no goroutines, no blocking. The engine in package

@@ -25,9 +25,30 @@ type Config struct {
 	// Identity.
 	Metadata []Property
 
-	// AsServer is the greeting's as-server bit. NULL has no roles and wants
-	// it false.
+	// Mechanism is the security mechanism we speak: MechanismNull (also
+	// when empty), MechanismPlain or MechanismCurve. The peer must speak the
+	// same one; a greeting naming another fails with ErrMechanism.
+	Mechanism string
+
+	// AsServer is the greeting's as-server bit and, for PLAIN and CURVE,
+	// our role: the server authenticates the client (through the caller's
+	// ZAP handler: ZAPPending). NULL has no roles and wants it false.
 	AsServer bool
+
+	// PlainUsername and PlainPassword are a PLAIN client's credentials, at
+	// most 255 bytes each.
+	PlainUsername, PlainPassword []byte
+
+	// CurvePublicKey and CurveSecretKey are our long-term CURVE key pair
+	// (either role); CurveServerKey is the server's long-term public key,
+	// which a CURVE client must know.
+	CurvePublicKey, CurveSecretKey, CurveServerKey [32]byte
+
+	// ZAP makes a NULL handshake ask the caller's ZAP handler before it
+	// accepts the peer, as libzmq does when ZMQ_ZAP_DOMAIN is set. PLAIN
+	// and CURVE servers always ask; the caller answers for a missing
+	// handler by libzmq's rules (see ZAPPending).
+	ZAP bool
 
 	// MaxFrame is the largest handshake command frame body we accept; a
 	// larger one fails with ErrTooLarge as soon as its header arrives.
@@ -49,6 +70,11 @@ type PeerInfo struct {
 	// names as the peer spelled them: "Resource", "X-..." and any others
 	// we do not know.
 	Metadata []Property
+	// UserID is the user our ZAP handler authenticated the peer as (its
+	// reply's user id); empty without ZAP.
+	UserID string
+	// ZAPMetadata holds the properties of our ZAP handler's reply.
+	ZAPMetadata []Property
 }
 
 // handshakeState is where a Handshake is in the stream it reads. Each state
@@ -58,6 +84,7 @@ type handshakeState uint8
 const (
 	stateGreeting  handshakeState = iota // waiting for the peer's 64-byte greeting (readGreeting)
 	stateMechanism                       // greetings done; reading commands until the mechanism is done (readCommand)
+	stateZAP                             // the mechanism waits for the caller's ZAP reply (ZAPReply); nothing is read
 	stateDone                            // handshake complete; input beyond is traffic
 	stateFailed                          // err says why; nothing more is read
 )
@@ -93,22 +120,29 @@ type Handshake struct {
 	err      error  // set with stateFailed; every later Input returns it
 	out      []byte // bytes for the peer that Output has not taken yet
 	peer     PeerInfo
+	zap      ZAPRequest // what the mechanism asked, in stateZAP
 }
 
 // NewHandshake returns a Handshake for our side of a new connection with
-// our greeting already queued for Output. The mechanism is NULL.
+// our greeting already queued for Output, for the mechanism and role cfg
+// names.
 //
-// A Config that cannot be sent (an unknown SocketType, an Identity over 255
-// bytes, a Metadata name that is empty, over 255 bytes, or one of the
-// reserved Socket-Type and Identity) does not panic: the Handshake starts
-// failed, Output gives nothing, and Input returns the reason.
+// A Config that cannot be sent (an unknown SocketType or Mechanism, an
+// Identity over 255 bytes, a Metadata name that is empty, over 255 bytes,
+// or one of the reserved Socket-Type and Identity, PLAIN credentials over
+// 255 bytes) does not panic: the Handshake starts failed, Output gives
+// nothing, and Input returns the reason.
 func NewHandshake(cfg Config) *Handshake {
 	h := &Handshake{cfg: cfg, maxFrame: int64(cfg.MaxFrame)}
 	if h.maxFrame <= 0 {
 		h.maxFrame = defaultMaxHandshakeFrame
 	}
-	h.mech = &nullMechanism{}
-	if err := checkConfig(&cfg); err != nil {
+	var err error
+	if h.mech, err = newMechanism(&cfg); err == nil {
+		err = checkConfig(&cfg)
+	}
+	if err != nil {
+		h.mech = &nullMechanism{}
 		h.state, h.err = stateFailed, err
 		return h
 	}
@@ -187,6 +221,7 @@ func (h *Handshake) Peer() PeerInfo { return h.peer }
 
 func (h *Handshake) fail(err error) {
 	h.state, h.err = stateFailed, err
+	h.zap = ZAPRequest{}
 	if errors.Is(err, ErrIncompatible) {
 		// RFC 37: a peer that validates the socket type SHOULD answer a bad
 		// one with ERROR, then disconnect. Our READY has gone first (NULL
@@ -234,12 +269,17 @@ func (h *Handshake) readCommand(b []byte) (int, error) {
 	if len(b)-hn < size {
 		return 0, nil
 	}
+	if h.mech.name() == MechanismPlain {
+		if reason, ok := libzmqPlainErrorReason(b[hn : hn+size]); ok {
+			return 0, peerError(reason)
+		}
+	}
 	name, data, err := ParseCommand(b[hn : hn+size])
 	if err != nil {
 		return 0, err
 	}
 	if string(name) == cmdError {
-		return 0, fmt.Errorf("%w: %q", ErrPeerError, parseErrorReason(data))
+		return 0, peerError(string(parseErrorReason(data)))
 	}
 	var done bool
 	h.out, done, err = h.mech.command(h, name, data, h.out)

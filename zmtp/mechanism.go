@@ -21,6 +21,15 @@ type mechanism interface {
 	// has been accepted (into h.peer) and all of ours has been appended.
 	// name and data are borrowed from the caller's input.
 	command(h *Handshake, name, data []byte, out []byte) (_ []byte, done bool, err error)
+
+	// zapAccepted goes on after the caller's ZAP handler accepted the peer
+	// (status 200), for a mechanism that asked (Handshake.askZAP), and
+	// appends what is next to out; done as for command.
+	zapAccepted(h *Handshake, out []byte) (_ []byte, done bool, err error)
+
+	// transform is what the mechanism does to every frame once done: nil
+	// for NULL and PLAIN.
+	transform() Transform
 }
 
 // nullMechanism is RFC 37's NULL: no authentication, no encryption; each
@@ -30,20 +39,39 @@ type mechanism interface {
 // sends READY from both sides as soon as the greetings are done, and so do
 // we: a server waiting for the client's READY would gain nothing, and a
 // libzmq client is not waiting for us anyway.
-type nullMechanism struct{}
+//
+// With Config.ZAP (libzmq: ZMQ_ZAP_DOMAIN set), our READY waits for the
+// caller's ZAP handler to accept the peer, on either side, as libzmq's does;
+// the handshake is done once both READYs have passed.
+type nullMechanism struct {
+	sentReady, gotReady bool
+}
 
-func (*nullMechanism) name() string { return "NULL" }
+func (*nullMechanism) name() string { return MechanismNull }
 
-func (*nullMechanism) start(h *Handshake, out []byte) []byte {
+func (m *nullMechanism) start(h *Handshake, out []byte) []byte {
+	if h.cfg.ZAP {
+		h.askZAP(MechanismNull)
+		return out
+	}
+	m.sentReady = true
 	return AppendReady(out, h.ourProperties())
 }
 
-func (*nullMechanism) command(h *Handshake, name, data []byte, out []byte) ([]byte, bool, error) {
-	if string(name) != cmdReady {
+func (m *nullMechanism) command(h *Handshake, name, data []byte, out []byte) ([]byte, bool, error) {
+	if string(name) != cmdReady || m.gotReady {
 		return out, false, fmt.Errorf("%w: unexpected %q command in the NULL handshake", ErrMalformed, name)
 	}
 	if err := h.readPeerProperties(data); err != nil {
 		return out, false, err
 	}
-	return out, true, nil
+	m.gotReady = true
+	return out, m.sentReady, nil
 }
+
+func (m *nullMechanism) zapAccepted(h *Handshake, out []byte) ([]byte, bool, error) {
+	m.sentReady = true
+	return AppendReady(out, h.ourProperties()), m.gotReady, nil
+}
+
+func (*nullMechanism) transform() Transform { return nil }
