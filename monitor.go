@@ -40,6 +40,14 @@ const (
 	ProtocolErrorMalformedReady    = loop.ProtocolErrorMalformedReady
 	ProtocolErrorInvalidMetadata   = loop.ProtocolErrorInvalidMetadata
 	ProtocolErrorMechanismMismatch = loop.ProtocolErrorMechanismMismatch
+
+	// A ZAP handler's reply that is not RFC 27's (libzmq's ZAP codes).
+	ProtocolErrorZAPUnspecified       = loop.ProtocolErrorZAPUnspecified
+	ProtocolErrorZAPMalformedReply    = loop.ProtocolErrorZAPMalformedReply
+	ProtocolErrorZAPBadRequestID      = loop.ProtocolErrorZAPBadRequestID
+	ProtocolErrorZAPBadVersion        = loop.ProtocolErrorZAPBadVersion
+	ProtocolErrorZAPInvalidStatusCode = loop.ProtocolErrorZAPInvalidStatusCode
+	ProtocolErrorZAPInvalidMetadata   = loop.ProtocolErrorZAPInvalidMetadata
 )
 
 // Monitor is zmq_socket_monitor: the events in mask are published on a

@@ -69,9 +69,49 @@ const (
 	// holds a connection's buffers until then.
 	HandshakeIvl = sockets.HandshakeIvl
 	// Mechanism (ZMQ_MECHANISM, read-only) is the socket's security
-	// mechanism: always MechanismNull (ZMQ_NULL), the only one zring
-	// speaks; a peer that greets with PLAIN, CURVE or GSSAPI is refused.
+	// mechanism for later connections: MechanismNull (ZMQ_NULL, the
+	// default), MechanismPlain or MechanismCurve, as the options below set
+	// it. A peer whose greeting names another mechanism is refused
+	// (monitor: HANDSHAKE_FAILED_PROTOCOL, mechanism mismatch). GSSAPI is
+	// not built; its options fail with ErrInvalid.
 	Mechanism = sockets.Mechanism
+	// PlainServer (ZMQ_PLAIN_SERVER, 0 or 1): 1 makes later connections
+	// PLAIN servers (RFC 24), which accept a client only if the ZAP
+	// handler (see ZAPDomain) accepts its username and password; with no
+	// handler bound at inproc://zeromq.zap.01 every client is refused
+	// (monitor: HANDSHAKE_FAILED_NO_DETAIL, EFAULT), as in libzmq 4.3.4.
+	// 0 goes back to NULL.
+	PlainServer = sockets.PlainServer
+	// PlainUsername and PlainPassword (ZMQ_PLAIN_USERNAME, _PASSWORD, 1 to
+	// 255 bytes, []byte or string) make later connections PLAIN clients
+	// that send them, in clear text. nil goes back to NULL; empty is
+	// ErrInvalid. A server that refuses them ends the handshake (monitor:
+	// HANDSHAKE_FAILED_AUTH with the ZAP status code, 400 typically).
+	PlainUsername = sockets.PlainUsername
+	PlainPassword = sockets.PlainPassword
+	// ZAPDomain (ZMQ_ZAP_DOMAIN, at most 255 bytes) goes in every ZAP
+	// request (RFC 27) the socket's connections make. A NULL socket asks
+	// the handler about each peer only when it is set (a refusal:
+	// HANDSHAKE_FAILED_AUTH). ZAPEnforceDomain (ZMQ_ZAP_ENFORCE_DOMAIN, 0
+	// or 1) refuses a NULL peer when no handler is bound, where libzmq
+	// 4.3.4 by default lets it in.
+	ZAPDomain        = sockets.ZAPDomain
+	ZAPEnforceDomain = sockets.ZAPEnforceDomain
+	// CurveServer (ZMQ_CURVE_SERVER, 0 or 1): 1 makes later connections
+	// CURVE servers (RFC 25/26), which need CurveSecretKey (and
+	// CurvePublicKey) set; every frame is then encrypted. A CURVE server
+	// asks the ZAP handler about each client's public key; with no handler
+	// bound it accepts any client (libzmq 4.3.4's rule), unless
+	// ZAPEnforceDomain. 0 goes back to NULL.
+	CurveServer = sockets.CurveServer
+	// CurvePublicKey, CurveSecretKey (ours, either role) and
+	// CurveServerKey (a client's: the server's public key; setting it makes
+	// a client): 32 bytes, or 40 characters of Z85 ([]byte or string).
+	// Setting any makes the mechanism CURVE. GetOption returns the 32
+	// bytes; Z85Encode gives the text form. CurveKeypair makes a pair.
+	CurvePublicKey = sockets.CurvePublicKey
+	CurveSecretKey = sockets.CurveSecretKey
+	CurveServerKey = sockets.CurveServerKey
 	// RouterMandatory (ZMQ_ROUTER_MANDATORY, ROUTER only, 0 or 1): with 1,
 	// a message to an unknown routing id fails with ErrHostUnreachable
 	// instead of being dropped, and one to a peer at its SNDHWM blocks (or
@@ -269,8 +309,12 @@ const (
 	ReconnectStopAfterDisconnect = loop.ReconnectStopAfterDisconnect
 )
 
-// MechanismNull is ZMQ_NULL, the value of the Mechanism option.
-const MechanismNull = sockets.MechanismNull
+// The values of the Mechanism option (ZMQ_NULL, ZMQ_PLAIN, ZMQ_CURVE).
+const (
+	MechanismNull  = sockets.MechanismNull
+	MechanismPlain = sockets.MechanismPlain
+	MechanismCurve = sockets.MechanismCurve
+)
 
 // Flag modifies Send and Recv.
 type Flag int

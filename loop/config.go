@@ -60,6 +60,24 @@ type Config struct {
 	// Metadata is ZMQ_METADATA: properties sent in our handshake after
 	// Socket-Type and Identity ("X-" names).
 	Metadata []zmtp.Property
+	// Security (ZMQ_MECHANISM and the options of its mechanism): the
+	// mechanism (zmtp.MechanismNull, Plain or Curve), our role in it
+	// (ZMQ_PLAIN_SERVER, ZMQ_CURVE_SERVER), a PLAIN client's credentials
+	// and the CURVE keys; see zmtp.Config.
+	Mechanism                                      string
+	AsServer                                       bool
+	PlainUsername, PlainPassword                   []byte
+	CurvePublicKey, CurveSecretKey, CurveServerKey [32]byte
+	// ZAPDomain (ZMQ_ZAP_DOMAIN) goes in every ZAP request, and makes a
+	// NULL socket ask ZAP at all; ZAPEnforceDomain (ZMQ_ZAP_ENFORCE_DOMAIN)
+	// refuses, where no handler is bound, what libzmq 4.3.4 would then
+	// accept (see zap.go).
+	ZAPDomain        string
+	ZAPEnforceDomain bool
+	// ZAPConnect joins a new pipe pair to the context's ZAP handler (the
+	// socket bound at inproc://zeromq.zap.01) and returns our ends; nil
+	// when none is bound. Any goroutine.
+	ZAPConnect func() *Peer
 	// Raw: the connections carry raw bytes, not ZMTP (a STREAM socket, or a
 	// ROUTER with ZMQ_ROUTER_RAW); see session.raw.
 	Raw bool

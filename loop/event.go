@@ -47,10 +47,20 @@ const (
 	ProtocolErrorMalformedReady    uint32 = 0x10000016
 	ProtocolErrorInvalidMetadata   uint32 = 0x10000018
 	ProtocolErrorMechanismMismatch uint32 = 0x11000002
+
+	ProtocolErrorZAPUnspecified       uint32 = 0x20000000
+	ProtocolErrorZAPMalformedReply    uint32 = 0x20000001
+	ProtocolErrorZAPBadRequestID      uint32 = 0x20000002
+	ProtocolErrorZAPBadVersion        uint32 = 0x20000003
+	ProtocolErrorZAPInvalidStatusCode uint32 = 0x20000004
+	ProtocolErrorZAPInvalidMetadata   uint32 = 0x20000005
 )
 
 // handshakeFailure turns why a handshake failed into libzmq's event.
 func handshakeFailure(err error) (uint16, uint32) {
+	if kind, value, ok := zapFailure(err); ok {
+		return kind, value
+	}
 	switch {
 	case errors.Is(err, zmtp.ErrMechanism):
 		return EventHandshakeFailedProtocol, ProtocolErrorMechanismMismatch

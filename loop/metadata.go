@@ -10,7 +10,8 @@ import (
 // zmq_msg_gets(3) reads from a message: the properties the peer sent in
 // its ZMTP handshake ("Socket-Type", "Identity", "Resource" and its "X-"
 // properties of ZMQ_METADATA, with names as it spelled them), and
-// "Peer-Address", the address it connects from. A raw (STREAM) connection
+// "Peer-Address", the address it connects from, and what a ZAP handler
+// said of it ("User-Id" and its reply's properties). A raw (STREAM) connection
 // has only "Peer-Address". It is made once per connection and never
 // changed, so any goroutine may read it.
 type Metadata struct {
@@ -22,6 +23,7 @@ type prop struct{ name, value string }
 // Property names that are not the peer's own.
 const (
 	PropPeerAddress = "Peer-Address"
+	PropUserID      = "User-Id"
 	propSocketType  = "Socket-Type"
 	propRoutingID   = "Routing-Id"
 	propIdentity    = "Identity"
@@ -74,6 +76,14 @@ func newMetadata(pi *zmtp.PeerInfo, peerAddress string) *Metadata {
 			m.props = append(m.props, prop{propIdentity, string(pi.Identity)})
 		}
 		for _, p := range pi.Metadata {
+			m.props = append(m.props, prop{p.Name, string(p.Value)})
+		}
+		// What our ZAP handler said of the peer (RFC 27): the user it
+		// authenticated, and its reply's metadata.
+		if pi.UserID != "" {
+			m.props = append(m.props, prop{PropUserID, pi.UserID})
+		}
+		for _, p := range pi.ZAPMetadata {
 			m.props = append(m.props, prop{p.Name, string(p.Value)})
 		}
 	}

@@ -71,6 +71,7 @@ type session struct {
 	fd          int
 	events      uint32
 	hs          *zmtp.Handshake
+	zap         *zapClient // the ZAP request the handshake waits on (zap.go)
 	active      bool
 	in          *ring.Buffer
 	inMax       int          // what in may grow to (see readIn)
@@ -221,7 +222,11 @@ func (s *session) attachConn(fd int, transport string) {
 	}
 	// A handshake command must fit the input buffer whole: newSession
 	// sizes the buffer for zmtp's default MaxFrame.
-	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID, Metadata: s.cfg.Metadata})
+	s.hs = zmtp.NewHandshake(zmtp.Config{SocketType: s.cfg.SocketType, Identity: s.cfg.RoutingID, Metadata: s.cfg.Metadata,
+		Mechanism: s.cfg.Mechanism, AsServer: s.cfg.AsServer,
+		PlainUsername: s.cfg.PlainUsername, PlainPassword: s.cfg.PlainPassword,
+		CurvePublicKey: s.cfg.CurvePublicKey, CurveSecretKey: s.cfg.CurveSecretKey, CurveServerKey: s.cfg.CurveServerKey,
+		ZAP: s.cfg.ZAPDomain != ""})
 	s.queueBytes(s.hs.Output(nil))
 	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
@@ -532,8 +537,20 @@ func (s *session) process() {
 	for s.fd >= 0 {
 		b := s.in.Bytes()
 		if !s.active {
+			if s.zap != nil {
+				return // the handshake waits for the ZAP handler (zapDone)
+			}
 			n, err := s.hs.Input(b)
 			s.in.Consume(n)
+			if err == nil {
+				if req, ok := s.hs.ZAPPending(); ok {
+					if err = s.startZAP(req); err == nil && s.zap == nil {
+						// Answered at once: no handler, and accepted.
+						s.queueBytes(s.hs.Output(nil))
+						continue
+					}
+				}
+			}
 			s.queueBytes(s.hs.Output(nil))
 			if err != nil {
 				s.writeOut() // an ERROR command, if the mechanism queued one
@@ -662,10 +679,11 @@ func (s *session) handshakeDone() {
 		// The frame stream after the handshake. Frames over bigFrame are
 		// read into their own memory (readIn), bodies over copyBody
 		// written from theirs (writeOut).
+		tr := s.hs.Transform() // CURVE's boxes; nil for NULL and PLAIN
 		s.dec.Reset(zmtp.DecoderConfig{MaxMsgSize: s.cfg.MaxMsgSize, Direct: bigFrame,
-			Subscriptions: s.cfg.TakesSubscriptions})
+			Subscriptions: s.cfg.TakesSubscriptions, Transform: tr})
 		s.enc.Reset(zmtp.EncoderConfig{CopyMax: copyBody,
-			SubscriptionCommands: s.cfg.SendsSubscriptions && pi.Minor >= 1})
+			SubscriptionCommands: s.cfg.SendsSubscriptions && pi.Minor >= 1, Transform: tr})
 	}
 	if s.peer != nil {
 		// Before anything this connection brings is in the pipe.
@@ -978,6 +996,10 @@ func (s *session) onPipeReady() {
 // violation. A connecter's session may wait for the next connection.
 func (s *session) lost(err error) {
 	s.handshook = s.active
+	if s.zap != nil {
+		s.zap.close()
+		s.zap = nil
+	}
 	if s.raw() && s.active && s.peer != nil {
 		// A STREAM socket's disconnect notification, after the data.
 		s.peer.In.Write(ring.Msg{})

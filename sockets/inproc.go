@@ -133,3 +133,29 @@ func (c *Context) dropPending(s *Socket) {
 		}
 	}
 }
+
+// zapEndpoint is where a ZAP handler binds (RFC 27).
+const zapEndpoint = "zeromq.zap.01"
+
+// zapConnect joins a new pipe pair to the socket bound at
+// inproc://zeromq.zap.01, for one connection's ZAP request (loop's zap.go),
+// and returns the connection's ends; nil when nothing is bound there. The
+// pipes have no HWM, as libzmq's ZAP pipes have none. The handler sees a
+// new peer, which goes when the connection is done with it. Any goroutine.
+func (c *Context) zapConnect() *loop.Peer {
+	c.mu.Lock()
+	e := c.inproc[zapEndpoint]
+	var b *Socket
+	if e != nil {
+		b = e.binder
+	}
+	c.mu.Unlock()
+	if b == nil {
+		return nil
+	}
+	toSession, toHandler := ring.NewPipeParts(0, 0), ring.NewPipeParts(0, 0)
+	mine := &loop.Peer{In: toSession, Out: toHandler, Endpoint: "inproc://" + zapEndpoint}
+	theirs := &loop.Peer{In: toHandler, Out: toSession, Endpoint: "inproc://" + zapEndpoint}
+	b.Attach(theirs)
+	return mine
+}

@@ -76,6 +76,15 @@ const (
 	XPubVerbose         Option = 40
 	IPv6                Option = 42
 	Mechanism           Option = 43 // read-only
+	PlainServer         Option = 44
+	PlainUsername       Option = 45
+	PlainPassword       Option = 46
+	ZAPDomain           Option = 55
+	CurveServer         Option = 47
+	CurvePublicKey      Option = 48
+	CurveSecretKey      Option = 49
+	CurveServerKey      Option = 50
+	ZAPEnforceDomain    Option = 93
 	ProbeRouter         Option = 51
 	ReqCorrelate        Option = 52
 	ReqRelaxed          Option = 53
@@ -116,8 +125,13 @@ const (
 	SOCKSPassword       Option = 100
 )
 
-// MechanismNull is ZMQ_NULL, what GetOption(Mechanism) returns.
-const MechanismNull = 0
+// The security mechanisms, as GetOption(Mechanism) reports them (ZMQ_NULL,
+// ZMQ_PLAIN, ZMQ_CURVE).
+const (
+	MechanismNull  = 0
+	MechanismPlain = 1
+	MechanismCurve = 2
+)
 
 // Options holds one socket's option values. The socket's goroutine owns it;
 // a connection takes a copy (Snapshot) when it starts, as libzmq does, so a
@@ -205,6 +219,19 @@ type Options struct {
 	InBatchSize  int
 	OutBatchSize int
 
+	// Security, for later connections. Mechanism is MechanismNull, Plain
+	// or Curve; AsServer our role in it. As in libzmq 4.3.4, each option
+	// that names a mechanism's role or credential switches the mechanism
+	// (see the table).
+	Mechanism                    int
+	AsServer                     bool
+	PlainUsername, PlainPassword []byte
+	// CURVE's long-term keys: ours, and a client's idea of the server's.
+	CurvePublicKey, CurveSecretKey, CurveServerKey [32]byte
+	// ZMQ_ZAP_DOMAIN and ZMQ_ZAP_ENFORCE_DOMAIN (see loop.Config).
+	ZAPDomain        string
+	ZAPEnforceDomain bool
+
 	// Read-only values the socket maintains.
 	LastEndpoint string
 	RcvMore      bool
@@ -239,6 +266,8 @@ func (o *Options) Snapshot() Options {
 	c.HelloMsg = append([]byte(nil), o.HelloMsg...)
 	c.DisconnectMsg = append([]byte(nil), o.DisconnectMsg...)
 	c.Metadata = slices.Clone(o.Metadata)
+	c.PlainUsername = slices.Clone(o.PlainUsername)
+	c.PlainPassword = slices.Clone(o.PlainPassword)
 	return c
 }
 
@@ -297,11 +326,52 @@ var optionTable = []optionDef{
 		get: func(o *Options) any { return boolInt(o.RcvMore) }},
 	{opt: Type_, name: "ZMQ_TYPE", kind: kindInt, readOnly: true,
 		get: func(o *Options) any { return int(o.Type) }},
-	// The security mechanism: 0 is ZMQ_NULL, the only one zring has (its
-	// connections are all NULL, and a peer with PLAIN, CURVE or GSSAPI is
-	// refused in the handshake), so it cannot be set.
+	// The security mechanism, which the options of each mechanism set (as
+	// in libzmq 4.3.4): ZMQ_PLAIN_SERVER 1 makes a PLAIN server, 0 goes
+	// back to NULL; a PLAIN username or password makes a PLAIN client, and
+	// a NULL (nil) one goes back to NULL. GSSAPI is not built: its options
+	// are refused with EINVAL, as by a libzmq built without it.
 	{opt: Mechanism, name: "ZMQ_MECHANISM", kind: kindInt, readOnly: true,
-		get: func(*Options) any { return MechanismNull }},
+		get: func(o *Options) any { return o.Mechanism }},
+	{opt: PlainServer, name: "ZMQ_PLAIN_SERVER", kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(o.AsServer && o.Mechanism == MechanismPlain) },
+		set: func(o *Options, v int64, _ []byte) error {
+			o.AsServer = v != 0
+			o.Mechanism = MechanismNull
+			if o.AsServer {
+				o.Mechanism = MechanismPlain
+			}
+			return nil
+		}},
+	plainCredential(PlainUsername, "ZMQ_PLAIN_USERNAME", func(o *Options) *[]byte { return &o.PlainUsername }),
+	plainCredential(PlainPassword, "ZMQ_PLAIN_PASSWORD", func(o *Options) *[]byte { return &o.PlainPassword }),
+	// CURVE (RFC 25/26), as libzmq 4.3.4 has it: ZMQ_CURVE_SERVER 1 makes a
+	// CURVE server (0 goes back to NULL); setting any key makes the
+	// mechanism CURVE, and the server's key makes a client as well. A key
+	// is 32 bytes, or 40 characters of Z85 (41 with C's NUL at the end);
+	// GetOption returns the 32 bytes (Z85Encode gives the text form).
+	{opt: CurveServer, name: "ZMQ_CURVE_SERVER", kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(o.AsServer && o.Mechanism == MechanismCurve) },
+		set: func(o *Options, v int64, _ []byte) error {
+			o.AsServer = v != 0
+			o.Mechanism = MechanismNull
+			if o.AsServer {
+				o.Mechanism = MechanismCurve
+			}
+			return nil
+		}},
+	curveKey(CurvePublicKey, "ZMQ_CURVE_PUBLICKEY", func(o *Options) *[32]byte { return &o.CurvePublicKey }, false),
+	curveKey(CurveSecretKey, "ZMQ_CURVE_SECRETKEY", func(o *Options) *[32]byte { return &o.CurveSecretKey }, false),
+	curveKey(CurveServerKey, "ZMQ_CURVE_SERVERKEY", func(o *Options) *[32]byte { return &o.CurveServerKey }, true),
+	// "Sets the domain for ZAP (ZMQ RFC 27) authentication": it goes in
+	// every ZAP request, and a NULL socket asks ZAP only when it is set.
+	{opt: ZAPDomain, name: "ZMQ_ZAP_DOMAIN", kind: kindBytes, min: 0, max: 255,
+		get: func(o *Options) any { return []byte(o.ZAPDomain) },
+		set: func(o *Options, _ int64, b []byte) error { o.ZAPDomain = string(b); return nil }},
+	// With no ZAP handler bound, libzmq 4.3.4 lets a CURVE client or a NULL
+	// peer with ZMQ_ZAP_DOMAIN in; this refuses them instead (a PLAIN
+	// server refuses either way: nothing could check the password).
+	boolOpt(ZAPEnforceDomain, "ZMQ_ZAP_ENFORCE_DOMAIN", nil, func(o *Options) *bool { return &o.ZAPEnforceDomain }),
 	{opt: Linger, name: "ZMQ_LINGER", kind: kindInt, min: -1, max: maxInt32,
 		get: func(o *Options) any { return o.Linger },
 		set: func(o *Options, v int64, _ []byte) error { o.Linger = int(v); return nil }},
@@ -566,6 +636,52 @@ func setKeepAlive(dst *int, v int64) error {
 
 // boolOpt is the table row of a 0/1 option stored in the bool field picks
 // out, for the given socket types (nil: all).
+// plainCredential is ZMQ_PLAIN_USERNAME or ZMQ_PLAIN_PASSWORD as libzmq
+// 4.3.4 has them: 1 to 255 bytes make the socket a PLAIN client; C's NULL
+// (nil) makes it NULL again and keeps the value; an empty one is refused.
+func plainCredential(opt Option, name string, field func(*Options) *[]byte) optionDef {
+	return optionDef{opt: opt, name: name, kind: kindBytes, min: 1, max: 255, null: true,
+		get: func(o *Options) any { return slices.Clone(*field(o)) },
+		set: func(o *Options, _ int64, b []byte) error {
+			if b == nil {
+				o.Mechanism = MechanismNull
+				return nil
+			}
+			*field(o) = append((*field(o))[:0], b...)
+			o.AsServer = false
+			o.Mechanism = MechanismPlain
+			return nil
+		}}
+}
+
+// curveKey is one of the CURVE key options: 32 raw bytes or 40 (41 with a
+// trailing NUL) of Z85, as libzmq 4.3.4 takes them. Setting one makes the
+// mechanism CURVE, and the server's key (client) also makes us a client.
+func curveKey(opt Option, name string, field func(*Options) *[32]byte, client bool) optionDef {
+	return optionDef{opt: opt, name: name, kind: kindBytes, min: 32, max: 41,
+		get: func(o *Options) any { k := *field(o); return k[:] },
+		set: func(o *Options, _ int64, b []byte) error {
+			var key [32]byte
+			switch {
+			case len(b) == 32:
+				copy(key[:], b)
+			case len(b) == 40 || (len(b) == 41 && b[40] == 0):
+				raw, err := zmtp.AppendZ85Decode(key[:0], b[:40])
+				if err != nil || len(raw) != 32 {
+					return errno.EINVAL
+				}
+			default:
+				return errno.EINVAL
+			}
+			*field(o) = key
+			o.Mechanism = MechanismCurve
+			if client {
+				o.AsServer = false
+			}
+			return nil
+		}}
+}
+
 func boolOpt(opt Option, name string, types []Type, field func(*Options) *bool) optionDef {
 	return optionDef{opt: opt, name: name, kind: kindBool, min: 0, max: 1, types: types,
 		get: func(o *Options) any { return boolInt(*field(o)) },

@@ -12,6 +12,7 @@ import (
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/loop"
 	"github.com/zring/zring/ring"
+	"github.com/zring/zring/zmtp"
 )
 
 // Flags of Send and Recv, numbered as zmq.h numbers them.
@@ -628,7 +629,22 @@ func (s *Socket) loopConfig() loop.Config {
 		IPCPIDs: slices.Clone(o.IPCPIDs), UseFD: o.UseFD, Conflate: o.Conflate, ReconnectStop: o.ReconnectStop,
 		Metadata: slices.Clone(o.Metadata), Raw: o.raw(),
 		TakesSubscriptions: o.Type.takesSubscriptions(), SendsSubscriptions: o.Type.sendsSubscriptions(),
-		SendOnConn: s.ctx.connSend, RecvOnConn: s.ctx.connWait && o.Type.readsPeers()}
+		SendOnConn: s.ctx.connSend, RecvOnConn: s.ctx.connWait && o.Type.readsPeers(),
+		Mechanism: mechanismName(o.Mechanism), AsServer: o.AsServer && o.Mechanism != MechanismNull,
+		PlainUsername: slices.Clone(o.PlainUsername), PlainPassword: slices.Clone(o.PlainPassword),
+		CurvePublicKey: o.CurvePublicKey, CurveSecretKey: o.CurveSecretKey, CurveServerKey: o.CurveServerKey,
+		ZAPDomain: o.ZAPDomain, ZAPEnforceDomain: o.ZAPEnforceDomain, ZAPConnect: s.ctx.zapConnect}
+}
+
+// mechanismName is a mechanism as a greeting spells it.
+func mechanismName(m int) string {
+	switch m {
+	case MechanismPlain:
+		return zmtp.MechanismPlain
+	case MechanismCurve:
+		return zmtp.MechanismCurve
+	}
+	return zmtp.MechanismNull
 }
 
 // raw: the socket's connections carry raw TCP, not ZMTP.

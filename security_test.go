@@ -1,0 +1,305 @@
+package zring_test
+
+import (
+	"bytes"
+	"errors"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/zring/zring"
+)
+
+// zapHandler serves RFC 27 on inproc://zeromq.zap.01 in ctx until the
+// test ends: it answers each request with what decide returns (status
+// code, user id, metadata frame) and logs the requests it saw. The
+// handler's goroutine owns its socket from the bind on.
+func zapHandler(t *testing.T, ctx *zring.Context, decide func(mech string, creds [][]byte) (string, string, []byte)) *zapLog {
+	t.Helper()
+	rep, err := ctx.NewSocket(zring.REP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.SetOption(zring.Linger, 0)
+	rep.SetOption(zring.RcvTimeo, 20)
+	if err := rep.Bind("inproc://zeromq.zap.01"); err != nil {
+		t.Fatal(err)
+	}
+	log := &zapLog{}
+	stop := make(chan struct{})
+	log.wg.Add(1)
+	t.Cleanup(func() {
+		close(stop)
+		log.wg.Wait()
+	})
+	go func() {
+		defer log.wg.Done()
+		defer rep.Close()
+		for {
+			req, err := rep.RecvMultipart(0)
+			if err != nil {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if errors.Is(err, zring.ErrAgain) {
+					continue
+				}
+				return
+			}
+			log.mu.Lock()
+			log.reqs = append(log.reqs, req)
+			log.mu.Unlock()
+			if len(req) < 6 || string(req[0]) != "1.0" {
+				rep.SendMultipart([][]byte{[]byte("1.0"), nil, []byte("500"), []byte("bad request"), nil, nil}, 0)
+				continue
+			}
+			code, user, meta := decide(string(req[5]), req[6:])
+			rep.SendMultipart([][]byte{[]byte("1.0"), req[1], []byte(code), []byte("text"), []byte(user), meta}, 0)
+		}
+	}()
+	return log
+}
+
+type zapLog struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	reqs [][][]byte // the frames after REP's envelope: version, id, domain, address, routing id, mechanism, credentials...
+}
+
+func (l *zapLog) requests() [][][]byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([][][]byte(nil), l.reqs...)
+}
+
+func plainUsers(mech string, creds [][]byte) (string, string, []byte) {
+	if mech == "PLAIN" && len(creds) == 2 && string(creds[0]) == "admin" && string(creds[1]) == "secret" {
+		return "200", "admin-user", []byte("\x08X-Colour\x00\x00\x00\x04blue")
+	}
+	return "400", "", nil
+}
+
+func TestPlainWithZAP(t *testing.T) {
+	ctx := newCtx(t)
+	log := zapHandler(t, ctx, plainUsers)
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.RcvTimeo, 3000)
+	if err := pull.SetOption(zring.PlainServer, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := pull.SetOption(zring.ZAPDomain, "global"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := pull.GetOptionInt(zring.Mechanism); m != zring.MechanismPlain {
+		t.Fatalf("Mechanism %d, want PLAIN", m)
+	}
+	if err := pull.Bind("tcp://127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+	smon := watch(t, ctx, pull, "plain-server", zring.EventAll)
+
+	t.Run("accepted", func(t *testing.T) {
+		push := sock(t, ctx, zring.PUSH)
+		push.SetOption(zring.PlainUsername, "admin")
+		push.SetOption(zring.PlainPassword, []byte("secret"))
+		if err := push.Connect(ep.(string)); err != nil {
+			t.Fatal(err)
+		}
+		if err := push.Send([]byte("hello"), 0); err != nil {
+			t.Fatal(err)
+		}
+		got, md, err := pull.RecvWithMetadata(0, "User-Id", "X-Colour", "Socket-Type")
+		if err != nil || string(got) != "hello" {
+			t.Fatalf("got %q, %v", got, err)
+		}
+		if md["User-Id"] != "admin-user" || md["X-Colour"] != "blue" || md["Socket-Type"] != "PUSH" {
+			t.Fatalf("properties %v", md)
+		}
+		expect(t, smon, zring.EventHandshakeSucceeded)
+		reqs := log.requests()
+		if len(reqs) != 1 {
+			t.Fatalf("%d ZAP requests", len(reqs))
+		}
+		r := reqs[0]
+		want := [][]byte{[]byte("1.0"), []byte("1"), []byte("global"), []byte("127.0.0.1"), nil, []byte("PLAIN"), []byte("admin"), []byte("secret")}
+		if len(r) != len(want) {
+			t.Fatalf("request %q", r)
+		}
+		for i := range want {
+			if !bytes.Equal(r[i], want[i]) {
+				t.Fatalf("request frame %d %q, want %q (all: %q)", i, r[i], want[i], r)
+			}
+		}
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		push := sock(t, ctx, zring.PUSH)
+		push.SetOption(zring.PlainUsername, "admin")
+		push.SetOption(zring.PlainPassword, "wrong")
+		cmon := watch(t, ctx, push, "plain-client-refused", zring.EventAll)
+		if err := push.Connect(ep.(string)); err != nil {
+			t.Fatal(err)
+		}
+		if e := expect(t, smon, zring.EventHandshakeFailedAuth); e.Value != 400 {
+			t.Fatalf("server: auth failure %d, want 400", e.Value)
+		}
+		if e := expect(t, cmon, zring.EventHandshakeFailedAuth); e.Value != 400 {
+			t.Fatalf("client: auth failure %d, want 400", e.Value)
+		}
+	})
+}
+
+func TestPlainServerWithoutHandler(t *testing.T) {
+	ctx := newCtx(t)
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.PlainServer, 1)
+	if err := pull.Bind("tcp://127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+	smon := watch(t, ctx, pull, "plain-nohandler", zring.EventAll)
+	push := sock(t, ctx, zring.PUSH)
+	push.SetOption(zring.PlainUsername, "admin")
+	push.SetOption(zring.PlainPassword, "secret")
+	if err := push.Connect(ep.(string)); err != nil {
+		t.Fatal(err)
+	}
+	// libzmq 4.3.4: nothing can check the password, so the client is
+	// refused.
+	if e := expect(t, smon, zring.EventHandshakeFailedNoDetail); e.Value != uint32(syscall.EFAULT) {
+		t.Fatalf("no-detail failure %d, want EFAULT", e.Value)
+	}
+}
+
+func TestNullWithZAPDomain(t *testing.T) {
+	ctx := newCtx(t)
+	zapHandler(t, ctx, func(mech string, creds [][]byte) (string, string, []byte) {
+		if mech == "NULL" && len(creds) == 0 {
+			return "200", "anonymous", nil
+		}
+		return "500", "", nil
+	})
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.RcvTimeo, 3000)
+	pull.SetOption(zring.ZAPDomain, "d")
+	if err := pull.Bind("tcp://127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := pull.GetOption(zring.LastEndpoint)
+	push := sock(t, ctx, zring.PUSH)
+	if err := push.Connect(ep.(string)); err != nil {
+		t.Fatal(err)
+	}
+	push.Send([]byte("x"), 0)
+	_, md, err := pull.RecvWithMetadata(0, "User-Id")
+	if err != nil || md["User-Id"] != "anonymous" {
+		t.Fatalf("%v %v", md, err)
+	}
+}
+
+func TestSecurityOptions(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.DEALER)
+	for _, c := range []struct {
+		opt  zring.Option
+		val  any
+		mech int
+		err  bool
+	}{
+		{zring.PlainUsername, "u", zring.MechanismPlain, false},
+		{zring.PlainUsername, "", zring.MechanismPlain, true},
+		{zring.PlainUsername, nil, zring.MechanismNull, false},
+		{zring.PlainPassword, "p", zring.MechanismPlain, false},
+		{zring.PlainServer, 1, zring.MechanismPlain, false},
+		{zring.PlainServer, 2, zring.MechanismPlain, true},
+		{zring.PlainServer, 0, zring.MechanismNull, false},
+		{zring.ZAPDomain, string(make([]byte, 256)), zring.MechanismNull, true},
+	} {
+		err := s.SetOption(c.opt, c.val)
+		if (err != nil) != c.err {
+			t.Fatalf("SetOption(%v, %q): %v", c.opt, c.val, err)
+		}
+		if m, _ := s.GetOptionInt(zring.Mechanism); m != c.mech {
+			t.Fatalf("after SetOption(%v, %q): mechanism %d, want %d", c.opt, c.val, m, c.mech)
+		}
+	}
+	if err := s.SetOption(zring.Mechanism, 1); err == nil {
+		t.Fatal("Mechanism is read-only")
+	}
+}
+
+func TestCurve(t *testing.T) {
+	ctx := newCtx(t)
+	serverPub, serverSec, err := zring.CurveKeypair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientPub, clientSec, _ := zring.CurveKeypair()
+	log := zapHandler(t, ctx, func(mech string, creds [][]byte) (string, string, []byte) {
+		if mech == "CURVE" && len(creds) == 1 {
+			if k, _ := zring.Z85Encode(creds[0]); k == clientPub {
+				return "200", "curve-client", nil
+			}
+		}
+		return "400", "", nil
+	})
+	rep := sock(t, ctx, zring.REP)
+	rep.SetOption(zring.RcvTimeo, 3000)
+	rep.SetOption(zring.CurveServer, 1)
+	rep.SetOption(zring.CurveSecretKey, serverSec)
+	if m, _ := rep.GetOptionInt(zring.Mechanism); m != zring.MechanismCurve {
+		t.Fatalf("Mechanism %d", m)
+	}
+	if err := rep.Bind("tcp://127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := rep.GetOption(zring.LastEndpoint)
+
+	req := sock(t, ctx, zring.REQ)
+	req.SetOption(zring.RcvTimeo, 3000)
+	raw, _ := zring.Z85Decode(serverPub)
+	req.SetOption(zring.CurveServerKey, raw) // 32 bytes
+	req.SetOption(zring.CurvePublicKey, clientPub)
+	req.SetOption(zring.CurveSecretKey, clientSec)
+	if k, _ := req.GetOption(zring.CurveServerKey); !bytes.Equal(k.([]byte), raw) {
+		t.Fatalf("CurveServerKey reads back %x", k)
+	}
+	if err := req.Connect(ep.(string)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		big := bytes.Repeat([]byte{byte(i)}, 100000)
+		if err := req.SendMultipart([][]byte{[]byte("ping"), big}, 0); err != nil {
+			t.Fatal(err)
+		}
+		got, md, err := rep.RecvWithMetadata(0, "User-Id")
+		if err != nil || string(got) != "ping" || md["User-Id"] != "curve-client" {
+			t.Fatalf("%q %v %v", got, md, err)
+		}
+		if more, _ := rep.Recv(0); !bytes.Equal(more, big) {
+			t.Fatalf("second frame of %d bytes", len(more))
+		}
+		rep.Send([]byte("pong"), 0)
+		if got, err := req.Recv(0); err != nil || string(got) != "pong" {
+			t.Fatalf("%q %v", got, err)
+		}
+	}
+	if n := len(log.requests()); n != 1 {
+		t.Fatalf("%d ZAP requests", n)
+	}
+
+	// A client the handler does not know is refused.
+	other := sock(t, ctx, zring.REQ)
+	otherPub, otherSec, _ := zring.CurveKeypair()
+	other.SetOption(zring.CurveServerKey, serverPub)
+	other.SetOption(zring.CurvePublicKey, otherPub)
+	other.SetOption(zring.CurveSecretKey, otherSec)
+	omon := watch(t, ctx, other, "curve-refused", zring.EventAll)
+	other.Connect(ep.(string))
+	if e := expect(t, omon, zring.EventHandshakeFailedAuth); e.Value != 400 {
+		t.Fatalf("refused client: %d", e.Value)
+	}
+}
