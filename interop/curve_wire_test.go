@@ -202,44 +202,6 @@ func curveMessages() [][][]byte {
 	}
 }
 
-// curveZAPLibzmq answers ZAP requests in a libzmq context, as decide says,
-// until the test ends. A ZAP handler is an inproc REP socket bound to
-// zeromq.zap.01 (RFC 27); its goroutine owns it.
-func curveZAPLibzmq(t *testing.T, ctx *zmq.Context, decide func(mechanism string, credentials [][]byte) (code, userID string)) {
-	t.Helper()
-	rep, err := ctx.NewSocket(zmq.REP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep.SetLinger(0)
-	rep.SetRcvtimeo(20 * time.Millisecond)
-	if err := rep.Bind("inproc://zeromq.zap.01"); err != nil {
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	t.Cleanup(func() { close(stop); wg.Wait() })
-	go func() {
-		defer wg.Done()
-		defer rep.Close()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			// version, request id, domain, address, routing id, mechanism, credentials...
-			req, err := rep.RecvMessageBytes(0)
-			if err != nil || len(req) < 6 {
-				continue // the 20 ms timeout: look at stop again
-			}
-			code, user := decide(string(req[5]), req[6:])
-			rep.SendMessage(req[0], req[1], code, "", user, "")
-		}
-	}()
-}
-
 var curveMonitorSeq atomic.Int64
 
 // curveAuthFailure returns a function that waits for p's
@@ -402,7 +364,7 @@ func TestCurveWireZmtpClient(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				ctx := newLibzmqContext(t)
 				var asked atomic.Value // the key libzmq's handler was given
-				curveZAPLibzmq(t, ctx, func(mechanism string, creds [][]byte) (string, string) {
+				zapHandlerLibzmq(t, ctx, func(mechanism string, creds [][]byte) (string, string) {
 					if mechanism != "CURVE" || len(creds) != 1 {
 						return "500", ""
 					}

@@ -333,16 +333,7 @@ var optionTable = []optionDef{
 	// are refused with EINVAL, as by a libzmq built without it.
 	{opt: Mechanism, name: "ZMQ_MECHANISM", kind: kindInt, readOnly: true,
 		get: func(o *Options) any { return o.Mechanism }},
-	{opt: PlainServer, name: "ZMQ_PLAIN_SERVER", kind: kindBool, min: 0, max: 1,
-		get: func(o *Options) any { return boolInt(o.AsServer && o.Mechanism == MechanismPlain) },
-		set: func(o *Options, v int64, _ []byte) error {
-			o.AsServer = v != 0
-			o.Mechanism = MechanismNull
-			if o.AsServer {
-				o.Mechanism = MechanismPlain
-			}
-			return nil
-		}},
+	serverRole(PlainServer, "ZMQ_PLAIN_SERVER", MechanismPlain),
 	plainCredential(PlainUsername, "ZMQ_PLAIN_USERNAME", func(o *Options) *[]byte { return &o.PlainUsername }),
 	plainCredential(PlainPassword, "ZMQ_PLAIN_PASSWORD", func(o *Options) *[]byte { return &o.PlainPassword }),
 	// CURVE (RFC 25/26), as libzmq 4.3.4 has it: ZMQ_CURVE_SERVER 1 makes a
@@ -350,16 +341,7 @@ var optionTable = []optionDef{
 	// mechanism CURVE, and the server's key makes a client as well. A key
 	// is 32 bytes, or 40 characters of Z85 (41 with C's NUL at the end);
 	// GetOption returns the 32 bytes (Z85Encode gives the text form).
-	{opt: CurveServer, name: "ZMQ_CURVE_SERVER", kind: kindBool, min: 0, max: 1,
-		get: func(o *Options) any { return boolInt(o.AsServer && o.Mechanism == MechanismCurve) },
-		set: func(o *Options, v int64, _ []byte) error {
-			o.AsServer = v != 0
-			o.Mechanism = MechanismNull
-			if o.AsServer {
-				o.Mechanism = MechanismCurve
-			}
-			return nil
-		}},
+	serverRole(CurveServer, "ZMQ_CURVE_SERVER", MechanismCurve),
 	curveKey(CurvePublicKey, "ZMQ_CURVE_PUBLICKEY", func(o *Options) *[32]byte { return &o.CurvePublicKey }, false),
 	curveKey(CurveSecretKey, "ZMQ_CURVE_SECRETKEY", func(o *Options) *[32]byte { return &o.CurveSecretKey }, false),
 	curveKey(CurveServerKey, "ZMQ_CURVE_SERVERKEY", func(o *Options) *[32]byte { return &o.CurveServerKey }, true),
@@ -636,6 +618,22 @@ func setKeepAlive(dst *int, v int64) error {
 
 // boolOpt is the table row of a 0/1 option stored in the bool field picks
 // out, for the given socket types (nil: all).
+// serverRole is ZMQ_PLAIN_SERVER or ZMQ_CURVE_SERVER: 1 makes the socket
+// that mechanism's server, 0 makes it NULL (libzmq 4.3.4), and it reads 1
+// only while the socket is that server.
+func serverRole(opt Option, name string, mech int) optionDef {
+	return optionDef{opt: opt, name: name, kind: kindBool, min: 0, max: 1,
+		get: func(o *Options) any { return boolInt(o.AsServer && o.Mechanism == mech) },
+		set: func(o *Options, v int64, _ []byte) error {
+			o.AsServer = v != 0
+			o.Mechanism = MechanismNull
+			if o.AsServer {
+				o.Mechanism = mech
+			}
+			return nil
+		}}
+}
+
 // plainCredential is ZMQ_PLAIN_USERNAME or ZMQ_PLAIN_PASSWORD as libzmq
 // 4.3.4 has them: 1 to 255 bytes make the socket a PLAIN client; C's NULL
 // (nil) makes it NULL again and keeps the value; an empty one is refused.

@@ -42,34 +42,6 @@ func curveGreeting(asServer bool) []byte {
 	return Greeting{Major: 3, Minor: 1, Mechanism: MechanismCurve, AsServer: asServer}.Append(nil)
 }
 
-// curvePump is pump for a handshake with a server that asks ZAP: zap
-// answers each request. Each round moves at most size bytes each way.
-func curvePump(client, server *Handshake, size int, zap func(ZAPRequest) ZAPReply) (errC, errS error) {
-	var toS, toC, inS, inC []byte
-	deliver := func(h *Handshake, wire, in *[]byte, err *error) {
-		k := min(len(*wire), size)
-		*in = append(*in, (*wire)[:k]...)
-		*wire = (*wire)[k:]
-		if *err != nil || h.Done() {
-			return
-		}
-		n, e := h.Input(*in)
-		*in, *err = (*in)[n:], e
-	}
-	for {
-		if req, ok := server.ZAPPending(); ok {
-			errS = server.ZAPReply(zap(req))
-		}
-		toS = client.Output(toS)
-		toC = server.Output(toC)
-		if len(toS) == 0 && len(toC) == 0 {
-			return errC, errS
-		}
-		deliver(server, &toS, &inS, &errS)
-		deliver(client, &toC, &inC, &errC)
-	}
-}
-
 func zap200(ZAPRequest) ZAPReply { return ZAPReply{StatusCode: "200"} }
 
 // curvePair runs a client and a server handshake to the end and returns
@@ -78,7 +50,7 @@ func curvePair(t testing.TB) (client, server *curveTransform) {
 	t.Helper()
 	cc, sc := curveConfigs()
 	c, s := NewHandshake(cc), NewHandshake(sc)
-	if errC, errS := curvePump(c, s, 1<<20, zap200); errC != nil || errS != nil || !c.Done() || !s.Done() {
+	if errC, errS := pumpZAP(c, s, 1<<20, zap200); errC != nil || errS != nil || !c.Done() || !s.Done() {
 		t.Fatalf("handshake: client %v Done %v, server %v Done %v", errC, c.Done(), errS, s.Done())
 	}
 	return c.Transform().(*curveTransform), s.Transform().(*curveTransform)
@@ -111,7 +83,7 @@ func TestCurveHandshake(t *testing.T) {
 			cc, sc := curveConfigs()
 			client, server := NewHandshake(cc), NewHandshake(sc)
 			var asked []ZAPRequest
-			errC, errS := curvePump(client, server, size, func(r ZAPRequest) ZAPReply {
+			errC, errS := pumpZAP(client, server, size, func(r ZAPRequest) ZAPReply {
 				asked = append(asked, r)
 				return ZAPReply{StatusCode: "200", UserID: []byte("alice"), Metadata: AppendMetadata(nil, []Property{prop("X-Role", "admin")})}
 			})
@@ -270,7 +242,7 @@ func TestCurveZAPRefused(t *testing.T) {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			cc, sc := curveConfigs()
 			client, server := NewHandshake(cc), NewHandshake(sc)
-			errC, errS := curvePump(client, server, 1<<20, func(ZAPRequest) ZAPReply {
+			errC, errS := pumpZAP(client, server, 1<<20, func(ZAPRequest) ZAPReply {
 				return ZAPReply{StatusCode: fmt.Sprint(code), StatusText: "no"}
 			})
 			var ac, as *AuthError

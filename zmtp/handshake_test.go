@@ -325,7 +325,11 @@ func TestPeerOwnsItsBytes(t *testing.T) {
 // pump runs two handshakes against each other in memory. Each round moves
 // at most size bytes each way, and each side feeds Input everything it has
 // received and not yet consumed, as a connection's reader would.
-func pump(a, b *Handshake, size int) (errA, errB error) {
+func pump(a, b *Handshake, size int) (errA, errB error) { return pumpZAP(a, b, size, nil) }
+
+// pumpZAP is pump with zap answering each side's ZAP request as it comes;
+// with a nil zap, a request stops that side, as it waits for its caller.
+func pumpZAP(a, b *Handshake, size int, zap func(ZAPRequest) ZAPReply) (errA, errB error) {
 	var wireAB, wireBA, inA, inB []byte
 	deliver := func(h *Handshake, wire, in *[]byte, err *error) {
 		k := min(len(*wire), size)
@@ -338,6 +342,14 @@ func pump(a, b *Handshake, size int) (errA, errB error) {
 		*in, *err = (*in)[n:], e
 	}
 	for {
+		if zap != nil {
+			if req, ok := a.ZAPPending(); ok {
+				errA = a.ZAPReply(zap(req))
+			}
+			if req, ok := b.ZAPPending(); ok {
+				errB = b.ZAPReply(zap(req))
+			}
+		}
 		wireAB = a.Output(wireAB)
 		wireBA = b.Output(wireBA)
 		if len(wireAB) == 0 && len(wireBA) == 0 {
