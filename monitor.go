@@ -35,10 +35,17 @@ const (
 const (
 	ProtocolErrorUnspecified       = loop.ProtocolErrorUnspecified
 	ProtocolErrorUnexpectedCommand = loop.ProtocolErrorUnexpectedCommand
+	ProtocolErrorInvalidSequence   = loop.ProtocolErrorInvalidSequence
+	ProtocolErrorKeyExchange       = loop.ProtocolErrorKeyExchange
 	ProtocolErrorMalformedCommand  = loop.ProtocolErrorMalformedCommand
+	ProtocolErrorMalformedMessage  = loop.ProtocolErrorMalformedMessage
+	ProtocolErrorMalformedHello    = loop.ProtocolErrorMalformedHello
+	ProtocolErrorMalformedInitiate = loop.ProtocolErrorMalformedInitiate
 	ProtocolErrorMalformedError    = loop.ProtocolErrorMalformedError
 	ProtocolErrorMalformedReady    = loop.ProtocolErrorMalformedReady
+	ProtocolErrorMalformedWelcome  = loop.ProtocolErrorMalformedWelcome
 	ProtocolErrorInvalidMetadata   = loop.ProtocolErrorInvalidMetadata
+	ProtocolErrorCryptographic     = loop.ProtocolErrorCryptographic
 	ProtocolErrorMechanismMismatch = loop.ProtocolErrorMechanismMismatch
 
 	// A ZAP handler's reply that is not RFC 27's (libzmq's ZAP codes).

@@ -3,6 +3,8 @@ package zring_test
 import (
 	"bytes"
 	"errors"
+	"net"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -301,5 +303,78 @@ func TestCurve(t *testing.T) {
 	other.Connect(ep.(string))
 	if e := expect(t, omon, zring.EventHandshakeFailedAuth); e.Value != 400 {
 		t.Fatalf("refused client: %d", e.Value)
+	}
+}
+
+// command is a short command frame: flags 0x04, size, name length, name,
+// data.
+func command(name string, data []byte) []byte {
+	body := append(append([]byte{byte(len(name))}, name...), data...)
+	return append([]byte{0x04, byte(len(body))}, body...)
+}
+
+// TestSecuredSocketRefusesGarbage: each bad opening closes that one
+// connection with libzmq's protocol-error code, and a real client on the
+// same socket is served after it.
+func TestSecuredSocketRefusesGarbage(t *testing.T) {
+	serverPub, serverSec, _ := zring.CurveKeypair()
+	curveHello := append([]byte{1, 0}, make([]byte, 72+32+8+80)...) // version 1.0, padding, keys, nonce and a box of zeros
+	cases := []struct {
+		name  string
+		mech  string
+		bytes []byte
+		want  uint32
+	}{
+		{"NULL greeting to a PLAIN server (CVE-2014-7202)", "PLAIN", greeting("NULL"), zring.ProtocolErrorMechanismMismatch},
+		{"NULL greeting to a CURVE server (CVE-2014-7202)", "CURVE", greeting("NULL"), zring.ProtocolErrorMechanismMismatch},
+		{"PLAIN HELLO without a password", "PLAIN", append(greeting("PLAIN"), command("HELLO", []byte("\x05admin"))...), zring.ProtocolErrorMalformedHello},
+		{"READY instead of HELLO", "PLAIN", append(greeting("PLAIN"), readyFrame("PUSH")...), zring.ProtocolErrorUnexpectedCommand},
+		{"CURVE HELLO of the wrong size", "CURVE", append(greeting("CURVE"), command("HELLO", curveHello[:100])...), zring.ProtocolErrorMalformedHello},
+		{"CURVE HELLO that does not open", "CURVE", append(greeting("CURVE"), command("HELLO", curveHello)...), zring.ProtocolErrorCryptographic},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			zapHandler(t, ctx, func(mech string, creds [][]byte) (string, string, []byte) {
+				if mech == "CURVE" {
+					return "200", "", nil
+				}
+				return plainUsers(mech, creds)
+			})
+			pull := sock(t, ctx, zring.PULL)
+			pull.SetOption(zring.RcvTimeo, 3000)
+			push := sock(t, ctx, zring.PUSH)
+			if c.mech == "PLAIN" {
+				pull.SetOption(zring.PlainServer, 1)
+				push.SetOption(zring.PlainUsername, "admin")
+				push.SetOption(zring.PlainPassword, "secret")
+			} else {
+				pull.SetOption(zring.CurveServer, 1)
+				pull.SetOption(zring.CurveSecretKey, serverSec)
+				push.SetOption(zring.CurveServerKey, serverPub)
+				pub, sec, _ := zring.CurveKeypair()
+				push.SetOption(zring.CurvePublicKey, pub)
+				push.SetOption(zring.CurveSecretKey, sec)
+			}
+			mon := watch(t, ctx, pull, "mon-secured-garbage", zring.EventHandshakeFailedProtocol|zring.EventDisconnected)
+			ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+			conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.Write(c.bytes)
+			if e := expect(t, mon, zring.EventHandshakeFailedProtocol); e.Value != c.want {
+				t.Fatalf("protocol error %#x, want %#x", e.Value, c.want)
+			}
+			expect(t, mon, zring.EventDisconnected)
+			if err := push.Connect(ep); err != nil {
+				t.Fatal(err)
+			}
+			push.Send([]byte("after the garbage"), 0)
+			if got, err := pull.Recv(0); err != nil || string(got) != "after the garbage" {
+				t.Fatalf("the real client: %q %v", got, err)
+			}
+		})
 	}
 }

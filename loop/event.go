@@ -38,15 +38,23 @@ const (
 	EventAll                     uint16 = 0xFFFF
 )
 
-// Protocol error codes of zmq.h, the Value of EventHandshakeFailedProtocol.
+// Protocol error codes of zmq.h, the Value of EventHandshakeFailedProtocol
+// (zmtp.ProtocolCode's values, and the ZAP ones).
 const (
-	ProtocolErrorUnspecified       uint32 = 0x10000000
-	ProtocolErrorUnexpectedCommand uint32 = 0x10000001
-	ProtocolErrorMalformedCommand  uint32 = 0x10000011
-	ProtocolErrorMalformedError    uint32 = 0x10000015
-	ProtocolErrorMalformedReady    uint32 = 0x10000016
-	ProtocolErrorInvalidMetadata   uint32 = 0x10000018
-	ProtocolErrorMechanismMismatch uint32 = 0x11000002
+	ProtocolErrorUnspecified       = uint32(zmtp.CodeUnspecified)
+	ProtocolErrorUnexpectedCommand = uint32(zmtp.CodeUnexpectedCommand)
+	ProtocolErrorInvalidSequence   = uint32(zmtp.CodeInvalidSequence)
+	ProtocolErrorKeyExchange       = uint32(zmtp.CodeKeyExchange)
+	ProtocolErrorMalformedCommand  = uint32(zmtp.CodeMalformedCommand)
+	ProtocolErrorMalformedMessage  = uint32(zmtp.CodeMalformedMessage)
+	ProtocolErrorMalformedHello    = uint32(zmtp.CodeMalformedHello)
+	ProtocolErrorMalformedInitiate = uint32(zmtp.CodeMalformedInitiate)
+	ProtocolErrorMalformedError    = uint32(zmtp.CodeMalformedError)
+	ProtocolErrorMalformedReady    = uint32(zmtp.CodeMalformedReady)
+	ProtocolErrorMalformedWelcome  = uint32(zmtp.CodeMalformedWelcome)
+	ProtocolErrorInvalidMetadata   = uint32(zmtp.CodeInvalidMetadata)
+	ProtocolErrorCryptographic     = uint32(zmtp.CodeCryptographic)
+	ProtocolErrorMechanismMismatch = uint32(zmtp.CodeMechanismMismatch)
 
 	ProtocolErrorZAPUnspecified       uint32 = 0x20000000
 	ProtocolErrorZAPMalformedReply    uint32 = 0x20000001
@@ -60,6 +68,9 @@ const (
 func handshakeFailure(err error) (uint16, uint32) {
 	if kind, value, ok := zapFailure(err); ok {
 		return kind, value
+	}
+	if code, ok := zmtp.CodeOf(err); ok {
+		return EventHandshakeFailedProtocol, uint32(code)
 	}
 	switch {
 	case errors.Is(err, zmtp.ErrMechanism):

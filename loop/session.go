@@ -1006,7 +1006,9 @@ func (s *session) lost(err error) {
 		s.inUnflushed = true
 	}
 	if s.fd >= 0 {
-		if !s.active {
+		if _, coded := zmtp.CodeOf(err); !s.active || coded {
+			// (coded while active: a CURVE box that failed to open, which
+			// libzmq reports as a protocol failure too.)
 			kind, value := handshakeFailure(err)
 			s.host.Event(Event{Kind: kind, Value: value, Endpoint: s.endpoint, Err: err})
 		}

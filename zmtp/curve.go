@@ -178,12 +178,12 @@ func (c *curveClient) command(h *Handshake, name, data []byte, out []byte) ([]by
 // welcome opens WELCOME, learns S' and the cookie, and answers INITIATE.
 func (c *curveClient) welcome(h *Handshake, data []byte, out []byte) ([]byte, bool, error) {
 	if len(data) != curveWelcomeData {
-		return out, false, fmt.Errorf("%w: CURVE WELCOME of %d bytes, must be 168", ErrMalformed, 1+len(cmdWelcome)+len(data))
+		return out, false, withCode(CodeMalformedWelcome, fmt.Errorf("%w: CURVE WELCOME of %d bytes, must be 168", ErrMalformed, 1+len(cmdWelcome)+len(data)))
 	}
 	nonce := curveLongNonce(noncePrefixWelcome, data[:16])
 	plain, ok := box.OpenAfterPrecomputation(nil, data[16:], &nonce, &c.helloKey)
 	if !ok {
-		return out, false, fmt.Errorf("%w: CURVE WELCOME does not open: altered, or not from the server whose key we have", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE WELCOME does not open: altered, or not from the server whose key we have", ErrMalformed))
 	}
 	serverShort := [32]byte(plain[:32])
 	cookie := plain[32:]
@@ -225,13 +225,13 @@ func (c *curveClient) welcome(h *Handshake, data []byte, out []byte) ([]byte, bo
 // ready opens READY and takes the server's metadata.
 func (c *curveClient) ready(h *Handshake, data []byte, out []byte) ([]byte, bool, error) {
 	if len(data) < curveReadyMinData {
-		return out, false, fmt.Errorf("%w: CURVE READY of %d bytes, at least 30", ErrMalformed, 1+len(cmdReady)+len(data))
+		return out, false, withCode(CodeMalformedReady, fmt.Errorf("%w: CURVE READY of %d bytes, at least 30", ErrMalformed, 1+len(cmdReady)+len(data)))
 	}
 	peerNonce := binary.BigEndian.Uint64(data)
 	nonce := curveShortNonce(noncePrefixReady, peerNonce)
 	plain, ok := box.OpenAfterPrecomputation(nil, data[8:], &nonce, &c.key)
 	if !ok {
-		return out, false, fmt.Errorf("%w: CURVE READY does not open", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE READY does not open", ErrMalformed))
 	}
 	if err := h.readPeerProperties(plain); err != nil {
 		return out, false, err
@@ -303,10 +303,10 @@ func (s *curveServer) command(h *Handshake, name, data []byte, out []byte) ([]by
 // hello checks HELLO and answers WELCOME.
 func (s *curveServer) hello(data []byte, out []byte) ([]byte, bool, error) {
 	if len(data) != curveHelloData {
-		return out, false, fmt.Errorf("%w: CURVE HELLO of %d bytes, must be 200", ErrMalformed, 1+len(cmdHello)+len(data))
+		return out, false, withCode(CodeMalformedHello, fmt.Errorf("%w: CURVE HELLO of %d bytes, must be 200", ErrMalformed, 1+len(cmdHello)+len(data)))
 	}
 	if data[0] != 1 || data[1] != 0 {
-		return out, false, fmt.Errorf("%w: CURVE HELLO version %d.%d, want 1.0", ErrMalformed, data[0], data[1])
+		return out, false, withCode(CodeMalformedHello, fmt.Errorf("%w: CURVE HELLO version %d.%d, want 1.0", ErrMalformed, data[0], data[1]))
 	}
 	// The padding's content is not checked: libzmq 4.3.4 does not, and it
 	// is there for its size.
@@ -319,11 +319,11 @@ func (s *curveServer) hello(data []byte, out []byte) ([]byte, bool, error) {
 	nonce := curveShortNonce(noncePrefixHello, s.peerNonce)
 	plain, ok := box.OpenAfterPrecomputation(nil, data[curveHelloBoxAt:], &nonce, &helloKey)
 	if !ok {
-		return out, false, fmt.Errorf("%w: CURVE HELLO does not open: altered, or made for another server key", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE HELLO does not open: altered, or made for another server key", ErrMalformed))
 	}
 	var zeros [64]byte
 	if !bytes.Equal(plain, zeros[:]) {
-		return out, false, fmt.Errorf("%w: CURVE HELLO's box holds other than 64 zero bytes", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE HELLO's box holds other than 64 zero bytes", ErrMalformed))
 	}
 
 	s.cnPublic, s.cnSecret = newCurveKeyPair()
@@ -356,22 +356,22 @@ func (s *curveServer) initiate(h *Handshake, data []byte, out []byte) ([]byte, b
 	// arrived. (libzmq before 4.3.2 copied INITIATE's box, unopened, into a
 	// stack buffer with room for 256 bytes of metadata: CVE-2019-13132.)
 	if len(data) < curveInitiateMinData {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE of %d bytes, at least 257", ErrMalformed, 1+len(cmdInitiate)+len(data))
+		return out, false, withCode(CodeMalformedInitiate, fmt.Errorf("%w: CURVE INITIATE of %d bytes, at least 257", ErrMalformed, 1+len(cmdInitiate)+len(data)))
 	}
 	cookieNonce := curveLongNonce(noncePrefixCookie, data[:16])
 	cookie, ok := secretbox.Open(nil, data[16:curveCookieSize], &cookieNonce, &s.cookieKey)
 	if !ok || subtle.ConstantTimeCompare(cookie[:32], s.cnClient[:]) != 1 ||
 		subtle.ConstantTimeCompare(cookie[32:], s.cnSecret[:]) != 1 {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE carries a cookie that is not ours", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE INITIATE carries a cookie that is not ours", ErrMalformed))
 	}
 	peerNonce := binary.BigEndian.Uint64(data[curveCookieSize:])
 	if peerNonce <= s.peerNonce {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE's nonce %d is not above HELLO's %d", ErrMalformed, peerNonce, s.peerNonce)
+		return out, false, withCode(CodeInvalidSequence, fmt.Errorf("%w: CURVE INITIATE's nonce %d is not above HELLO's %d", ErrMalformed, peerNonce, s.peerNonce))
 	}
 	nonce := curveShortNonce(noncePrefixInitiate, peerNonce)
 	plain, ok := box.OpenAfterPrecomputation(nil, data[curveCookieSize+8:], &nonce, &s.key)
 	if !ok {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE does not open", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE INITIATE does not open", ErrMalformed))
 	}
 	client := [32]byte(plain[:32])
 	vouchNonce := curveLongNonce(noncePrefixVouch, plain[32:48])
@@ -381,15 +381,15 @@ func (s *curveServer) initiate(h *Handshake, data []byte, out []byte) ([]byte, b
 	}
 	vouched, ok := box.OpenAfterPrecomputation(nil, plain[48:curveInitiatePlain], &vouchNonce, &vouchKey)
 	if !ok {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE's vouch was not made by the key it names", ErrMalformed)
+		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE INITIATE's vouch was not made by the key it names", ErrMalformed))
 	}
 	// libzmq 4.3.4 checks only C' here; RFC 26 puts S in the vouch so that
 	// a vouch made for one server cannot be presented to another.
 	if subtle.ConstantTimeCompare(vouched[:32], s.cnClient[:]) != 1 {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE's vouch is for another connection", ErrMalformed)
+		return out, false, withCode(CodeKeyExchange, fmt.Errorf("%w: CURVE INITIATE's vouch is for another connection", ErrMalformed))
 	}
 	if subtle.ConstantTimeCompare(vouched[32:], s.public[:]) != 1 {
-		return out, false, fmt.Errorf("%w: CURVE INITIATE's vouch is for another server", ErrMalformed)
+		return out, false, withCode(CodeKeyExchange, fmt.Errorf("%w: CURVE INITIATE's vouch is for another server", ErrMalformed))
 	}
 	if err := h.readPeerProperties(plain[curveInitiatePlain:]); err != nil {
 		return out, false, err
@@ -527,27 +527,27 @@ func (t *curveTransform) Open(flags byte, body []byte) (innerFlags byte, inner [
 		return 0, nil, curveNotMessage(body)
 	}
 	if flags&FlagMore != 0 {
-		return 0, nil, fmt.Errorf("%w: CURVE MESSAGE in a frame with the MORE flag", ErrMalformed)
+		return 0, nil, withCode(CodeMalformedMessage, fmt.Errorf("%w: CURVE MESSAGE in a frame with the MORE flag", ErrMalformed))
 	}
 	if len(body) < curveMessageOverhead {
-		return 0, nil, fmt.Errorf("%w: CURVE MESSAGE of %d bytes, at least %d", ErrMalformed, len(body), curveMessageOverhead)
+		return 0, nil, withCode(CodeMalformedMessage, fmt.Errorf("%w: CURVE MESSAGE of %d bytes, at least %d", ErrMalformed, len(body), curveMessageOverhead))
 	}
 	nonce := binary.BigEndian.Uint64(body[1+len(cmdMessage):])
 	if nonce <= t.peerNonce {
-		return 0, nil, fmt.Errorf("%w: CURVE MESSAGE nonce %d, not above the last one, %d", ErrMalformed, nonce, t.peerNonce)
+		return 0, nil, withCode(CodeInvalidSequence, fmt.Errorf("%w: CURVE MESSAGE nonce %d, not above the last one, %d", ErrMalformed, nonce, t.peerNonce))
 	}
 	copy(t.openNonce[16:], body[1+len(cmdMessage):curveMessageHeader])
 	// x/crypto's Open will not write over its input, so the plain text
 	// goes through scratch and back into body.
 	opened, ok := box.OpenAfterPrecomputation(t.opened[:0], body[curveMessageHeader:], &t.openNonce, &t.key)
 	if !ok {
-		return 0, nil, fmt.Errorf("%w: CURVE MESSAGE does not open", ErrMalformed)
+		return 0, nil, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE MESSAGE does not open", ErrMalformed))
 	}
 	if len(opened) <= curveScratchKeep {
 		t.opened = opened
 	}
 	if opened[0]&^(curveFlagMore|curveFlagCommand) != 0 {
-		return 0, nil, fmt.Errorf("%w: CURVE MESSAGE flags %#02x have reserved bits set", ErrMalformed, opened[0])
+		return 0, nil, withCode(CodeMalformedMessage, fmt.Errorf("%w: CURVE MESSAGE flags %#02x have reserved bits set", ErrMalformed, opened[0]))
 	}
 	t.peerNonce = nonce
 	if opened[0]&curveFlagMore != 0 {
@@ -563,16 +563,16 @@ func (t *curveTransform) Open(flags byte, body []byte) (innerFlags byte, inner [
 // ---- helpers ----
 
 func curveUnexpected(name []byte) error {
-	return fmt.Errorf("%w: unexpected %q command in the CURVE handshake", ErrMalformed, name)
+	return withCode(CodeUnexpectedCommand, fmt.Errorf("%w: unexpected %q command in the CURVE handshake", ErrMalformed, name))
 }
 
 // curveNotMessage is Open's error for a frame that is not a MESSAGE; out
 // of line so that Open's own frame stays small.
 func curveNotMessage(body []byte) error {
 	if name, _, err := ParseCommand(body); err == nil {
-		return fmt.Errorf("%w: %q command where CURVE allows only MESSAGE", ErrMalformed, name)
+		return withCode(CodeUnexpectedCommand, fmt.Errorf("%w: %q command where CURVE allows only MESSAGE", ErrMalformed, name))
 	}
-	return fmt.Errorf("%w: a frame that is not a CURVE MESSAGE", ErrMalformed)
+	return withCode(CodeUnexpectedCommand, fmt.Errorf("%w: a frame that is not a CURVE MESSAGE", ErrMalformed))
 }
 
 // curveShortNonce is a short nonce with its 16-byte prefix.
@@ -607,7 +607,7 @@ func curveSharedKey(peer, secret *[32]byte) ([32]byte, error) {
 	var k [32]byte
 	box.Precompute(&k, peer, secret)
 	if k == weakSharedKey {
-		return k, fmt.Errorf("%w: CURVE public key %x is of small order", ErrMalformed, peer[:])
+		return k, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE public key %x is of small order", ErrMalformed, peer[:]))
 	}
 	return k, nil
 }

@@ -37,3 +37,58 @@ var (
 	// wrapping error's text.
 	ErrPeerError = errors.New("zmtp: peer sent ERROR")
 )
+
+// ProtocolCode says which rule of the protocol a peer broke, numbered as
+// libzmq's monitor numbers them (ZMQ_PROTOCOL_ERROR_ZMTP_*, the value of
+// ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL). The mechanisms attach one to each
+// error of theirs (CodeOf reads it); errors without one are the codec's and
+// the handshake's own.
+type ProtocolCode uint32
+
+// The codes, as libzmq 4.3.4's zmq.h has them.
+const (
+	CodeUnspecified       ProtocolCode = 0x10000000
+	CodeUnexpectedCommand ProtocolCode = 0x10000001
+	CodeInvalidSequence   ProtocolCode = 0x10000002
+	CodeKeyExchange       ProtocolCode = 0x10000003
+	CodeMalformedCommand  ProtocolCode = 0x10000011
+	CodeMalformedMessage  ProtocolCode = 0x10000012
+	CodeMalformedHello    ProtocolCode = 0x10000013
+	CodeMalformedInitiate ProtocolCode = 0x10000014
+	CodeMalformedError    ProtocolCode = 0x10000015
+	CodeMalformedReady    ProtocolCode = 0x10000016
+	CodeMalformedWelcome  ProtocolCode = 0x10000017
+	CodeInvalidMetadata   ProtocolCode = 0x10000018
+	CodeCryptographic     ProtocolCode = 0x11000001
+	CodeMechanismMismatch ProtocolCode = 0x11000002
+)
+
+// codedError is an error with the ProtocolCode it breaks.
+type codedError struct {
+	code ProtocolCode
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// withCode attaches code to err (nil stays nil; an err that has a code
+// keeps its own, the more precise one).
+func withCode(code ProtocolCode, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := CodeOf(err); ok {
+		return err
+	}
+	return &codedError{code, err}
+}
+
+// CodeOf returns the ProtocolCode a mechanism attached to err, if any.
+func CodeOf(err error) (ProtocolCode, bool) {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code, true
+	}
+	return 0, false
+}

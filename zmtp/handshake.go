@@ -335,10 +335,10 @@ func (h *Handshake) readPeerProperties(data []byte) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return withCode(CodeInvalidMetadata, err)
 	}
 	if !sawSocketType {
-		return fmt.Errorf("%w: peer's metadata has no Socket-Type", ErrIncompatible)
+		return withCode(CodeInvalidMetadata, fmt.Errorf("%w: peer's metadata has no Socket-Type", ErrIncompatible))
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ func (m *nullMechanism) start(h *Handshake, out []byte) []byte {
 
 func (m *nullMechanism) command(h *Handshake, name, data []byte, out []byte) ([]byte, bool, error) {
 	if string(name) != cmdReady || m.gotReady {
-		return out, false, fmt.Errorf("%w: unexpected %q command in the NULL handshake", ErrMalformed, name)
+		return out, false, withCode(CodeUnexpectedCommand, fmt.Errorf("%w: unexpected %q command in the NULL handshake", ErrMalformed, name))
 	}
 	if err := h.readPeerProperties(data); err != nil {
 		return out, false, err

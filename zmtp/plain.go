@@ -39,7 +39,7 @@ func (c *plainClient) command(h *Handshake, name, data []byte, out []byte) ([]by
 	case !c.sentInitiate && string(name) == cmdWelcome:
 		// libzmq sends WELCOME with no data and refuses one that has any.
 		if len(data) != 0 {
-			return out, false, fmt.Errorf("%w: PLAIN WELCOME with %d bytes of data", ErrMalformed, len(data))
+			return out, false, withCode(CodeMalformedWelcome, fmt.Errorf("%w: PLAIN WELCOME with %d bytes of data", ErrMalformed, len(data)))
 		}
 		c.sentInitiate = true
 		return appendPropsCommand(out, cmdInitiate, h.ourProperties()), false, nil
@@ -49,7 +49,7 @@ func (c *plainClient) command(h *Handshake, name, data []byte, out []byte) ([]by
 		}
 		return out, true, nil
 	}
-	return out, false, fmt.Errorf("%w: unexpected %q command in the PLAIN handshake", ErrMalformed, name)
+	return out, false, withCode(CodeUnexpectedCommand, fmt.Errorf("%w: unexpected %q command in the PLAIN handshake", ErrMalformed, name))
 }
 
 func (*plainClient) zapAccepted(h *Handshake, out []byte) ([]byte, bool, error) {
@@ -86,7 +86,7 @@ func (s *plainServer) command(h *Handshake, name, data []byte, out []byte) ([]by
 		}
 		return appendPropsCommand(out, cmdReady, h.ourProperties()), true, nil
 	}
-	return out, false, fmt.Errorf("%w: unexpected %q command in the PLAIN handshake", ErrMalformed, name)
+	return out, false, withCode(CodeUnexpectedCommand, fmt.Errorf("%w: unexpected %q command in the PLAIN handshake", ErrMalformed, name))
 }
 
 func (s *plainServer) zapAccepted(h *Handshake, out []byte) ([]byte, bool, error) {
@@ -101,11 +101,11 @@ func (*plainServer) transform() Transform { return nil }
 // requires. Both are subslices of data.
 func parsePlainHello(data []byte) (user, pass []byte, err error) {
 	if len(data) < 1 || len(data)-1 < int(data[0]) {
-		return nil, nil, fmt.Errorf("%w: PLAIN HELLO: bad username", ErrMalformed)
+		return nil, nil, withCode(CodeMalformedHello, fmt.Errorf("%w: PLAIN HELLO: bad username", ErrMalformed))
 	}
 	user, data = data[1:1+int(data[0])], data[1+int(data[0]):]
 	if len(data) < 1 || len(data)-1 != int(data[0]) {
-		return nil, nil, fmt.Errorf("%w: PLAIN HELLO: bad password", ErrMalformed)
+		return nil, nil, withCode(CodeMalformedHello, fmt.Errorf("%w: PLAIN HELLO: bad password", ErrMalformed))
 	}
 	return user, data[1:], nil
 }

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <zmq.h>
@@ -118,9 +119,178 @@ static inline void *perf_socket (void *ctx, int type)
     return s;
 }
 
+/* Security. ZRING_PERF_MECHANISM picks the mechanism of the tools' tcp
+ * sockets: "null" (or unset or empty), "plain" or "curve"; zring's Go tools
+ * (tools/perf/internal/perf/security.go) read the same variable and hold the
+ * same credentials and keys, so any tool of either side pairs with any of
+ * the other. The binding side is the server (local_thr, local_lat,
+ * fanout_pub), the connecting side the client. inproc endpoints are left
+ * alone: libzmq runs no handshake there. The keys were made once with
+ * zring.CurveKeypair; they are public, so they secure nothing, but every
+ * run does the work a real CURVE connection does. */
+#define PERF_MECHANISM_ENV "ZRING_PERF_MECHANISM"
+#define PERF_PLAIN_USERNAME "zbench"
+#define PERF_PLAIN_PASSWORD "zbench-password"
+#define PERF_CURVE_SERVER_PUBLIC "osFdMZH%MDwz^=t/cqzo(9h4CF%mdx[]!]0jsc.E"
+#define PERF_CURVE_SERVER_SECRET "dIIj7fj(RxlJ6jdgMM0[jt%0(Ip@5#1FdPq?WDsU"
+#define PERF_CURVE_CLIENT_PUBLIC "IBdgFq@dlud?wNOCBL(e<<pJkJqkQm+YPmtUCHhX"
+#define PERF_CURVE_CLIENT_SECRET "x0I#82rBU1vIXhHzsA:>sKp*vbr8<a!<a69@Cm0h"
+
+enum perf_mechanism
+{
+    PERF_NULL,
+    PERF_PLAIN,
+    PERF_CURVE
+};
+
+/* perf_mechanism reads ZRING_PERF_MECHANISM; an unknown value prints an
+ * error line and exits. */
+static inline enum perf_mechanism perf_mechanism (void)
+{
+    const char *m = getenv (PERF_MECHANISM_ENV);
+    if (!m || !*m || strcasecmp (m, "null") == 0)
+        return PERF_NULL;
+    if (strcasecmp (m, "plain") == 0)
+        return PERF_PLAIN;
+    if (strcasecmp (m, "curve") == 0)
+        return PERF_CURVE;
+    printf ("error in zmq_setsockopt: %s=\"%s\": unknown mechanism (have "
+            "null, plain, curve)\n",
+            PERF_MECHANISM_ENV, m);
+    exit (1);
+}
+
+static inline void perf_setsockopt (void *s, int option, const void *value,
+                                    size_t size)
+{
+    if (zmq_setsockopt (s, option, value, size) != 0)
+        perf_die ("zmq_setsockopt");
+}
+
+/* perf_zap_send sends one frame of a ZAP reply; -1 on error. */
+static inline int perf_zap_send (void *s, const void *data, size_t size,
+                                 int more)
+{
+    return zmq_send (s, data, size, more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
+}
+
+/* perf_zap_handler answers every ZAP request (RFC 27: version, request id,
+ * domain, address, identity, mechanism, credentials...) with version 1.0,
+ * the request's id, status 200, no user id and no metadata. It owns the REP
+ * socket it is given; when the context is terminated its recv fails with
+ * ETERM and it closes the socket, which zmq_ctx_term waits for. */
+static void *perf_zap_handler (void *rep)
+{
+    for (;;) {
+        char id[256];
+        size_t id_size = 0;
+        int more = 1;
+        for (int frame = 0; more; frame++) {
+            zmq_msg_t msg;
+            zmq_msg_init (&msg);
+            if (zmq_msg_recv (&msg, rep, 0) < 0) {
+                if (zmq_errno () != ETERM)
+                    perf_die ("zmq_msg_recv (ZAP handler)");
+                zmq_msg_close (&msg);
+                zmq_close (rep);
+                return NULL;
+            }
+            if (frame == 1) {
+                id_size = zmq_msg_size (&msg);
+                if (id_size > sizeof id)
+                    id_size = sizeof id;
+                memcpy (id, zmq_msg_data (&msg), id_size);
+            }
+            more = zmq_msg_more (&msg);
+            zmq_msg_close (&msg);
+        }
+        if (perf_zap_send (rep, "1.0", 3, 1) || perf_zap_send (rep, id, id_size, 1)
+            || perf_zap_send (rep, "200", 3, 1) || perf_zap_send (rep, "OK", 2, 1)
+            || perf_zap_send (rep, "", 0, 1) || perf_zap_send (rep, "", 0, 0)) {
+            if (zmq_errno () == ETERM) {
+                zmq_close (rep);
+                return NULL;
+            }
+            perf_die ("zmq_send (ZAP handler)");
+        }
+    }
+}
+
+/* perf_serve_zap binds the ZAP handler's REP socket in ctx (once: a tool has
+ * one context) before any server socket of it binds, so no client can reach
+ * the server before the handler is there, then hands the socket to a
+ * detached thread (pthread_create is the full barrier a socket needs to
+ * change threads). */
+static inline void perf_serve_zap (void *ctx)
+{
+    static void *served;
+    if (served == ctx)
+        return;
+    served = ctx;
+    void *rep = perf_socket (ctx, ZMQ_REP);
+    int linger = 0;
+    perf_setsockopt (rep, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind (rep, "inproc://zeromq.zap.01") != 0)
+        perf_die ("zmq_bind");
+    pthread_t thread;
+    int rc = pthread_create (&thread, NULL, perf_zap_handler, rep);
+    if (rc != 0) {
+        printf ("error in pthread_create: %s\n", strerror (rc));
+        exit (1);
+    }
+    pthread_detach (thread);
+}
+
+/* perf_secure gives s, not yet bound or connected, ZRING_PERF_MECHANISM's
+ * mechanism: server if it binds, client if it connects. A PLAIN server needs
+ * a ZAP handler, or libzmq refuses every client; a CURVE server without one
+ * accepts any client, so it gets none. */
+static inline void perf_secure (void *ctx, void *s, const char *endpoint,
+                                int server)
+{
+    if (strncmp (endpoint, "tcp://", 6) != 0
+        && strncmp (endpoint, "ipc://", 6) != 0)
+        return;
+    int one = 1;
+    switch (perf_mechanism ()) {
+        case PERF_NULL:
+            break;
+        case PERF_PLAIN:
+            if (server) {
+                perf_serve_zap (ctx);
+                perf_setsockopt (s, ZMQ_PLAIN_SERVER, &one, sizeof one);
+            } else {
+                perf_setsockopt (s, ZMQ_PLAIN_USERNAME, PERF_PLAIN_USERNAME,
+                                 strlen (PERF_PLAIN_USERNAME));
+                perf_setsockopt (s, ZMQ_PLAIN_PASSWORD, PERF_PLAIN_PASSWORD,
+                                 strlen (PERF_PLAIN_PASSWORD));
+            }
+            break;
+        case PERF_CURVE:
+            /* Z85 keys go in as 40 characters and their NUL (zmq_setsockopt
+             * takes 41 bytes as text, 32 as binary). */
+            if (server) {
+                perf_setsockopt (s, ZMQ_CURVE_SERVER, &one, sizeof one);
+                perf_setsockopt (s, ZMQ_CURVE_SECRETKEY,
+                                 PERF_CURVE_SERVER_SECRET, 41);
+            } else {
+                perf_setsockopt (s, ZMQ_CURVE_SERVERKEY,
+                                 PERF_CURVE_SERVER_PUBLIC, 41);
+                perf_setsockopt (s, ZMQ_CURVE_PUBLICKEY,
+                                 PERF_CURVE_CLIENT_PUBLIC, 41);
+                perf_setsockopt (s, ZMQ_CURVE_SECRETKEY,
+                                 PERF_CURVE_CLIENT_SECRET, 41);
+            }
+            break;
+    }
+}
+
+/* perf_bind and perf_connect make a socket, secure it (perf_secure) and bind
+ * or connect it. */
 static inline void *perf_bind (void *ctx, int type, const char *endpoint)
 {
     void *s = perf_socket (ctx, type);
+    perf_secure (ctx, s, endpoint, 1);
     if (zmq_bind (s, endpoint) != 0)
         perf_die ("zmq_bind");
     return s;
@@ -129,6 +299,7 @@ static inline void *perf_bind (void *ctx, int type, const char *endpoint)
 static inline void *perf_connect (void *ctx, int type, const char *endpoint)
 {
     void *s = perf_socket (ctx, type);
+    perf_secure (ctx, s, endpoint, 0);
     if (zmq_connect (s, endpoint) != 0)
         perf_die ("zmq_connect");
     return s;

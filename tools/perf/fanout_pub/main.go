@@ -30,6 +30,7 @@ func main() {
 	if err := s.SetOption(zring.XPubNoDrop, 1); err != nil {
 		perf.Die("zmq_setsockopt", err)
 	}
+	perf.Secure(ctx, s, ep, true)
 	if err := s.Bind(ep); err != nil {
 		perf.Die("zmq_bind", err)
 	}

@@ -1,6 +1,7 @@
 // Package perf holds what zring's perf tools share: argument parsing, the
-// throughput and latency reports in libzmq's perf tools' exact wording, and
-// the per-round-trip samples behind the p50/p99/p99.9 lines.
+// throughput and latency reports in libzmq's perf tools' exact wording, the
+// per-round-trip samples behind the p50/p99/p99.9 lines, and the security
+// mechanism the environment asks for (security.go).
 package perf
 
 import (
@@ -77,12 +78,14 @@ func Open(t zring.SocketType, endpoint string, bind bool) (*zring.Context, *zrin
 	return ctx, Attach(ctx, t, endpoint, bind)
 }
 
-// Attach adds a socket of type t to ctx, bound or connected to endpoint.
+// Attach adds a socket of type t to ctx, bound or connected to endpoint,
+// with the security mechanism MechanismEnv names (see Secure).
 func Attach(ctx *zring.Context, t zring.SocketType, endpoint string, bind bool) *zring.Socket {
 	s, err := ctx.NewSocket(t)
 	if err != nil {
 		Die("zmq_socket", err)
 	}
+	Secure(ctx, s, endpoint, bind)
 	if bind {
 		err = s.Bind(endpoint)
 	} else {
