@@ -3,11 +3,13 @@ package zring_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/zring/zring"
 )
@@ -17,6 +19,19 @@ import (
 // code, user id, metadata frame) and logs the requests it saw. The
 // handler's goroutine owns its socket from the bind on.
 func zapHandler(t *testing.T, ctx *zring.Context, decide func(mech string, creds [][]byte) (string, string, []byte)) *zapLog {
+	t.Helper()
+	return zapServe(t, ctx, func(req [][]byte) [][]byte {
+		if len(req) < 6 || string(req[0]) != "1.0" {
+			return [][]byte{[]byte("1.0"), nil, []byte("500"), []byte("bad request"), nil, nil}
+		}
+		code, user, meta := decide(string(req[5]), req[6:])
+		return [][]byte{[]byte("1.0"), req[1], []byte(code), []byte("text"), []byte(user), meta}
+	})
+}
+
+// zapServe is zapHandler with the reply's frames (after REP's envelope)
+// made by reply, whatever they are; a nil reply sends nothing.
+func zapServe(t *testing.T, ctx *zring.Context, reply func(req [][]byte) [][]byte) *zapLog {
 	t.Helper()
 	rep, err := ctx.NewSocket(zring.REP)
 	if err != nil {
@@ -53,12 +68,9 @@ func zapHandler(t *testing.T, ctx *zring.Context, decide func(mech string, creds
 			log.mu.Lock()
 			log.reqs = append(log.reqs, req)
 			log.mu.Unlock()
-			if len(req) < 6 || string(req[0]) != "1.0" {
-				rep.SendMultipart([][]byte{[]byte("1.0"), nil, []byte("500"), []byte("bad request"), nil, nil}, 0)
-				continue
+			if r := reply(req); r != nil {
+				rep.SendMultipart(r, 0)
 			}
-			code, user, meta := decide(string(req[5]), req[6:])
-			rep.SendMultipart([][]byte{[]byte("1.0"), req[1], []byte(code), []byte("text"), []byte(user), meta}, 0)
 		}
 	}()
 	return log
@@ -374,6 +386,155 @@ func TestSecuredSocketRefusesGarbage(t *testing.T) {
 			push.Send([]byte("after the garbage"), 0)
 			if got, err := pull.Recv(0); err != nil || string(got) != "after the garbage" {
 				t.Fatalf("the real client: %q %v", got, err)
+			}
+		})
+	}
+}
+
+// TestCurveIdleConnectionsDoNotStarveClients is CVE-2020-15166's case: 500
+// connections open a CURVE server's port and never finish the handshake
+// (half send the greeting, half nothing) while a real client sends 10,000
+// messages. Every message arrives, and HANDSHAKE_IVL closes each idle
+// connection.
+func TestCurveIdleConnectionsDoNotStarveClients(t *testing.T) {
+	const idle, messages = 500, 10000
+	ctx := newCtx(t)
+	serverPub, serverSec, _ := zring.CurveKeypair()
+	pull := sock(t, ctx, zring.PULL)
+	pull.SetOption(zring.RcvTimeo, 5000)
+	pull.SetOption(zring.HandshakeIvl, 1000)
+	pull.SetOption(zring.CurveServer, 1)
+	pull.SetOption(zring.CurveSecretKey, serverSec)
+	ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+	addr := strings.TrimPrefix(ep, "tcp://")
+	conns := make([]net.Conn, 0, idle)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < idle; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("idle connection %d: %v", i, err)
+		}
+		if i%2 == 0 {
+			c.Write(greeting("CURVE"))
+		}
+		conns = append(conns, c)
+	}
+	push := sock(t, ctx, zring.PUSH)
+	pub, sec, _ := zring.CurveKeypair()
+	push.SetOption(zring.CurveServerKey, serverPub)
+	push.SetOption(zring.CurvePublicKey, pub)
+	push.SetOption(zring.CurveSecretKey, sec)
+	if err := push.Connect(ep); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < messages; i++ {
+			if _, err := pull.Recv(0); err != nil {
+				done <- fmt.Errorf("message %d: %w", i, err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < messages; i++ {
+		if err := push.Send([]byte("through the crowd"), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Each idle connection is closed by the handshake's deadline: a read
+	// ends (after the server's greeting, for those that got one).
+	deadline := time.Now().Add(10 * time.Second)
+	buf := make([]byte, 256)
+	for i, c := range conns {
+		c.SetReadDeadline(deadline)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					t.Fatalf("idle connection %d still open after 10 s (HANDSHAKE_IVL 1 s)", i)
+				}
+				break
+			}
+		}
+	}
+}
+
+// TestZAPBadReplies: a reply libzmq would refuse ends that handshake with
+// libzmq's ZAP protocol code; a late one, after HANDSHAKE_IVL, meets a
+// connection already closed; either way the next client is served.
+func TestZAPBadReplies(t *testing.T) {
+	ok := func(req [][]byte) [][]byte {
+		return [][]byte{[]byte("1.0"), req[1], []byte("200"), nil, nil, nil}
+	}
+	cases := []struct {
+		name  string
+		reply func(req [][]byte) [][]byte
+		event zring.Event
+		value uint32
+	}{
+		{"version 2.0", func(req [][]byte) [][]byte {
+			return [][]byte{[]byte("2.0"), req[1], []byte("200"), nil, nil, nil}
+		}, zring.EventHandshakeFailedProtocol, zring.ProtocolErrorZAPBadVersion},
+		{"another request id", func(req [][]byte) [][]byte {
+			return [][]byte{[]byte("1.0"), []byte("7"), []byte("200"), nil, nil, nil}
+		}, zring.EventHandshakeFailedProtocol, zring.ProtocolErrorZAPBadRequestID},
+		{"status 201", func(req [][]byte) [][]byte {
+			return [][]byte{[]byte("1.0"), req[1], []byte("201"), nil, nil, nil}
+		}, zring.EventHandshakeFailedProtocol, zring.ProtocolErrorZAPInvalidStatusCode},
+		{"five frames", func(req [][]byte) [][]byte {
+			return [][]byte{[]byte("1.0"), req[1], []byte("200"), nil, nil}
+		}, zring.EventHandshakeFailedProtocol, zring.ProtocolErrorZAPMalformedReply},
+		{"bad metadata", func(req [][]byte) [][]byte {
+			return [][]byte{[]byte("1.0"), req[1], []byte("200"), nil, nil, []byte{9, 'X'}}
+		}, zring.EventHandshakeFailedProtocol, zring.ProtocolErrorZAPInvalidMetadata},
+		{"late", func(req [][]byte) [][]byte {
+			time.Sleep(700 * time.Millisecond) // HANDSHAKE_IVL is 300 ms
+			return ok(req)
+		}, zring.EventHandshakeFailedNoDetail, uint32(syscall.ETIMEDOUT)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			first := true
+			zapServe(t, ctx, func(req [][]byte) [][]byte {
+				if first {
+					first = false
+					return c.reply(req)
+				}
+				return ok(req)
+			})
+			pull := sock(t, ctx, zring.PULL)
+			pull.SetOption(zring.RcvTimeo, 3000)
+			pull.SetOption(zring.HandshakeIvl, 300)
+			pull.SetOption(zring.PlainServer, 1)
+			mon := watch(t, ctx, pull, "mon-zap-bad", zring.EventAll)
+			ep := bindAt(t, pull, "tcp://127.0.0.1:0")
+			bad := sock(t, ctx, zring.PUSH)
+			bad.SetOption(zring.PlainUsername, "u")
+			bad.SetOption(zring.PlainPassword, "p")
+			bad.SetOption(zring.ReconnectIvl, -1)
+			if err := bad.Connect(ep); err != nil {
+				t.Fatal(err)
+			}
+			if e := expect(t, mon, c.event); e.Value != c.value {
+				t.Fatalf("event %#x value %#x, want %#x", e.Event, e.Value, c.value)
+			}
+			good := sock(t, ctx, zring.PUSH)
+			good.SetOption(zring.PlainUsername, "u")
+			good.SetOption(zring.PlainPassword, "p")
+			if err := good.Connect(ep); err != nil {
+				t.Fatal(err)
+			}
+			good.Send([]byte("next client"), 0)
+			if got, err := pull.Recv(0); err != nil || string(got) != "next client" {
+				t.Fatalf("next client: %q %v", got, err)
 			}
 		})
 	}
