@@ -172,90 +172,97 @@ const (
 	evHandshakeFailedAuth = 0x4000
 )
 
+// securityPairs are the server and client implementations the security
+// tests run, on each transport.
+var securityPairs = []struct{ server, client impl }{
+	{zringImpl, libzmqImpl},
+	{libzmqImpl, zringImpl},
+	{zringImpl, zringImpl},
+}
+
 func TestPlain(t *testing.T) {
-	for _, pair := range []struct{ server, client impl }{
-		{zringImpl, libzmqImpl},
-		{libzmqImpl, zringImpl},
-		{zringImpl, zringImpl},
-	} {
-		t.Run(fmt.Sprintf("%s server, %s client", pair.server, pair.client), func(t *testing.T) {
-			for _, c := range []struct {
-				name, pass string
-				ok         bool
-			}{{"accepted", "secret", true}, {"refused", "wrong", false}} {
-				t.Run(c.name, func(t *testing.T) {
-					cs := newContexts(t)
-					if pair.server == zringImpl {
-						zapHandlerZring(t, cs.z, plainAdmin)
-					} else {
-						zapHandlerLibzmq(t, cs.l, plainAdmin)
-					}
-					srv := cs.socket(t, side{pair.server, zring.PULL})
-					cli := cs.socket(t, side{pair.client, zring.PUSH})
-					setPlain(t, srv, "", "")
-					setPlain(t, cli, "admin", c.pass)
-					srvEvents := watchEvents(t, cs, srv)
-					cliEvents := watchEvents(t, cs, cli)
-					ep, err := srv.bind("tcp://127.0.0.1:*")
-					if pair.server == zringImpl {
-						ep, err = srv.bind("tcp://127.0.0.1:0")
-					}
+	for _, tr := range transports {
+		for _, pair := range securityPairs {
+			t.Run(fmt.Sprintf("%s/%s server, %s client", tr, pair.server, pair.client), func(t *testing.T) {
+				testPlain(t, tr, pair.server, pair.client)
+			})
+		}
+	}
+}
+
+func testPlain(t *testing.T, tr string, server, client impl) {
+	for _, c := range []struct {
+		name, pass string
+		ok         bool
+	}{{"accepted", "secret", true}, {"refused", "wrong", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			cs := newContexts(t)
+			if server == zringImpl {
+				zapHandlerZring(t, cs.z, plainAdmin)
+			} else {
+				zapHandlerLibzmq(t, cs.l, plainAdmin)
+			}
+			srv := cs.socket(t, side{server, zring.PULL})
+			cli := cs.socket(t, side{client, zring.PUSH})
+			setPlain(t, srv, "", "")
+			setPlain(t, cli, "admin", c.pass)
+			srvEvents := watchEvents(t, cs, srv)
+			cliEvents := watchEvents(t, cs, cli)
+			ep, err := srv.bind(wildcard(t, tr, server))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cli.connect(ep); err != nil {
+				t.Fatal(err)
+			}
+			if !c.ok {
+				for _, w := range []struct {
+					p    peer
+					next func(int) (uint32, error)
+				}{{srv, srvEvents}, {cli, cliEvents}} {
+					v, err := w.next(evHandshakeFailedAuth)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if err := cli.connect(ep); err != nil {
-						t.Fatal(err)
+					if v != 400 {
+						t.Fatalf("%v: HANDSHAKE_FAILED_AUTH %d, want 400", w.p, v)
 					}
-					if !c.ok {
-						for _, w := range []struct {
-							p    peer
-							next func(int) (uint32, error)
-						}{{srv, srvEvents}, {cli, cliEvents}} {
-							v, err := w.next(evHandshakeFailedAuth)
-							if err != nil {
-								t.Fatal(err)
-							}
-							if v != 400 {
-								t.Fatalf("%v: HANDSHAKE_FAILED_AUTH %d, want 400", w.p, v)
-							}
-						}
-						return
-					}
-					if err := cli.send([][]byte{[]byte("over PLAIN")}, 0); err != nil {
-						t.Fatal(err)
-					}
-					var got []byte
-					var user string
-					switch s := srv.(type) {
-					case *zringPeer:
-						got, md, err := s.s.RecvWithMetadata(0, "User-Id")
-						if err != nil {
-							t.Fatal(err)
-						}
-						_ = got
-						user = md["User-Id"]
-						if string(got) != "over PLAIN" {
-							t.Fatalf("zring received %q", got)
-						}
-					case *libzmqPeer:
-						msg, md, err := s.s.RecvBytesWithMetadata(0, "User-Id")
-						if err != nil {
-							t.Fatal(err)
-						}
-						got, user = msg, md["User-Id"]
-						if string(got) != "over PLAIN" {
-							t.Fatalf("libzmq received %q", got)
-						}
-					}
-					if user != zapUserID {
-						t.Fatalf("%v: User-Id %q, want %q", srv, user, zapUserID)
-					}
-					for _, next := range []func(int) (uint32, error){srvEvents, cliEvents} {
-						if _, err := next(evHandshakeSucceeded); err != nil {
-							t.Fatal(err)
-						}
-					}
-				})
+				}
+				return
+			}
+			if err := cli.send([][]byte{[]byte("over PLAIN")}, 0); err != nil {
+				t.Fatal(err)
+			}
+			var got []byte
+			var user string
+			switch s := srv.(type) {
+			case *zringPeer:
+				got, md, err := s.s.RecvWithMetadata(0, "User-Id")
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = got
+				user = md["User-Id"]
+				if string(got) != "over PLAIN" {
+					t.Fatalf("zring received %q", got)
+				}
+			case *libzmqPeer:
+				msg, md, err := s.s.RecvBytesWithMetadata(0, "User-Id")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, user = msg, md["User-Id"]
+				if string(got) != "over PLAIN" {
+					t.Fatalf("libzmq received %q", got)
+				}
+			}
+			if user != zapUserID {
+				t.Fatalf("%v: User-Id %q, want %q", srv, user, zapUserID)
+			}
+			for _, next := range []func(int) (uint32, error){srvEvents, cliEvents} {
+				if _, err := next(evHandshakeSucceeded); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}
