@@ -21,8 +21,10 @@ import (
 )
 
 const (
-	begin = "<!-- matrix:begin (go run ./cmd/matrix) -->"
-	end   = "<!-- matrix:end -->"
+	begin    = "<!-- matrix:begin (go run ./cmd/matrix) -->"
+	end      = "<!-- matrix:end -->"
+	secBegin = "<!-- security:begin (go run ./cmd/matrix) -->"
+	secEnd   = "<!-- security:end -->"
 )
 
 type event struct {
@@ -39,11 +41,18 @@ func main() {
 	results := map[cell]string{}
 	var order []string
 	seen := map[string]bool{}
+	sec := map[secCell]string{}
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var e event
 		if json.Unmarshal(sc.Bytes(), &e) != nil || (e.Action != "pass" && e.Action != "fail") {
+			continue
+		}
+		if c, ok := securityCell(e.Test); ok {
+			if e.Action == "fail" || sec[c] == "" {
+				sec[c] = e.Action
+			}
 			continue
 		}
 		parts := strings.Split(e.Test, "/")
@@ -91,13 +100,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "matrix:", err)
 		os.Exit(1)
 	}
-	s := string(text)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i < 0 || j < i {
-		fmt.Fprintf(os.Stderr, "matrix: %s has no %q ... %q section\n", *readme, begin, end)
+	s, ok := replaceSection(string(text), begin, end, b.String())
+	if ok {
+		var secFailed int
+		var table string
+		table, secFailed = securityTable(sec)
+		failed += secFailed
+		s, ok = replaceSection(s, secBegin, secEnd, table)
+	}
+	if !ok {
+		fmt.Fprintf(os.Stderr, "matrix: %s lacks a %q ... %q or %q ... %q section\n", *readme, begin, end, secBegin, secEnd)
 		os.Exit(1)
 	}
-	s = s[:i] + b.String() + s[j+len(end):]
 	if err := os.WriteFile(*readme, []byte(s), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "matrix:", err)
 		os.Exit(1)
@@ -113,4 +127,81 @@ func main() {
 func pairName(p string) string {
 	r := strings.NewReplacer("<->", " ↔ ", "->", " → ", "<-", " ← ", "_", " ", "(", " (")
 	return r.Replace(p)
+}
+
+// replaceSection puts body (which begins with from and ends with to) in
+// place of the text from from to to.
+func replaceSection(s, from, to, body string) (string, bool) {
+	i, j := strings.Index(s, from), strings.Index(s, to)
+	if i < 0 || j < i {
+		return s, false
+	}
+	return s[:i] + body + s[j+len(to):], true
+}
+
+// secCell is one security scenario with one implementation serving.
+type secCell struct{ row, server string }
+
+// securityRows are the security table's rows, in order: the scenario as
+// the table says it, and the test (name prefix, then what the subtest's
+// name must contain) whose results fill it.
+var securityRows = []struct{ row, test, want string }{
+	{"PLAIN, ZAP handler accepts, tcp", "TestPlain/tcp/", "/accepted"},
+	{"PLAIN, ZAP handler accepts, ipc", "TestPlain/ipc/", "/accepted"},
+	{"PLAIN, ZAP handler refuses, tcp", "TestPlain/tcp/", "/refused"},
+	{"PLAIN, ZAP handler refuses, ipc", "TestPlain/ipc/", "/refused"},
+	{"PLAIN, no ZAP handler (refused, EFAULT)", "TestPlainWithoutHandler/", ""},
+	{"CURVE, REQ/REP up to 150 kB, tcp", "TestCurveSockets/tcp/", ""},
+	{"CURVE, REQ/REP up to 150 kB, ipc", "TestCurveSockets/ipc/", ""},
+	{"CURVE, wrong server key", "TestCurveWrongServerKey/", ""},
+	{"CURVE, ZAP handler accepts the client key", "TestCurveWithZAP/", "accept_true"},
+	{"CURVE, ZAP handler refuses the client key", "TestCurveWithZAP/", "accept_false"},
+	{"NULL with ZAP_DOMAIN, handler accepts", "TestNullWithZAPDomain/", "accept_true"},
+	{"NULL with ZAP_DOMAIN, handler refuses", "TestNullWithZAPDomain/", "accept_false"},
+}
+
+// securityCell places a security subtest's result: its row, and which
+// implementation served (the client is the other). zring with zring is
+// not in the table.
+func securityCell(test string) (secCell, bool) {
+	var server string
+	switch {
+	case strings.Contains(test, "zring_server,_libzmq_client"):
+		server = "zring"
+	case strings.Contains(test, "libzmq_server,_zring_client"):
+		server = "libzmq"
+	default:
+		return secCell{}, false
+	}
+	for _, r := range securityRows {
+		if strings.HasPrefix(test, r.test) && strings.Contains(test, r.want) {
+			return secCell{r.row, server}, true
+		}
+	}
+	return secCell{}, false
+}
+
+// securityTable is the security section, and how many cells failed.
+func securityTable(sec map[secCell]string) (string, int) {
+	var b strings.Builder
+	b.WriteString(secBegin + "\n\n")
+	b.WriteString("| scenario | zring server, libzmq client | libzmq server, zring client |\n|---|---|---|\n")
+	failed := 0
+	for _, r := range securityRows {
+		row := []string{r.row}
+		for _, server := range []string{"zring", "libzmq"} {
+			v := sec[secCell{r.row, server}]
+			switch v {
+			case "pass":
+			case "fail":
+				failed++
+			default:
+				v = "not run"
+			}
+			row = append(row, v)
+		}
+		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+	}
+	b.WriteString("\n" + secEnd)
+	return b.String(), failed
 }
