@@ -539,3 +539,18 @@ func TestZAPBadReplies(t *testing.T) {
 		})
 	}
 }
+
+// GSSAPI is not built: its options fail with EINVAL and say why.
+func TestGSSAPIOptionsRefused(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.DEALER)
+	for _, opt := range []zring.Option{62, 63, 64, 65, 90, 91} {
+		err := s.SetOption(opt, 1)
+		if !errors.Is(err, zring.ErrInvalid) || !strings.Contains(err.Error(), "ZMQ_GSSAPI") || !strings.Contains(err.Error(), "not built") {
+			t.Errorf("SetOption(%d): %v", opt, err)
+		}
+		if _, err := s.GetOption(opt); !errors.Is(err, zring.ErrInvalid) {
+			t.Errorf("GetOption(%d): %v", opt, err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -707,14 +708,28 @@ func OptionName(opt Option) string {
 	if d := lookup(opt); d != nil {
 		return d.name
 	}
-	return ""
+	return unbuilt[opt]
 }
+
+// unbuilt are options of zmq_setsockopt(3) for what zring does not carry
+// (GSSAPI, RFC 38): they fail with EINVAL, as in a libzmq built without
+// it, and say so.
+var unbuilt = map[Option]string{
+	62: "ZMQ_GSSAPI_SERVER", 63: "ZMQ_GSSAPI_PRINCIPAL", 64: "ZMQ_GSSAPI_SERVICE_PRINCIPAL",
+	65: "ZMQ_GSSAPI_PLAINTEXT", 90: "ZMQ_GSSAPI_PRINCIPAL_NAMETYPE", 91: "ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE",
+}
+
+// errUnbuilt is the error of an option in unbuilt.
+var errUnbuilt = fmt.Errorf("%w: the GSSAPI mechanism is not built into zring", errno.EINVAL)
 
 // Set validates v against the table row of opt and stores it. Unknown
 // options, read-only options, values of the wrong Go type and values out of
 // range all return EINVAL, as zmq_setsockopt does.
 func (o *Options) Set(opt Option, v any) error {
 	d := lookup(opt)
+	if d == nil && unbuilt[opt] != "" {
+		return errUnbuilt
+	}
 	if d == nil || d.readOnly || !d.appliesTo(o.Type) {
 		return errno.EINVAL
 	}
@@ -802,6 +817,9 @@ func (d *optionDef) appliesTo(t Type) bool {
 // uint64, []byte (a copy) or string.
 func (o *Options) Get(opt Option) (any, error) {
 	d := lookup(opt)
+	if d == nil && unbuilt[opt] != "" {
+		return nil, errUnbuilt
+	}
 	if d == nil || d.writeOnly || !d.appliesTo(o.Type) {
 		return nil, errno.EINVAL
 	}
