@@ -100,13 +100,13 @@ func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv(m, int(flag
 //   - "Resource", if the peer sent one;
 //   - "Peer-Address": the peer's IP address for tcp ("127.0.0.1", "::1"),
 //     "localhost:uid:gid:pid" for ipc on Linux;
-//   - the peer's ZMQ_METADATA properties, e.g. "X-Region".
+//   - the peer's ZMQ_METADATA properties, e.g. "X-Region";
+//   - "User-Id" and the reply's metadata properties, when a ZAP handler
+//     authenticated the peer (PLAIN, CURVE, or NULL with ZAPDomain).
 //
 // Names match whatever their case (RFC 37 makes them case-insensitive;
 // libzmq matches them exactly). A STREAM socket's connections have only
-// "Peer-Address"; inproc ones have none, as in libzmq; and "User-Id",
-// which libzmq takes from a ZAP handler, is never there, as zring has no
-// ZAP. For pipes a Connect made that outlive their connections (without
+// "Peer-Address"; inproc ones have none, as in libzmq. For pipes a Connect made that outlive their connections (without
 // Immediate), the properties are those of the latest connection.
 //
 // It costs nothing on the message path and allocates nothing: the socket
