@@ -37,7 +37,7 @@ lint:
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-# make bench: five zbench passes, about 10 minutes on 2 vCPUs (11 if loaded runs take
+# make bench: six zbench passes, about 12.5 minutes on 2 vCPUs (13.5 if loaded runs take
 # twice as long as idle ones; the budget is 15). Every pass runs its cases idle and
 # loaded (one busy-loop process taking a core, started and killed by zbench), 3
 # interleaved repetitions each:
@@ -47,6 +47,8 @@ lint:
 #   no spin   latency only (-cases lat): spinning is a latency knob, and a loaded box is
 #             where it costs the peer its CPU: ~0.8 min
 #   spin 200  likewise: ~0.6 min
+#   security  PLAIN and CURVE (issue 11: tcp throughput 64 B, 1 KiB, 64 KiB, latency 64 B),
+#             libzmq and zring, 0.4 of the counts (-scale 0.4): ~2.3 min (2 min 17 s measured)
 # Estimates: each pass's counts at the rates of the last make bench in BENCHMARKS.md,
 # loaded runs 1.6x as long as idle ones (measured with -quick), per-pass build and interop
 # time as measured; see bench/README.md.
@@ -60,6 +62,8 @@ bench: deps
 	ZRING_SPIN=0 $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -cases lat -out bench/out/nospin.md
 	@echo "== zring spinning longer, as on a dedicated latency box (ZRING_SPIN=200us), latency only"
 	ZRING_SPIN=200us $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -cases lat -out bench/out/spin200.md
+	@echo "== PLAIN and CURVE beside libzmq's (issue 11): throughput 64 B, 1 KiB, 64 KiB and latency 64 B, 0.4 of the counts"
+	$(GO) run ./bench/cmd/zbench -only libzmq,zring -mechanisms plain,curve -conditions idle,loaded -scale 0.4 -out bench/out/security.md
 
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick

@@ -20,6 +20,7 @@ int main (int argc, char *argv[])
     if (zmq_setsockopt (s, ZMQ_XPUB_VERBOSE, &one, sizeof one) != 0
         || zmq_setsockopt (s, ZMQ_XPUB_NODROP, &one, sizeof one) != 0)
         perf_die ("zmq_setsockopt");
+    perf_secure (ctx, s, a.endpoint, 1);
     if (zmq_bind (s, a.endpoint) != 0)
         perf_die ("zmq_bind");
 

@@ -101,8 +101,9 @@ perf_parse_args (int argc, char *argv[], int endpoint, const char *usage)
     return a;
 }
 
-/* perf_ctx_new, perf_bind, perf_connect, perf_close and perf_ctx_term are
- * the zmq calls of the same names, exiting with "error in zmq_...". */
+/* perf_ctx_new, perf_socket, perf_close and perf_ctx_term are the zmq calls
+ * of the same names, exiting with "error in zmq_..."; perf_bind and
+ * perf_connect (below) also set the security mechanism. */
 static inline void *perf_ctx_new (void)
 {
     void *ctx = zmq_ctx_new ();

@@ -20,7 +20,9 @@ const crossTimeout = 30 * time.Second
 
 // runCrossPairs pairs zring's tools with libzmq's, in both directions, for
 // PUSH→PULL with short (64 B) and long (64 KiB: ZMTP's 8-byte length) frames
-// and for REQ↔REP.
+// and for REQ↔REP, under each mechanism of the run; with NULL, for the
+// fan-out too. Under PLAIN and CURVE the pairs prove that both sides'
+// fixed credentials, keys and ZAP handlers agree on the wire.
 func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult {
 	var libzmq, zring *impl
 	for _, im := range impls {
@@ -40,15 +42,24 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 	thrLong := benchCase{kind: throughput, size: 64 << 10, count: 2_000}
 	lat := benchCase{kind: latency, size: 64, count: 1_000}
 	fan := benchCase{kind: fanout, size: 64, count: 200, subs: 1000}
-	pairs := []pair{
-		{thrShort, libzmq, zring, localThr, remoteThr},
-		{thrShort, zring, libzmq, localThr, remoteThr},
-		{thrLong, libzmq, zring, localThr, remoteThr},
-		{thrLong, zring, libzmq, localThr, remoteThr},
-		{lat, zring, libzmq, localLat, remoteLat},
-		{lat, libzmq, zring, localLat, remoteLat},
-		{fan, zring, libzmq, fanoutPub, fanoutSub},
-		{fan, libzmq, zring, fanoutPub, fanoutSub},
+	var pairs []pair
+	for _, m := range allMechanisms {
+		if !containsMechanism(o.mechs, m) {
+			continue
+		}
+		under := func(c benchCase) benchCase { c.mech = m; return c }
+		pairs = append(pairs,
+			pair{under(thrShort), libzmq, zring, localThr, remoteThr},
+			pair{under(thrShort), zring, libzmq, localThr, remoteThr},
+			pair{under(thrLong), libzmq, zring, localThr, remoteThr},
+			pair{under(thrLong), zring, libzmq, localThr, remoteThr},
+			pair{under(lat), zring, libzmq, localLat, remoteLat},
+			pair{under(lat), libzmq, zring, localLat, remoteLat})
+		if m == mechNull {
+			pairs = append(pairs,
+				pair{fan, zring, libzmq, fanoutPub, fanoutSub},
+				pair{fan, libzmq, zring, fanoutPub, fanoutSub})
+		}
 	}
 	var results []crossResult
 	for _, p := range pairs {
@@ -66,6 +77,9 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 		default:
 			name = fmt.Sprintf("%s %s ↔ %s %s, %s × %s round trips", p.client.name, p.cliTool, p.server.name, p.srvTool,
 				sizeLabel(p.c.size), thousands(float64(p.c.count)))
+		}
+		if p.c.mech != mechNull {
+			name = p.c.mech.title() + ": " + name
 		}
 		r := crossResult{name: name}
 		switch {

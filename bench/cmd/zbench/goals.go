@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// A goal is one of issue 10's targets for zring, checked against the
-// medians of a run, the same figures the report's tables show.
+// A goal is one of issue 10's or issue 11's targets for zring, checked
+// against the medians of a run, the same figures the report's tables show.
 type goal struct {
 	text string
 	// where lists the conditions the issue sets the goal for; in the
@@ -28,22 +28,31 @@ var (
 	idleOnly       = []condition{idle}
 )
 
-// goals are issue 10's targets, in the order of the report's goal table.
+// Cases the goals name; over tcp and NULL unless they say otherwise.
+var (
+	lat64Ref    = caseRef{kind: latency, size: 64}
+	curveLatRef = caseRef{kind: latency, size: 64, mech: mechCurve}
+)
+
+// goals are issue 10's targets, then issue 11's for the security
+// mechanisms, in the order of the report's goal table. Issue 11's follow
+// issue 10's pattern: latency in both conditions, throughput and CPU on
+// the idle machine.
 var goals = []goal{
-	ratioGoal("latency tcp 64 B p50 ≤ 1.2× floor", bothConditions, latency, 64, keyP50, "floor", 1.2, atMost),
-	ratioGoal("latency tcp 64 B p50 ≤ 0.5× libzmq", bothConditions, latency, 64, keyP50, "libzmq", 0.5, atMost),
-	ratioGoal("latency tcp 64 B p99 ≤ 1.5× floor", bothConditions, latency, 64, keyP99, "floor", 1.5, atMost),
-	ratioGoal("latency tcp 64 B p99 ≤ 0.8× libzmq", bothConditions, latency, 64, keyP99, "libzmq", 0.8, atMost),
+	ratioGoal("latency tcp 64 B p50 ≤ 1.2× floor", bothConditions, lat64Ref, keyP50, "floor", 1.2, atMost),
+	ratioGoal("latency tcp 64 B p50 ≤ 0.5× libzmq", bothConditions, lat64Ref, keyP50, "libzmq", 0.5, atMost),
+	ratioGoal("latency tcp 64 B p99 ≤ 1.5× floor", bothConditions, lat64Ref, keyP99, "floor", 1.5, atMost),
+	ratioGoal("latency tcp 64 B p99 ≤ 0.8× libzmq", bothConditions, lat64Ref, keyP99, "libzmq", 0.8, atMost),
 	{
 		text:  "latency tcp 64 B p50 steady: max/min of zring's repetitions ≤ 1.5",
 		where: bothConditions,
 		eval:  p50SpreadGoal(1.5),
 	},
-	ratioGoal("throughput tcp 8 B ≥ 0.5× floor", idleOnly, throughput, 8, keyMsgs, "floor", 0.5, atLeast),
-	ratioGoal("throughput tcp 64 B ≥ 0.5× floor", idleOnly, throughput, 64, keyMsgs, "floor", 0.5, atLeast),
-	ratioGoal("throughput tcp 64 KiB ≥ 1.5× libzmq", idleOnly, throughput, 64<<10, keyMsgs, "libzmq", 1.5, atLeast),
-	ratioGoal("fan-out tcp 64 B → 1,000 SUB ≥ 0.5× floor", idleOnly, fanout, 64, keyMsgs, "floor", 0.5, atLeast),
-	ratioGoal("fan-out tcp 64 B → 1,000 SUB ≥ 2× libzmq", idleOnly, fanout, 64, keyMsgs, "libzmq", 2, atLeast),
+	ratioGoal("throughput tcp 8 B ≥ 0.5× floor", idleOnly, caseRef{kind: throughput, size: 8}, keyMsgs, "floor", 0.5, atLeast),
+	ratioGoal("throughput tcp 64 B ≥ 0.5× floor", idleOnly, caseRef{kind: throughput, size: 64}, keyMsgs, "floor", 0.5, atLeast),
+	ratioGoal("throughput tcp 64 KiB ≥ 1.5× libzmq", idleOnly, caseRef{kind: throughput, size: 64 << 10}, keyMsgs, "libzmq", 1.5, atLeast),
+	ratioGoal("fan-out tcp 64 B → 1,000 SUB ≥ 0.5× floor", idleOnly, caseRef{kind: fanout, size: 64}, keyMsgs, "floor", 0.5, atLeast),
+	ratioGoal("fan-out tcp 64 B → 1,000 SUB ≥ 2× libzmq", idleOnly, caseRef{kind: fanout, size: 64}, keyMsgs, "libzmq", 2, atLeast),
 	{
 		text:  "throughput inproc 64 B ≥ 4× libzmq in every repetition",
 		where: idleOnly,
@@ -52,7 +61,18 @@ var goals = []goal{
 	{
 		text:  "CPU seconds per million messages ≤ 0.5× libzmq, every tcp throughput size",
 		where: idleOnly,
-		eval:  cpuGoal(0.5),
+		eval:  everySizeGoal(mechNull, keyCPUPer, 0.5, atMost),
+	},
+	{
+		text:  "CURVE throughput tcp ≥ 1.5× libzmq's CURVE, every size",
+		where: idleOnly,
+		eval:  everySizeGoal(mechCurve, keyMsgs, 1.5, atLeast),
+	},
+	ratioGoal("CURVE latency tcp 64 B p50 ≤ 0.5× libzmq's CURVE", bothConditions, curveLatRef, keyP50, "libzmq", 0.5, atMost),
+	{
+		text:  "CURVE CPU seconds per million messages ≤ libzmq's CURVE, every tcp throughput size",
+		where: idleOnly,
+		eval:  everySizeGoal(mechCurve, keyCPUPer, 1, atMost),
 	},
 }
 
@@ -63,22 +83,38 @@ const (
 	atLeast bound = false
 )
 
-// findCase returns the case of that kind and message size over tcp (or,
-// with inproc, over inproc).
-func findCase(cases []benchCase, k kind, inproc bool, size int) (benchCase, bool) {
+// A caseRef names a case of the run by what it measures, not its count:
+// kind, message size, mechanism, and whether it is over inproc (else tcp).
+type caseRef struct {
+	kind   kind
+	size   int
+	mech   mechanism
+	inproc bool
+}
+
+// findCase returns the case of the run that ref names.
+func findCase(cases []benchCase, ref caseRef) (benchCase, bool) {
 	for _, c := range cases {
-		if c.kind == k && c.inproc == inproc && c.size == size {
+		if c.kind == ref.kind && c.inproc == ref.inproc && c.size == ref.size && c.mech == ref.mech {
 			return c, true
 		}
 	}
 	return benchCase{}, false
 }
 
-// ratioGoal checks zring/other of metric key on the tcp case of kind k and
-// size against limit.
-func ratioGoal(text string, where []condition, k kind, size int, key, other string, limit float64, b bound) goal {
+// within reports whether ratio r is on the right side of limit.
+func (b bound) within(r, limit float64) bool {
+	if b == atMost {
+		return r <= limit
+	}
+	return r >= limit
+}
+
+// ratioGoal checks zring/other of metric key on the case ref against
+// limit.
+func ratioGoal(text string, where []condition, ref caseRef, key, other string, limit float64, b bound) goal {
 	return goal{text: text, where: where, eval: func(rt *resultTable, cases []benchCase) goalResult {
-		c, ok := findCase(cases, k, false, size)
+		c, ok := findCase(cases, ref)
 		if !ok {
 			return goalResult{}
 		}
@@ -86,11 +122,7 @@ func ratioGoal(text string, where []condition, k kind, size int, key, other stri
 		if !ok {
 			return goalResult{}
 		}
-		met := r >= limit
-		if b == atMost {
-			met = r <= limit
-		}
-		return goalResult{measured: true, met: met, figure: fmt.Sprintf("%.2f×", r)}
+		return goalResult{measured: true, met: b.within(r, limit), figure: fmt.Sprintf("%.2f×", r)}
 	}}
 }
 
@@ -98,7 +130,7 @@ func ratioGoal(text string, where []condition, k kind, size int, key, other stri
 // repetitions; one repetition proves nothing either way.
 func p50SpreadGoal(limit float64) func(*resultTable, []benchCase) goalResult {
 	return func(rt *resultTable, cases []benchCase) goalResult {
-		c, ok := findCase(cases, latency, false, 64)
+		c, ok := findCase(cases, lat64Ref)
 		if !ok {
 			return goalResult{}
 		}
@@ -115,7 +147,7 @@ func p50SpreadGoal(limit float64) func(*resultTable, []benchCase) goalResult {
 // of the repetitions; a repetition where either failed counts against it.
 func inprocEveryRepGoal(limit float64) func(*resultTable, []benchCase) goalResult {
 	return func(rt *resultTable, cases []benchCase) goalResult {
-		c, ok := findCase(cases, throughput, true, 64)
+		c, ok := findCase(cases, caseRef{kind: throughput, size: 64, inproc: true})
 		if !ok {
 			return goalResult{}
 		}
@@ -129,23 +161,32 @@ func inprocEveryRepGoal(limit float64) func(*resultTable, []benchCase) goalResul
 	}
 }
 
-// cpuGoal checks zring/libzmq CPU per message on every tcp throughput case
-// and reports the worst.
-func cpuGoal(limit float64) func(*resultTable, []benchCase) goalResult {
+// everySizeGoal checks zring/libzmq of metric key on every tcp throughput
+// case of mechanism m against limit and reports the worst: the highest
+// ratio when the bound is atMost, the lowest when atLeast.
+func everySizeGoal(m mechanism, key string, limit float64, b bound) func(*resultTable, []benchCase) goalResult {
 	return func(rt *resultTable, cases []benchCase) goalResult {
 		worst, at := 0.0, ""
 		for _, c := range cases {
-			if c.kind != throughput || c.inproc {
+			if c.kind != throughput || c.inproc || c.mech != m {
 				continue
 			}
-			if r, ok := rt.medianRatio(c, "zring", "libzmq", keyCPUPer); ok && (at == "" || r > worst) {
+			r, ok := rt.medianRatio(c, "zring", "libzmq", key)
+			if !ok {
+				continue
+			}
+			worse := r > worst
+			if b == atLeast {
+				worse = r < worst
+			}
+			if at == "" || worse {
 				worst, at = r, c.label()
 			}
 		}
 		if at == "" {
 			return goalResult{}
 		}
-		return goalResult{measured: true, met: worst <= limit, figure: fmt.Sprintf("worst %.2f× at %s", worst, at)}
+		return goalResult{measured: true, met: b.within(worst, limit), figure: fmt.Sprintf("worst %.2f× at %s", worst, at)}
 	}
 }
 

@@ -44,6 +44,8 @@ type impl struct {
 	// command returns the argv prefix that runs t (arguments follow), or nil
 	// if this implementation has no such tool.
 	command func(t tool) []string
+	// secure: the tools take mechanismEnv (the floor's do not).
+	secure bool
 
 	ok         bool   // built and selected
 	status     string // why not ok, for the table: "not run" or "skipped"
@@ -70,7 +72,7 @@ func newImpls(root, tmp, zringBin string) []*impl {
 		}
 	}
 
-	libzmq := &impl{name: "libzmq", title: "libzmq", command: inDir(libzmqDir, allTools)}
+	libzmq := &impl{name: "libzmq", title: "libzmq", command: inDir(libzmqDir, allTools), secure: true}
 	libzmq.build = func() error {
 		if err := os.MkdirAll(libzmqDir, 0o755); err != nil {
 			return err
@@ -86,7 +88,7 @@ func newImpls(root, tmp, zringBin string) []*impl {
 		return nil
 	}
 
-	zring := &impl{name: "zring", title: "zring"}
+	zring := &impl{name: "zring", title: "zring", secure: true}
 	zringHave := allTools
 	zring.build = func() error {
 		if zringBin == "" {
@@ -130,6 +132,13 @@ func newImpls(root, tmp, zringBin string) []*impl {
 	}
 
 	return []*impl{libzmq, zring, floor}
+}
+
+// runs reports whether the implementation has what case c needs: the
+// reporting tool, and the mechanism unless it is NULL. The floor has no
+// inproc and no mechanisms.
+func (im *impl) runs(c benchCase) bool {
+	return im.command(mustTool(c)) != nil && (c.mech == mechNull || im.secure)
 }
 
 func isTCP(t tool) bool {

@@ -1,7 +1,7 @@
 // Command zbench runs zring's perf tools side by side with libzmq's and with
 // a plain Go TCP "floor", and prints the comparison as markdown.
 //
-//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-quick] [-out FILE]
+//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-mechanisms null,plain,curve] [-quick] [-out FILE]
 //
 // It builds every implementation into a temporary directory (zring's
 // tools/perf with go build, bench/libzmq with gcc against libzmq3-dev,
@@ -21,8 +21,14 @@
 // loaded block and is killed after it, on any error and on SIGINT or
 // SIGTERM, and it exits by itself if zbench dies. The report shows each
 // case's idle and loaded rows one under the other, and opens with the
-// goals of issue 10 checked against the medians. -conditions idle gives
-// the single idle pass of earlier versions in half the time.
+// goals of issues 10 and 11 checked against the medians. -conditions idle
+// gives the single idle pass of earlier versions in half the time.
+//
+// -mechanisms picks the ZMTP security mechanisms: null (the default) runs
+// issue 10's cases; plain and curve add issue 11's, throughput at 64 B,
+// 1 KiB and 64 KiB and latency at 64 B with every tcp connection under
+// that mechanism (libzmq and zring only), interleaved with the rest as any
+// case is, and reported in tables of their own beside NULL's rows.
 //
 // Each run gets a fresh port on 127.0.0.1 and a deadline; a tool that hangs
 // is killed and its cell reads "timeout", and that case is not retried for
@@ -57,6 +63,7 @@ type options struct {
 	inproc   bool
 	kinds    []string // -cases: thr, lat, fanout; empty is all
 	conds    []condition
+	mechs    []mechanism
 	keep     bool
 	verbose  bool
 }
@@ -67,7 +74,7 @@ func main() {
 		return
 	}
 	var o options
-	var only, kinds, conds string
+	var only, kinds, conds, mechs string
 	flag.IntVar(&o.reps, "reps", 3, "repetitions of every case; the table shows medians")
 	flag.StringVar(&only, "only", "libzmq,zring,floor", "comma-separated implementations to run")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: small counts, 1 repetition unless -reps says otherwise")
@@ -78,6 +85,7 @@ func main() {
 	flag.BoolVar(&o.inproc, "inproc", false, "also run inproc_thr and inproc_lat (libzmq and zring only)")
 	flag.StringVar(&kinds, "cases", "", "comma-separated kinds of case to run: thr, lat, fanout (default all)")
 	flag.StringVar(&conds, "conditions", "idle,loaded", "comma-separated conditions to run every case in: idle, loaded (one busy-loop process taking a core)")
+	flag.StringVar(&mechs, "mechanisms", "null", "comma-separated security mechanisms: null (issue 10's cases), plain, curve (throughput 64 B, 1 KiB, 64 KiB and latency 64 B under that mechanism; libzmq and zring only)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary build directory")
 	flag.BoolVar(&o.verbose, "v", false, "print every tool's output")
 	flag.Usage = func() {
@@ -112,6 +120,10 @@ func main() {
 	}
 	var err error
 	if o.conds, err = parseConditions(conds); err != nil {
+		fmt.Fprintln(os.Stderr, "zbench:", err)
+		os.Exit(2)
+	}
+	if o.mechs, err = parseMechanisms(mechs); err != nil {
 		fmt.Fprintln(os.Stderr, "zbench:", err)
 		os.Exit(2)
 	}
@@ -182,7 +194,7 @@ func run(o options) error {
 		im.ok = true
 	}
 
-	cases := benchCases(o.quick, o.scale, o.inproc)
+	cases := benchCases(o.quick, o.scale, o.inproc, o.mechs)
 	if len(o.kinds) > 0 {
 		cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !slices.Contains(o.kinds, c.kindName()) })
 	}
@@ -261,8 +273,8 @@ func measure(ctx context.Context, o options, cases []benchCase, active []*impl) 
 			for _, c := range cases {
 				for _, im := range order {
 					k := key{cond, c.id(), im.name}
-					if im.command(mustTool(c)) == nil {
-						continue // the floor has no inproc
+					if !im.runs(c) {
+						continue // the floor has no inproc and no mechanisms
 					}
 					if timedOut[k] {
 						results[cond].add(c, im.name, outcome{status: statusTimeout, detail: notRetried})

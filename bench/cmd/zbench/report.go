@@ -22,16 +22,12 @@ type reportInput struct {
 }
 
 // renderReport writes the markdown report: the goal table, then
-// throughput, latency and CPU tables with columns libzmq | zring |
-// zring/libzmq | floor | zring/floor, one row per condition under each
-// case, the interop pairs, notes on anything that failed, and the machine.
+// throughput, latency and CPU tables of the NULL cases with columns libzmq
+// | zring | zring/libzmq | floor | zring/floor, one row per condition under
+// each case, the PLAIN and CURVE cases' own tables (renderSecurity), the
+// interop pairs, notes on anything that failed, and the machine.
 func renderReport(in reportInput) string {
 	var b strings.Builder
-	byName := map[string]*impl{}
-	for _, im := range in.impls {
-		byName[im.name] = im
-	}
-	libzmq, zring, floor := byName["libzmq"], byName["zring"], byName["floor"]
 	// With one condition the tables keep their single-condition shape.
 	multi := len(in.conditions) > 1
 
@@ -54,66 +50,17 @@ func renderReport(in reportInput) string {
 		b.WriteString(". Each case has a row per condition.\n")
 	}
 
-	b.WriteString("\n### Goals (issue 10), from the medians\n\n")
+	b.WriteString("\n### Goals (issues 10 and 11), from the medians\n\n")
 	renderGoals(&b, in.conditions, evalGoals(goals, in.conditions, in.results, in.cases))
 
-	header := func(better string) {
-		cond, align := "", ""
-		if multi {
-			cond, align = " condition |", "---|"
-		}
-		fmt.Fprintf(&b, "| case |%s %s | %s | zring/libzmq (%s is better) | %s | zring/floor |\n",
-			cond, libzmq.title, zring.title, better, floor.title)
-		fmt.Fprintf(&b, "|---|%s--:|--:|--:|--:|--:|\n", align)
-	}
-	// row writes one table row per condition for metric key; show formats
-	// a valid cell.
-	row := func(c benchCase, label, key string, show func(c benchCase, cl cell) string) {
-		for _, cond := range in.conditions {
-			rt := in.results[cond]
-			cells := map[string]cell{}
-			text := map[string]string{}
-			for _, im := range in.impls {
-				switch {
-				case !im.ok:
-					text[im.name] = im.status
-				case im.command(mustTool(c)) == nil:
-					text[im.name] = "n/a"
-				default:
-					cl := rt.median(c, im.name, key)
-					cells[im.name] = cl
-					if cl.valid() {
-						text[im.name] = show(c, cl)
-						if cl.ok < cl.runs {
-							text[im.name] += fmt.Sprintf(" (%d/%d ok)", cl.ok, cl.runs)
-						}
-					} else {
-						text[im.name] = cl.state
-					}
-				}
-			}
-			ratio := func(a, b string) string {
-				x, y := cells[a], cells[b]
-				if !x.valid() || !y.valid() || y.value == 0 {
-					return "—"
-				}
-				s := fmt.Sprintf("%.2f×", x.value/y.value)
-				if lo, hi, n := rt.ratioRange(c, a, b, key); n > 1 {
-					s += fmt.Sprintf(" (%.2f–%.2f)", lo, hi)
-				}
-				return s
-			}
-			condCell := ""
-			if multi {
-				condCell = " " + string(cond) + " |"
-			}
-			fmt.Fprintf(&b, "| %s |%s %s | %s | %s | %s | %s |\n", label, condCell,
-				text["libzmq"], text["zring"], ratio("zring", "libzmq"), text["floor"], ratio("zring", "floor"))
-		}
-	}
+	nullTables := table{b: &b, in: in, floor: true}
+	header, row := nullTables.header, nullTables.row
 
 	var thr, lat, fan []benchCase
 	for _, c := range in.cases {
+		if c.mech != mechNull {
+			continue // renderSecurity's
+		}
 		switch c.kind {
 		case throughput:
 			thr = append(thr, c)
@@ -122,9 +69,6 @@ func renderReport(in reportInput) string {
 		default:
 			lat = append(lat, c)
 		}
-	}
-	msgRate := func(c benchCase, cl cell) string {
-		return fmt.Sprintf("%s msg/s · %s Mb/s", thousands(cl.value), decimal(cl.value*float64(c.size)*8/1e6, 1))
 	}
 
 	if len(thr) > 0 {
@@ -146,12 +90,11 @@ func renderReport(in reportInput) string {
 	if len(lat) > 0 {
 		b.WriteString("\n### Latency, one way in µs (REQ ↔ REP, as remote_lat reports: half a round trip)\n\n")
 		header("lower")
-		us := func(_ benchCase, cl cell) string { return latencyText(cl.value) }
 		for _, c := range lat {
-			row(c, c.label()+" p50", keyP50, us)
-			row(c, c.label()+" p99", keyP99, us)
-			row(c, c.label()+" p99.9", keyP999, us)
-			row(c, c.label()+" avg", keyAvg, us)
+			row(c, c.label()+" p50", keyP50, usText)
+			row(c, c.label()+" p99", keyP99, usText)
+			row(c, c.label()+" p99.9", keyP999, usText)
+			row(c, c.label()+" avg", keyAvg, usText)
 		}
 		if in.reps > 1 {
 			renderP50Spread(&b, in, lat)
@@ -161,7 +104,7 @@ func renderReport(in reportInput) string {
 		b.WriteString("\n### CPU seconds per million messages (user + sys of both processes, throughput runs; deliveries for fan-out)\n\n")
 		header("lower")
 		for _, c := range append(thr, fan...) {
-			row(c, c.label(), keyCPUPer, func(_ benchCase, cl cell) string { return decimal(cl.value, 3) })
+			row(c, c.label(), keyCPUPer, cpuText)
 		}
 	}
 
@@ -176,6 +119,8 @@ func renderReport(in reportInput) string {
 			row(c, c.label()+" involuntary", keyIVCS, n)
 		}
 	}
+
+	renderSecurity(&b, in)
 
 	b.WriteString("\n### Interoperability (zring with libzmq over tcp, each once)\n\n")
 	b.WriteString("| pair | result |\n|---|---|\n")
@@ -275,7 +220,7 @@ func renderP50Spread(b *strings.Builder, in reportInput, lat []benchCase) {
 			}
 			for _, im := range in.impls {
 				text := "—"
-				if im.ok && im.command(mustTool(c)) != nil {
+				if im.ok && im.runs(c) {
 					if r, vals := in.results[cd].spread(c, im.name, keyP50); r > 0 {
 						var vs []string
 						for _, v := range vals {
@@ -290,6 +235,97 @@ func renderP50Spread(b *strings.Builder, in reportInput, lat []benchCase) {
 		}
 	}
 }
+
+// renderSecurity writes the tables of the PLAIN and CURVE cases, if the
+// run had any: throughput, latency and CPU per message, libzmq beside zring
+// (the floor has no mechanisms), each case's rows under PLAIN and CURVE
+// beside its row under NULL when the run had that too.
+func renderSecurity(b *strings.Builder, in reportInput) {
+	// groups are the cases of one kind and size: NULL's (if run), PLAIN's,
+	// CURVE's, in the order the run first has them.
+	var groups [][]benchCase
+	seen := map[caseRef]bool{}
+	haveNull := false
+	for _, c := range in.cases {
+		if c.mech == mechNull || c.inproc {
+			continue
+		}
+		ref := caseRef{kind: c.kind, size: c.size}
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		var g []benchCase
+		for _, m := range allMechanisms {
+			ref.mech = m
+			if sc, ok := findCase(in.cases, ref); ok {
+				g = append(g, sc)
+				haveNull = haveNull || m == mechNull
+			}
+		}
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return
+	}
+	b.WriteString("\n### Security mechanisms (tcp, every connection under the mechanism)\n\n")
+	b.WriteString("The binding tool is the server, the connecting one the client, with the fixed credentials and CURVE keys of bench/libzmq/perf_clock.h ")
+	b.WriteString("(`ZRING_PERF_MECHANISM` picks the mechanism); a PLAIN server's ZAP handler, in its own process, answers every request \"200\". ")
+	b.WriteString("After the handshake PLAIN's frames are NULL's; CURVE encrypts and authenticates every frame. The floor has no mechanisms.")
+	if haveNull {
+		b.WriteString(" The NULL rows are this run's, from the tables above.\n")
+	} else {
+		b.WriteString(" NULL's rows are not in this run: they are the default pass's (or run with `-mechanisms null,plain,curve`).\n")
+	}
+	t := table{b: b, in: in, mech: true}
+	kindOf := func(k kind) (out [][]benchCase) {
+		for _, g := range groups {
+			if g[0].kind == k {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	thr, lat := kindOf(throughput), kindOf(latency)
+	if len(thr) > 0 {
+		b.WriteString("\n#### Throughput under PLAIN and CURVE (PUSH → PULL, as local_thr reports)\n\n")
+		t.header("higher")
+		for _, g := range thr {
+			for _, c := range g {
+				t.row(c, c.baseLabel(), keyMsgs, msgRate)
+			}
+		}
+	}
+	if len(lat) > 0 {
+		b.WriteString("\n#### Latency under PLAIN and CURVE, one way in µs (REQ ↔ REP, as remote_lat reports)\n\n")
+		t.header("lower")
+		for _, g := range lat {
+			for _, q := range []struct{ name, key string }{{"p50", keyP50}, {"p99", keyP99}, {"p99.9", keyP999}, {"avg", keyAvg}} {
+				for _, c := range g {
+					t.row(c, c.baseLabel()+" "+q.name, q.key, usText)
+				}
+			}
+		}
+	}
+	if len(thr) > 0 {
+		b.WriteString("\n#### CPU seconds per million messages under PLAIN and CURVE (user + sys of both processes, throughput runs)\n\n")
+		t.header("lower")
+		for _, g := range thr {
+			for _, c := range g {
+				t.row(c, c.baseLabel(), keyCPUPer, cpuText)
+			}
+		}
+	}
+}
+
+// msgRate, usText and cpuText format the tables' cells.
+func msgRate(c benchCase, cl cell) string {
+	return fmt.Sprintf("%s msg/s · %s Mb/s", thousands(cl.value), decimal(cl.value*float64(c.size)*8/1e6, 1))
+}
+
+func usText(_ benchCase, cl cell) string { return latencyText(cl.value) }
+
+func cpuText(_ benchCase, cl cell) string { return decimal(cl.value, 3) }
 
 // mustTool is the reporting tool of c, used to ask whether an
 // implementation has it.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,7 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 		p := &proc{argv: argv(i), exited: make(chan struct{})}
 		procs[i] = p
 		p.cmd = exec.CommandContext(ctx, p.argv[0], p.argv[1:]...)
+		p.cmd.Env = toolEnv(os.Environ(), c.mech)
 		p.cmd.Stdout = &p.out
 		p.cmd.Stderr = &p.err
 		p.cmd.WaitDelay = time.Second
@@ -186,6 +188,16 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 	}
 	o.metrics = m
 	return o
+}
+
+// toolEnv is the environment of a case's tools: zbench's own, with
+// mechanismEnv set to the case's mechanism, null included, so that a value
+// left in the caller's shell cannot turn a NULL case into another.
+func toolEnv(environ []string, m mechanism) []string {
+	env := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		return strings.HasPrefix(kv, mechanismEnv+"=")
+	})
+	return append(env, mechanismEnv+"="+m.name())
 }
 
 // baseName names a process for messages: "local_thr", "floor lat-client".

@@ -164,8 +164,8 @@ func TestFormatting(t *testing.T) {
 }
 
 func TestBenchCases(t *testing.T) {
-	full := benchCases(false, 1, false)
-	quick := benchCases(true, 1, false)
+	full := benchCases(false, 1, false, []mechanism{mechNull})
+	quick := benchCases(true, 1, false, []mechanism{mechNull})
 	if len(full) != 6 || len(quick) != 6 {
 		t.Fatalf("got %d and %d cases, want 6 each", len(full), len(quick))
 	}
@@ -174,7 +174,7 @@ func TestBenchCases(t *testing.T) {
 			t.Errorf("%s: quick count %d is not below %d", full[i].label(), quick[i].count, full[i].count)
 		}
 	}
-	if n := len(benchCases(false, 1, true)); n != 8 {
+	if n := len(benchCases(false, 1, true, []mechanism{mechNull})); n != 8 {
 		t.Errorf("with -inproc: %d cases, want 8", n)
 	}
 	fan := full[len(full)-1]
@@ -187,7 +187,7 @@ func TestBenchCases(t *testing.T) {
 	if ts, reporter := fan.tools(); len(ts) != 2 || ts[0] != fanoutPub || ts[reporter] != fanoutSub {
 		t.Errorf("fan-out tools %v, reporter %d", ts, reporter)
 	}
-	if c := benchCases(false, 0.5, false)[0]; c.count != 5_000_000 {
+	if c := benchCases(false, 0.5, false, []mechanism{mechNull})[0]; c.count != 5_000_000 {
 		t.Errorf("-scale 0.5: 8 B count %d, want 5,000,000", c.count)
 	}
 }

@@ -6,6 +6,10 @@
 // message and the other end measures delivery, not dropping.
 //
 //	fanout_pub <bind-to> <subscribers> <message-size> <message-count>
+//
+// ZRING_PERF_MECHANISM=plain or curve secures the connection, this side
+// being the server, with the credentials and keys bench/libzmq's tools hold too
+// (perf.Secure).
 package main
 
 import (

@@ -6,6 +6,10 @@
 // last on every socket; the rate printed is deliveries per second.
 //
 //	fanout_sub <connect-to> <subscribers> <message-size> <message-count>
+//
+// ZRING_PERF_MECHANISM=plain or curve secures the connections, this side
+// being the client, with the credentials and keys bench/libzmq's tools hold too
+// (perf.Secure).
 package main
 
 import (

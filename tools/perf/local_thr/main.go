@@ -2,6 +2,10 @@
 // receives message-count messages and prints the throughput.
 //
 //	local_thr <bind-to> <message-size> <message-count>
+//
+// ZRING_PERF_MECHANISM=plain or curve secures the connection, this side
+// being the server, with the credentials and keys bench/libzmq's tools hold too
+// (perf.Secure).
 package main
 
 import (

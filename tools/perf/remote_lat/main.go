@@ -3,6 +3,10 @@
 // (half the round trip, as libzmq does) and its p50, p99 and p99.9.
 //
 //	remote_lat <connect-to> <message-size> <roundtrip-count>
+//
+// ZRING_PERF_MECHANISM=plain or curve secures the connection, this side
+// being the client, with the credentials and keys bench/libzmq's tools hold too
+// (perf.Secure).
 package main
 
 import (
