@@ -11,6 +11,8 @@ import (
 	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
 	"golang.org/x/crypto/nacl/secretbox"
+	"golang.org/x/crypto/poly1305"
+	"golang.org/x/crypto/salsa20/salsa"
 )
 
 // CURVE (RFC 25, carrying RFC 26's CurveZMQ) as libzmq 4.3.4 speaks it
@@ -452,20 +454,11 @@ type curveTransform struct {
 	// Seal's side.
 	sendNonce uint64   // the next short nonce we send
 	sealNonce [24]byte // our direction's prefix, then scratch for the short nonce
-	plain     []byte   // scratch: flags + body, for the box
 
 	// Open's side.
 	peerNonce uint64   // the peer's last short nonce; a MESSAGE must be above it
 	openNonce [24]byte // the peer's direction's prefix, then scratch
-	opened    []byte   // scratch: what the box opened to, before it goes back into the body
 }
-
-// curveScratchKeep bounds the scratch memory a connection keeps between
-// frames: frames of up to this many bytes (flags byte included) are sealed
-// and opened with no allocation once the scratch has grown; a larger one
-// allocates its scratch and lets it go, so that one big message does not
-// pin its size for the connection's life.
-const curveScratchKeep = 64 << 10
 
 func newCurveTransform(key *[32]byte, sendPrefix, openPrefix string, sendNonce, peerNonce uint64) *curveTransform {
 	t := &curveTransform{key: *key, sendNonce: sendNonce, peerNonce: peerNonce}
@@ -501,12 +494,16 @@ func (t *curveTransform) seal(dst []byte, inner byte, body []byte) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, t.sendNonce)
 	binary.BigEndian.PutUint64(t.sealNonce[16:], t.sendNonce)
 	t.sendNonce++
-	// The box needs the flags byte and the body in one piece.
-	plain := append(append(t.plain[:0], inner), body...)
-	dst = box.SealAfterPrecomputation(dst, plain, &t.sealNonce, &t.key)
-	if len(plain) <= curveScratchKeep {
-		t.plain = plain
-	}
+	// The box is the tag, then the flags byte and the body enciphered: they
+	// go into dst as they are and are enciphered there (secretboxInPlace),
+	// one copy of the body in all.
+	tagAt := len(dst)
+	dst = append(dst, make([]byte, secretboxTag)...)
+	plainAt := len(dst)
+	dst = append(dst, inner)
+	dst = append(dst, body...)
+	tag := secretboxSeal(dst[plainAt:], &t.sealNonce, &t.key)
+	copy(dst[tagAt:], tag[:])
 	return dst
 }
 
@@ -537,27 +534,90 @@ func (t *curveTransform) Open(flags byte, body []byte) (innerFlags byte, inner [
 		return 0, nil, withCode(CodeInvalidSequence, fmt.Errorf("%w: CURVE MESSAGE nonce %d, not above the last one, %d", ErrMalformed, nonce, t.peerNonce))
 	}
 	copy(t.openNonce[16:], body[1+len(cmdMessage):curveMessageHeader])
-	// x/crypto's Open will not write over its input, so the plain text
-	// goes through scratch and back into body.
-	opened, ok := box.OpenAfterPrecomputation(t.opened[:0], body[curveMessageHeader:], &t.openNonce, &t.key)
-	if !ok {
+	// The box is opened where it lies: the plain text takes the cipher
+	// text's place in body.
+	var tag [secretboxTag]byte
+	copy(tag[:], body[curveMessageHeader:])
+	opened := body[curveMessageHeader+secretboxTag:]
+	const reserved = ^byte(curveFlagMore | curveFlagCommand)
+	authentic, head := secretboxOpen(opened, &tag, &t.openNonce, &t.key, reserved)
+	if !authentic {
 		return 0, nil, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE MESSAGE does not open", ErrMalformed))
 	}
-	if len(opened) <= curveScratchKeep {
-		t.opened = opened
-	}
-	if opened[0]&^(curveFlagMore|curveFlagCommand) != 0 {
-		return 0, nil, withCode(CodeMalformedMessage, fmt.Errorf("%w: CURVE MESSAGE flags %#02x have reserved bits set", ErrMalformed, opened[0]))
+	if head&reserved != 0 {
+		return 0, nil, withCode(CodeMalformedMessage, fmt.Errorf("%w: CURVE MESSAGE flags %#02x have reserved bits set", ErrMalformed, head))
 	}
 	t.peerNonce = nonce
-	if opened[0]&curveFlagMore != 0 {
+	if head&curveFlagMore != 0 {
 		innerFlags |= FlagMore
 	}
-	if opened[0]&curveFlagCommand != 0 {
+	if head&curveFlagCommand != 0 {
 		innerFlags |= FlagCommand
 	}
-	inner = body[:copy(body, opened[1:])]
-	return innerFlags, inner, nil
+	return innerFlags, opened[1:], nil
+}
+
+// secretboxTag is the size of a box's Poly1305 tag, which comes before its
+// cipher text.
+const secretboxTag = 16
+
+// secretboxSeal enciphers p in place with NaCl's secretbox (XSalsa20 and
+// Poly1305: what box.SealAfterPrecomputation does with a precomputed key)
+// and returns the tag that goes before it. x/crypto's Seal and Open refuse
+// to write over their input; a stream cipher need not, and so a MESSAGE is
+// built and opened in the frame's own bytes, with no scratch copy.
+func secretboxSeal(p []byte, nonce *[24]byte, key *[32]byte) (tag [secretboxTag]byte) {
+	var subKey [32]byte
+	var counter [16]byte
+	first := secretboxStream(&subKey, &counter, nonce, key)
+	xorFrom(p, &first, &counter, &subKey)
+	polyKey := [32]byte(first[:32])
+	poly1305.Sum(&tag, p, &polyKey)
+	return tag
+}
+
+// secretboxOpen checks c (not empty) against tag and reports whether it is
+// authentic, and its first byte deciphered. It deciphers c in place only
+// if it is, and that byte has none of the bits of refuse set: a refused
+// frame is left as it came.
+func secretboxOpen(c []byte, tag *[secretboxTag]byte, nonce *[24]byte, key *[32]byte, refuse byte) (authentic bool, head byte) {
+	var subKey [32]byte
+	var counter [16]byte
+	first := secretboxStream(&subKey, &counter, nonce, key)
+	polyKey := [32]byte(first[:32])
+	if !poly1305.Verify(tag, c, &polyKey) {
+		return false, 0
+	}
+	head = c[0] ^ first[32]
+	if head&refuse == 0 {
+		xorFrom(c, &first, &counter, &subKey)
+	}
+	return true, head
+}
+
+// secretboxStream sets up XSalsa20 for nonce under key (the subkey, and
+// the counter at block 0) and returns the key stream's first block, whose
+// first half keys Poly1305.
+func secretboxStream(subKey *[32]byte, counter *[16]byte, nonce *[24]byte, key *[32]byte) (first [64]byte) {
+	hin := [16]byte(nonce[:16])
+	salsa.HSalsa20(subKey, &hin, key, &salsa.Sigma)
+	copy(counter[:8], nonce[16:])
+	salsa.XORKeyStream(first[:], first[:], counter, subKey)
+	return first
+}
+
+// xorFrom XORs p with the key stream: its first 32 bytes with the second
+// half of the first block (whose first half keyed Poly1305), the rest from
+// block 1 on.
+func xorFrom(p []byte, first *[64]byte, counter *[16]byte, subKey *[32]byte) {
+	n := min(32, len(p))
+	for i := 0; i < n; i++ {
+		p[i] ^= first[32+i]
+	}
+	if len(p) > n {
+		counter[8] = 1
+		salsa.XORKeyStream(p[n:], p[n:], counter, subKey)
+	}
 }
 
 // ---- helpers ----
