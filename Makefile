@@ -1,5 +1,6 @@
 # The project's verbs. `make test` and `make bench` install what they need
-# (libzmq3-dev for the interop tests and libzmq's side of the benchmarks).
+# (libzmq3-dev for the interop tests and libzmq's side of the benchmarks;
+# JeroMQ 0.3.6 and a JDK for the interop tests against a ZMTP 2.0 peer).
 
 GO        ?= go
 FUZZTIME  ?= 20s
@@ -15,6 +16,12 @@ deps:
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev gcc pkg-config >/dev/null; \
+	fi
+	@if [ ! -f /usr/share/java/jeromq.jar ] || ! command -v javac >/dev/null || ! command -v java >/dev/null; then \
+		echo "installing libjeromq-java and default-jdk-headless (interop/jeromq_test.go)"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libjeromq-java default-jdk-headless >/dev/null; \
 	fi
 
 test: deps lint unit interop

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"io"
 	"os"
 	"sync/atomic"
@@ -226,7 +227,7 @@ func (s *session) attachConn(fd int, transport string) {
 		Mechanism: s.cfg.Mechanism, AsServer: s.cfg.AsServer,
 		PlainUsername: s.cfg.PlainUsername, PlainPassword: s.cfg.PlainPassword,
 		CurvePublicKey: s.cfg.CurvePublicKey, CurveSecretKey: s.cfg.CurveSecretKey, CurveServerKey: s.cfg.CurveServerKey,
-		ZAP: s.cfg.ZAPDomain != ""})
+		ZAP: s.cfg.ZAPDomain != "", Downgrade: true})
 	s.queueBytes(s.hs.Output(nil))
 	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
@@ -669,8 +670,13 @@ func (s *session) handshakeDone() {
 	var pi zmtp.PeerInfo
 	var meta *Metadata
 	if s.hs != nil {
-		s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
 		pi = s.hs.Peer()
+		if pi.Major >= 3 {
+			// libzmq 4.3.4 reports a handshake only when a security
+			// mechanism ran (stream_engine_base_t::mechanism_ready); ZMTP
+			// 1.0 and 2.0 have none.
+			s.host.Event(Event{Kind: EventHandshakeSucceeded, Endpoint: s.endpoint})
+		}
 		meta = newMetadata(&pi, peerAddress(s.fd, s.transport))
 	} else {
 		meta = newMetadata(nil, peerAddress(s.fd, s.transport))
@@ -678,12 +684,16 @@ func (s *session) handshakeDone() {
 	if s.hs != nil {
 		// The frame stream after the handshake. Frames over bigFrame are
 		// read into their own memory (readIn), bodies over copyBody
-		// written from theirs (writeOut).
+		// written from theirs (writeOut). The Handshake chose the
+		// framing: ZMTP 3, or a ZMTP 2.0 or 1.0 peer's, which has no
+		// commands; the direct paths serve all three (Decoder.Short takes
+		// ZMTP 2.0's short frames too, and no ZMTP 1.0 ones).
 		tr := s.hs.Transform() // CURVE's boxes; nil for NULL and PLAIN
+		fr := s.hs.Framing()
 		s.dec.Reset(zmtp.DecoderConfig{MaxMsgSize: s.cfg.MaxMsgSize, Direct: bigFrame,
-			Subscriptions: s.cfg.TakesSubscriptions, Transform: tr})
+			Subscriptions: s.cfg.TakesSubscriptions, Transform: tr, Framing: fr})
 		s.enc.Reset(zmtp.EncoderConfig{CopyMax: copyBody,
-			SubscriptionCommands: s.cfg.SendsSubscriptions && pi.Minor >= 1, Transform: tr})
+			SubscriptionCommands: s.cfg.SendsSubscriptions && takesSubscriptionCommands(&pi), Transform: tr, Framing: fr})
 	}
 	if s.peer != nil {
 		// Before anything this connection brings is in the pipe.
@@ -722,11 +732,32 @@ func (s *session) handshakeDone() {
 		s.peer.In.Write(ring.Msg{})
 		s.peer.In.Flush()
 	}
+	if s.hs != nil && pi.Major == 0 && s.cfg.TakesSubscriptions {
+		// A 0MQ 2.x peer (ZMTP 1.0 without a version) never sends
+		// subscriptions: its subscribers filter what they receive
+		// themselves. A publisher therefore sends it everything, as if it
+		// had subscribed to all topics; libzmq 4.3.4 puts the same
+		// subscription into the stream after the identity
+		// (zmtp_engine_t::process_routing_id_msg).
+		m := s.slab.NewMsg(1)
+		m.Data[0] = 1
+		s.deliver(m, true)
+		s.flushIn()
+	}
 	s.connected = true
-	if s.cfg.HeartbeatIvl > 0 && !s.raw() {
+	if s.cfg.HeartbeatIvl > 0 && !s.raw() && pi.Major >= 3 {
+		// (PING and PONG came with ZMTP 3.1; libzmq 4.3.4 does not
+		// heartbeat older peers either.)
 		s.pingTimer = s.loop.after(time.Duration(s.cfg.HeartbeatIvl)*time.Millisecond, s.heartbeat)
 	}
 	s.writeOut()
+}
+
+// takesSubscriptionCommands reports whether the peer expects a SUB's
+// subscriptions as SUBSCRIBE and CANCEL commands, which came with ZMTP
+// 3.1; older peers take them as messages (0x01 or 0x00 and the topic).
+func takesSubscriptionCommands(pi *zmtp.PeerInfo) bool {
+	return pi.Major > 3 || pi.Major == 3 && pi.Minor >= 1
 }
 
 // deliver writes one message frame to the socket; first says whether it
@@ -1006,9 +1037,12 @@ func (s *session) lost(err error) {
 		s.inUnflushed = true
 	}
 	if s.fd >= 0 {
-		if _, coded := zmtp.CodeOf(err); !s.active || coded {
+		if _, coded := zmtp.CodeOf(err); (!s.active || coded) && !errors.Is(err, zmtp.ErrDowngradeRefused) {
 			// (coded while active: a CURVE box that failed to open, which
-			// libzmq reports as a protocol failure too.)
+			// libzmq reports as a protocol failure too. A ZMTP 1.0 or 2.0
+			// peer that a secure socket refuses is closed with no
+			// handshake event, as libzmq 4.3.4 closes it: its monitor
+			// shows only the disconnection.)
 			kind, value := handshakeFailure(err)
 			s.host.Event(Event{Kind: kind, Value: value, Endpoint: s.endpoint, Err: err})
 		}

@@ -83,6 +83,14 @@ type DecoderConfig struct {
 	// (FrameSubscribe, FrameCancel), as for PUB and XPUB sockets; without
 	// it they are FrameIgnored.
 	Subscriptions bool
+	// Framing is the peer's frame syntax (Handshake.Framing). With
+	// FramingZMTP2 and FramingZMTP1 there are no commands: a frame with
+	// bit 2 set is ErrMalformed, and Subscriptions has nothing to act on
+	// (subscriptions come as messages, 0x01 or 0x00 and the topic, which
+	// is what the socket takes anyway). Those versions have no security
+	// mechanism, so Transform must be nil with them; Reset panics
+	// otherwise (a caller's bug).
+	Framing Framing
 	// Transform opens every frame before it is classified (see Transform);
 	// nil for NULL.
 	Transform Transform
@@ -110,6 +118,10 @@ type DecoderConfig struct {
 type Decoder struct {
 	cfg   DecoderConfig
 	limit int64 // what a header may announce: MaxMsgSize (plus the Transform's overhead) or MaxFrameSize
+	// noShort: Short takes nothing (a Transform, or ZMTP 1.0 framing, whose
+	// headers differ), so that its test is one byte, as it was when it
+	// looked at the Transform alone.
+	noShort bool
 
 	more    bool // the last message frame had FlagMore
 	frames  int  // frames of the current message so far
@@ -127,7 +139,10 @@ func (d *Decoder) Reset(cfg DecoderConfig) {
 			limit = min(limit+int64(cfg.Transform.Overhead()), MaxFrameSize)
 		}
 	}
-	*d = Decoder{cfg: cfg, limit: limit}
+	if cfg.Transform != nil && cfg.Framing != FramingZMTP3 {
+		panic("zmtp: DecoderConfig with a Transform and " + cfg.Framing.String() + " framing, which has no security mechanism")
+	}
+	*d = Decoder{cfg: cfg, limit: limit, noShort: cfg.Transform != nil || cfg.Framing == FramingZMTP1}
 }
 
 // Mid reports whether the stream is inside a multipart message: the last
@@ -152,15 +167,11 @@ func (d *Decoder) Next(b []byte) (f Frame, n int, err error) {
 	if n, _, first := d.Short(b); n > 0 {
 		return Frame{Kind: FrameMessage, Flags: b[0], First: first, Body: b[2:n]}, n, nil
 	}
-	flags, size, hn, err := ParseFrameHeader(b, d.limit)
+	flags, size, hn, need, err := parseHeader(d.cfg.Framing, b, d.limit)
 	if err != nil {
 		return Frame{}, 0, err
 	}
 	if hn == 0 {
-		need := 2 - len(b)
-		if len(b) > 0 && b[0]&FlagLong != 0 {
-			need = 9 - len(b)
-		}
 		return Frame{Need: need}, 0, nil
 	}
 	if avail := len(b) - hn; avail < size {
@@ -178,8 +189,8 @@ func (d *Decoder) Next(b []byte) (f Frame, n int, err error) {
 }
 
 // Short decodes the commonest frame, as Next would: a message frame with
-// a short header, whole at the start of b, on a stream with no Transform.
-// It returns the frame's length n (its body is b[2:n]), whether it has
+// a short header, whole at the start of b, on a stream with no Transform
+// and ZMTP 3 or 2.0 framing (the same bytes in both). It returns the frame's length n (its body is b[2:n]), whether it has
 // FlagMore and whether it begins its message. n == 0 when b does not start
 // with such a frame, or when the frame breaks a limit: Next then says what
 // b holds. Next takes this path first (BenchmarkDecoder: 12 ns a frame,
@@ -189,7 +200,7 @@ func (d *Decoder) Next(b []byte) (f Frame, n int, err error) {
 // registers, where Next's Frame does not: a receiver taking millions of
 // small frames a second loops on Short itself (loop's processLocal).
 func (d *Decoder) Short(b []byte) (n int, more, first bool) {
-	if len(b) < 2 || b[0]&^FlagMore != 0 || d.cfg.Transform != nil || d.pending {
+	if len(b) < 2 || b[0]&^FlagMore != 0 || d.noShort || d.pending {
 		return 0, false, false
 	}
 	n = 2 + int(b[1])

@@ -14,6 +14,11 @@
 // (RFC 27, security.go: ZAPPending, ZAPReply) that the caller takes to the
 // application's handler; the package itself has no idea where that is.
 // Z85 (RFC 32) and CURVE key derivation are here too (z85.go, curvekey.go).
+// With Config.Downgrade (the engine always sets it), the greeting is sent in
+// stages as libzmq sends it, and a ZMTP 1.0 or 2.0 peer (0MQ 2.x/3.x,
+// JeroMQ 0.3) is spoken to in its own framing (downgrade.go, framing.go:
+// Handshake.Framing picks the codec), with NULL only: a secured handshake
+// refuses it (CVE-2014-9721).
 //
 // The package is sans-I/O. It reads and writes byte slices and nothing else:
 // no sockets, no timers, no goroutines, no blocking. The engine in package

@@ -13,6 +13,14 @@ type EncoderConfig struct {
 	// 3.1 peer. Set it for those sockets and peers only: ZMTP 3.0 peers
 	// (Greeting.Minor 0) expect the messages.
 	SubscriptionCommands bool
+	// Framing is the peer's frame syntax (Handshake.Framing). ZMTP 2.0
+	// message frames are ZMTP 3's; ZMTP 1.0 ones have their own header
+	// (see FramingZMTP1). Neither version has commands: frames with
+	// FlagCommand and AppendPing and AppendPong append nothing, and
+	// SubscriptionCommands is ignored. They have no security mechanism
+	// either, so Transform must be nil with them; Reset panics otherwise
+	// (a caller's bug).
+	Framing Framing
 	// Transform seals every frame (see Transform); nil for NULL.
 	Transform Transform
 }
@@ -25,15 +33,24 @@ type EncoderConfig struct {
 // An Encoder belongs to one goroutine. The zero Encoder is not ready: Reset
 // it with its connection's configuration first.
 type Encoder struct {
-	cfg     EncoderConfig
-	more    bool   // the last frame had FlagMore
+	cfg  EncoderConfig
+	more bool // the last frame had FlagMore
+	// other: frames are not plain ZMTP 3 ones (a Transform, or ZMTP 1.0 or
+	// 2.0 framing): seal takes its slow branch, tested with one byte.
+	other   bool
 	scratch []byte // a command's NULL frame, before a Transform seals it
 }
 
 // Reset makes e ready for a new connection's stream after its handshake,
 // keeping its scratch memory.
 func (e *Encoder) Reset(cfg EncoderConfig) {
-	*e = Encoder{cfg: cfg, scratch: e.scratch[:0]}
+	if cfg.Framing != FramingZMTP3 {
+		if cfg.Transform != nil {
+			panic("zmtp: EncoderConfig with a Transform and " + cfg.Framing.String() + " framing, which has no security mechanism")
+		}
+		cfg.SubscriptionCommands = false
+	}
+	*e = Encoder{cfg: cfg, scratch: e.scratch[:0], other: cfg.Transform != nil || cfg.Framing != FramingZMTP3}
 }
 
 // Mid reports whether the stream is inside a multipart message: the last
@@ -73,6 +90,9 @@ func appendSubscription(dst, msg []byte) []byte {
 
 // AppendPing appends a PING command frame (see the function AppendPing).
 func (e *Encoder) AppendPing(dst []byte, ttl uint16, context []byte) []byte {
+	if e.cfg.Framing != FramingZMTP3 {
+		return dst // no heartbeats before ZMTP 3.1
+	}
 	if e.cfg.Transform == nil {
 		return AppendPing(dst, ttl, context)
 	}
@@ -82,6 +102,9 @@ func (e *Encoder) AppendPing(dst []byte, ttl uint16, context []byte) []byte {
 
 // AppendPong appends a PONG command frame (see the function AppendPong).
 func (e *Encoder) AppendPong(dst []byte, context []byte) []byte {
+	if e.cfg.Framing != FramingZMTP3 {
+		return dst
+	}
 	if e.cfg.Transform == nil {
 		return AppendPong(dst, context)
 	}
@@ -92,10 +115,29 @@ func (e *Encoder) AppendPong(dst []byte, context []byte) []byte {
 // seal appends one frame: the only place where the Transform seals frames.
 // With none, a body over CopyMax is left to the caller as tail.
 func (e *Encoder) seal(dst []byte, flags byte, body []byte) (out, tail []byte) {
+	if e.other {
+		return e.sealOther(dst, flags, body)
+	}
+	dst = AppendFrameHeader(dst, flags, len(body))
+	if len(body) > e.cfg.CopyMax {
+		return dst, body
+	}
+	return append(dst, body...), nil
+}
+
+// sealOther is seal for a Transform or a framing older than ZMTP 3.
+func (e *Encoder) sealOther(dst []byte, flags byte, body []byte) (out, tail []byte) {
 	if e.cfg.Transform != nil {
 		return e.cfg.Transform.Seal(dst, flags, body), nil
 	}
-	dst = AppendFrameHeader(dst, flags, len(body))
+	if flags&FlagCommand != 0 {
+		return dst, nil // ZMTP 1.0 and 2.0 have no commands to carry it
+	}
+	if e.cfg.Framing == FramingZMTP1 {
+		dst = appendV1FrameHeader(dst, flags, len(body))
+	} else {
+		dst = AppendFrameHeader(dst, flags, len(body))
+	}
 	if len(body) > e.cfg.CopyMax {
 		return dst, body
 	}

@@ -8,11 +8,11 @@ import "errors"
 var (
 	// ErrSignature: the first ten bytes are not a ZMTP 3 greeting signature
 	// (0xFF, eight padding bytes, then a byte with bit 0 set). The peer does
-	// not speak ZMTP 3.x, or speaks ZMTP 1.0, which we do not.
+	// not speak ZMTP 3.x, or speaks ZMTP 1.0 and Config.Downgrade is off.
 	ErrSignature = errors.New("zmtp: bad greeting signature")
 
 	// ErrVersion: the peer's major version is below 3. We do not downgrade
-	// to ZMTP 1.0 or 2.0.
+	// to ZMTP 1.0 or 2.0 without Config.Downgrade, nor ever to a version 2.
 	ErrVersion = errors.New("zmtp: unsupported protocol version")
 
 	// ErrMechanism: the peer's greeting names a security mechanism that is

@@ -35,8 +35,9 @@ type Greeting struct {
 // bytes, the as-server byte and 31 zero bytes of filler.
 //
 // The padding is zero as RFC 37 asks of a peer that sends its whole greeting
-// at once. (libzmq puts its routing-id length there for ZMTP 1.0 peers; we
-// do not talk to those.)
+// at once. A Handshake with Config.Downgrade sends its greeting in stages
+// instead, with the identity's length there for ZMTP 1.0 peers, as libzmq
+// does (downgrade.go).
 func (g Greeting) Append(b []byte) []byte {
 	var mech [mechanismSize]byte
 	copy(mech[:], g.Mechanism)

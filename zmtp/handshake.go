@@ -55,6 +55,22 @@ type Config struct {
 	// 0 or less means 65536. It bounds how much the caller must buffer to
 	// make progress: GreetingSize, then one command frame at a time.
 	MaxFrame int
+
+	// Downgrade detects ZMTP 1.0 and 2.0 peers and talks to them, as
+	// libzmq 4.3.4 does (RFC 37, "Detecting ZMTP 1.0 and 2.0 Peers"; see
+	// downgrade.go): our greeting goes out in stages, each once the peer's
+	// bytes so far say what to send next, and Framing says how the stream
+	// goes on. Only the NULL mechanism without ZAP downgrades: those
+	// versions carry no security mechanism (CVE-2014-9721). With PLAIN,
+	// CURVE or ZAP an older peer is refused, as soon as its first bytes
+	// show what it is, with an error that matches ErrDowngradeRefused; the
+	// greeting is staged all the same, so that such a peer never reads the
+	// rest of a ZMTP 3 greeting as its own version's bytes.
+	//
+	// Without Downgrade our greeting goes out whole at once and only ZMTP
+	// 3.x peers are accepted (RFC 37: a peer that "does not need backwards
+	// interoperability").
+	Downgrade bool
 }
 
 const defaultMaxHandshakeFrame = 65536
@@ -62,10 +78,24 @@ const defaultMaxHandshakeFrame = 65536
 // PeerInfo is what the handshake learned about the peer. It owns its
 // slices: they are copies, safe to keep after the input is gone.
 type PeerInfo struct {
-	Major, Minor uint8  // ZMTP version from the peer's greeting
-	Mechanism    string // security mechanism from the peer's greeting
-	SocketType   string // the peer's Socket-Type property
-	Identity     []byte // the peer's Identity property; nil if it sent none
+	// Major and Minor are the ZMTP version from the peer's greeting. Peers
+	// older than ZMTP 3 (accepted with Config.Downgrade) have 2.0 for
+	// ZMTP 2.0 (revision byte 1), 1.0 for ZMTP 1.0 framing announced with
+	// revision byte 0, and 0.0 for ZMTP 1.0 with no version information at
+	// all (0MQ 2.x).
+	Major, Minor uint8
+	// Mechanism is the security mechanism from the peer's greeting; empty
+	// for a ZMTP 1.0 or 2.0 peer, whose greeting names none.
+	Mechanism string
+	// SocketType is the peer's Socket-Type property, or, from a ZMTP 1.0
+	// or 2.0 peer, the name of the socket-type byte of its greeting (see
+	// legacySocketTypes); empty from a 0MQ 2.x peer, which says nothing of
+	// its type.
+	SocketType string
+	// Identity is the peer's Identity property, nil if it sent none; from
+	// a ZMTP 1.0 or 2.0 peer, the identity message every one of them sends
+	// first, never nil (empty for an anonymous peer).
+	Identity []byte
 	// Metadata holds every other property the peer sent, in order, with
 	// names as the peer spelled them: "Resource", "X-..." and any others
 	// we do not know.
@@ -82,7 +112,8 @@ type PeerInfo struct {
 type handshakeState uint8
 
 const (
-	stateGreeting  handshakeState = iota // waiting for the peer's 64-byte greeting (readGreeting)
+	stateGreeting  handshakeState = iota // waiting for the peer's greeting, or as much of it as says its version (readGreeting)
+	stateIdentity                        // a ZMTP 1.0 or 2.0 peer: reading its identity message (readIdentity)
 	stateMechanism                       // greetings done; reading commands until the mechanism is done (readCommand)
 	stateZAP                             // the mechanism waits for the caller's ZAP reply (ZAPReply); nothing is read
 	stateDone                            // handshake complete; input beyond is traffic
@@ -105,11 +136,14 @@ const (
 //	}
 //	// buf now begins with message traffic.
 //
-// Our greeting is sent whole, version 3.1, and we expect a whole greeting
-// back: we do not downgrade to ZMTP 1.0/2.0, so we have no use for the
-// RFC's partial greeting. With NULL both sides send READY as soon as the
-// greetings are exchanged, as libzmq does, so the handshake costs one round
-// trip after the greeting.
+// Our greeting is version 3.1. Without Config.Downgrade it is sent whole
+// and we expect a whole ZMTP 3 greeting back. With it, it goes out in
+// stages as libzmq 4.3.4 sends it, and (with NULL without ZAP) a ZMTP 1.0
+// or 2.0 peer is answered in its own version (downgrade.go); the loop
+// above does not change, since Output always holds what is due. With NULL
+// both sides send READY as soon as the greetings are exchanged, as libzmq
+// does, so the handshake costs one round trip after the greeting (which
+// itself takes one round trip staged, half of one whole).
 //
 // A Handshake belongs to one goroutine.
 type Handshake struct {
@@ -121,11 +155,19 @@ type Handshake struct {
 	out      []byte // bytes for the peer that Output has not taken yet
 	peer     PeerInfo
 	zap      ZAPRequest // what the mechanism asked, in stateZAP
+
+	// staged: Config.Downgrade, our greeting goes out in stages; refuseOld:
+	// the mechanism or ZAP forbids talking to older peers; sent: how much
+	// of our greeting is queued (downgrade.go).
+	staged    bool
+	refuseOld bool
+	sent      greetingStage
+	framing   Framing // the stream's framing once the peer's version is known
 }
 
 // NewHandshake returns a Handshake for our side of a new connection with
-// our greeting already queued for Output, for the mechanism and role cfg
-// names.
+// our greeting already queued for Output (with Config.Downgrade, its first
+// stage), for the mechanism and role cfg names.
 //
 // A Config that cannot be sent (an unknown SocketType or Mechanism, an
 // Identity over 255 bytes, a Metadata name that is empty, over 255 bytes,
@@ -146,8 +188,21 @@ func NewHandshake(cfg Config) *Handshake {
 		h.state, h.err = stateFailed, err
 		return h
 	}
-	h.out = Greeting{Major: 3, Minor: 1, Mechanism: h.mech.name(), AsServer: cfg.AsServer}.Append(h.out)
+	h.staged = cfg.Downgrade
+	h.refuseOld = h.mech.name() != MechanismNull || cfg.ZAP
+	if h.staged {
+		h.out = h.appendSignature(h.out)
+		h.sent = sentSignature
+		return h
+	}
+	h.out = h.greeting().Append(h.out)
+	h.sent = sentAll
 	return h
+}
+
+// greeting is ours.
+func (h *Handshake) greeting() Greeting {
+	return Greeting{Major: 3, Minor: 1, Mechanism: h.mech.name(), AsServer: h.cfg.AsServer}
 }
 
 func checkConfig(cfg *Config) error {
@@ -193,9 +248,12 @@ func (h *Handshake) Output(b []byte) []byte {
 func (h *Handshake) Input(b []byte) (n int, err error) {
 	for h.state != stateDone && h.state != stateFailed {
 		var m int
+		prev := h.state
 		switch h.state {
 		case stateGreeting:
 			m, err = h.readGreeting(b[n:])
+		case stateIdentity:
+			m, err = h.readIdentity(b[n:])
 		case stateMechanism:
 			m, err = h.readCommand(b[n:])
 		}
@@ -204,8 +262,8 @@ func (h *Handshake) Input(b []byte) (n int, err error) {
 			h.fail(err)
 			return n, err
 		}
-		if m == 0 {
-			break
+		if m == 0 && h.state == prev {
+			break // (a ZMTP 1.0 peer's greeting is its identity message: readGreeting moves on consuming nothing)
 		}
 	}
 	return n, h.err
@@ -219,22 +277,36 @@ func (h *Handshake) Done() bool { return h.state == stateDone }
 // been read, the metadata once Done.
 func (h *Handshake) Peer() PeerInfo { return h.peer }
 
+// Framing is the framing of the stream after the handshake, for the
+// connection's Decoder and Encoder: FramingZMTP3 unless a ZMTP 1.0 or 2.0
+// peer was accepted (Config.Downgrade). Valid once Done.
+func (h *Handshake) Framing() Framing { return h.framing }
+
 func (h *Handshake) fail(err error) {
 	h.state, h.err = stateFailed, err
 	h.zap = ZAPRequest{}
-	if errors.Is(err, ErrIncompatible) {
+	if errors.Is(err, ErrIncompatible) && h.framing == FramingZMTP3 {
 		// RFC 37: a peer that validates the socket type SHOULD answer a bad
 		// one with ERROR, then disconnect. Our READY has gone first (NULL
 		// sends it before seeing the peer's), so the peer reads READY then
-		// ERROR; libzmq closes on either.
+		// ERROR; libzmq closes on either. (RFC 15 has an older peer of
+		// the wrong type disconnected silently: it has no ERROR.)
 		h.out = AppendError(h.out, "Incompatible Socket-Type")
 	}
 }
 
 // readGreeting reads the peer's greeting. It fails as soon as the bytes it
-// has rule the peer out, rather than waiting for all 64.
+// has rule the peer out, rather than waiting for all 64. It consumes
+// nothing until the greeting is whole, so b always starts with the
+// greeting's first byte.
 func (h *Handshake) readGreeting(b []byte) (int, error) {
-	if err := checkGreetingPrefix(b); err != nil {
+	if h.staged {
+		// The peer's version decides what we send next and what follows;
+		// a ZMTP 1.0 or 2.0 peer goes on in stateIdentity.
+		if n, zmtp3, err := h.detectVersion(b); !zmtp3 || err != nil {
+			return n, err
+		}
+	} else if err := checkGreetingPrefix(b); err != nil {
 		return 0, err
 	}
 	if len(b) < GreetingSize {
