@@ -108,7 +108,7 @@ const (
 	// CurveServerKey (a client's: the server's public key; setting it makes
 	// a client): 32 bytes, or 40 characters of Z85 ([]byte or string).
 	// Setting any makes the mechanism CURVE. GetOption returns the 32
-	// bytes; Z85Encode gives the text form. CurveKeypair makes a pair.
+	// bytes, GetOptionZ85 the 40 characters. CurveKeypair makes a pair.
 	CurvePublicKey = sockets.CurvePublicKey
 	CurveSecretKey = sockets.CurveSecretKey
 	CurveServerKey = sockets.CurveServerKey

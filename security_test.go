@@ -554,3 +554,40 @@ func TestGSSAPIOptionsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Keys are set as 32 bytes or as Z85 and read back in either form.
+func TestCurveKeysReadBack(t *testing.T) {
+	ctx := newCtx(t)
+	s := sock(t, ctx, zring.DEALER)
+	pub, sec, _ := zring.CurveKeypair()
+	raw, _ := zring.Z85Decode(sec)
+	if err := s.SetOption(zring.CurvePublicKey, pub); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetOption(zring.CurveSecretKey, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetOption(zring.CurveServerKey, pub+"\x00"); err != nil { // with C's NUL, as 41 bytes
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		opt  zring.Option
+		want string
+	}{{zring.CurvePublicKey, pub}, {zring.CurveSecretKey, sec}, {zring.CurveServerKey, pub}} {
+		if z, err := s.GetOptionZ85(c.opt); err != nil || z != c.want {
+			t.Errorf("GetOptionZ85(%v) = %q %v, want %q", c.opt, z, err, c.want)
+		}
+		b, err := s.GetOption(c.opt)
+		if want, _ := zring.Z85Decode(c.want); err != nil || !bytes.Equal(b.([]byte), want) {
+			t.Errorf("GetOption(%v) = %x %v", c.opt, b, err)
+		}
+	}
+	if _, err := s.GetOptionZ85(zring.Linger); !errors.Is(err, zring.ErrInvalid) {
+		t.Errorf("GetOptionZ85(Linger): %v", err)
+	}
+	for _, bad := range []any{pub[:39], pub + "xx", make([]byte, 31), "~" + pub[1:]} {
+		if err := s.SetOption(zring.CurvePublicKey, bad); !errors.Is(err, zring.ErrInvalid) {
+			t.Errorf("SetOption(CurvePublicKey, %q): %v", bad, err)
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package zring
 
 import (
+	"fmt"
+
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/ring"
 	"github.com/zring/zring/sockets"
+	"github.com/zring/zring/zmtp"
 )
 
 // Msg is one frame of a message. Its Data is either the caller's own bytes
@@ -188,6 +191,21 @@ func (s *Socket) GetOptionInt(opt Option) (int, error) {
 		return 0, errno.Wrap("getsockopt", sockets.OptionName(opt), errno.EINVAL)
 	}
 	return n, nil
+}
+
+// GetOptionZ85 reads a CURVE key option (CurvePublicKey, CurveSecretKey,
+// CurveServerKey) as its 40 characters of Z85, as zmq_getsockopt gives it
+// for a 41-byte buffer; GetOption gives the 32 bytes. Any other option is
+// ErrInvalid.
+func (s *Socket) GetOptionZ85(opt Option) (string, error) {
+	if opt != CurvePublicKey && opt != CurveSecretKey && opt != CurveServerKey {
+		return "", errno.Wrap("getsockopt", sockets.OptionName(opt), fmt.Errorf("%w: not a CURVE key", errno.EINVAL))
+	}
+	v, err := s.GetOption(opt)
+	if err != nil {
+		return "", err
+	}
+	return string(zmtp.AppendZ85(nil, v.([]byte))), nil
 }
 
 // Type is the socket's type.

@@ -341,7 +341,7 @@ var optionTable = []optionDef{
 	// CURVE server (0 goes back to NULL); setting any key makes the
 	// mechanism CURVE, and the server's key makes a client as well. A key
 	// is 32 bytes, or 40 characters of Z85 (41 with C's NUL at the end);
-	// GetOption returns the 32 bytes (Z85Encode gives the text form).
+	// GetOption returns the 32 bytes (the root's GetOptionZ85, the text).
 	serverRole(CurveServer, "ZMQ_CURVE_SERVER", MechanismCurve),
 	curveKey(CurvePublicKey, "ZMQ_CURVE_PUBLICKEY", func(o *Options) *[32]byte { return &o.CurvePublicKey }, false),
 	curveKey(CurveSecretKey, "ZMQ_CURVE_SECRETKEY", func(o *Options) *[32]byte { return &o.CurveSecretKey }, false),
