@@ -96,26 +96,35 @@ func TestMonitorSaysWhyGarbageWasRefused(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := newCtx(t)
 			pull := sock(t, ctx, zring.PULL)
-			mon := watch(t, ctx, pull, "mon-garbage", zring.EventHandshakeFailedProtocol|zring.EventDisconnected)
-			ep := bindAt(t, pull, "tcp://127.0.0.1:0")
-			conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			conn.Write(c.bytes)
-			if e := expect(t, mon, zring.EventHandshakeFailedProtocol); e.Value != c.want {
-				t.Fatalf("protocol error %#x, want %#x", e.Value, c.want)
-			}
-			expect(t, mon, zring.EventDisconnected)
-			conn.SetReadDeadline(time.Now().Add(3 * time.Second))
-			buf := make([]byte, 256)
-			for {
-				if _, err := conn.Read(buf); err != nil {
-					break // closed by zring
-				}
-			}
+			refuseGarbage(t, ctx, pull, c.bytes, c.want)
 		})
+	}
+}
+
+// refuseGarbage binds s on tcp, sends garbage to it from a raw
+// connection, and checks that s refuses it with HANDSHAKE_FAILED_PROTOCOL
+// of code want, then DISCONNECTED, and closes the connection. It returns
+// the endpoint, for a real peer to connect to after.
+func refuseGarbage(t *testing.T, ctx *zring.Context, s *zring.Socket, garbage []byte, want uint32) string {
+	t.Helper()
+	mon := watch(t, ctx, s, "mon-garbage", zring.EventHandshakeFailedProtocol|zring.EventDisconnected)
+	ep := bindAt(t, s, "tcp://127.0.0.1:0")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write(garbage)
+	if e := expect(t, mon, zring.EventHandshakeFailedProtocol); e.Value != want {
+		t.Fatalf("protocol error %#x, want %#x", e.Value, want)
+	}
+	expect(t, mon, zring.EventDisconnected)
+	conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	buf := make([]byte, 256)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			return ep // closed by zring
+		}
 	}
 }
 

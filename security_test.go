@@ -368,18 +368,7 @@ func TestSecuredSocketRefusesGarbage(t *testing.T) {
 				push.SetOption(zring.CurvePublicKey, pub)
 				push.SetOption(zring.CurveSecretKey, sec)
 			}
-			mon := watch(t, ctx, pull, "mon-secured-garbage", zring.EventHandshakeFailedProtocol|zring.EventDisconnected)
-			ep := bindAt(t, pull, "tcp://127.0.0.1:0")
-			conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			conn.Write(c.bytes)
-			if e := expect(t, mon, zring.EventHandshakeFailedProtocol); e.Value != c.want {
-				t.Fatalf("protocol error %#x, want %#x", e.Value, c.want)
-			}
-			expect(t, mon, zring.EventDisconnected)
+			ep := refuseGarbage(t, ctx, pull, c.bytes, c.want)
 			if err := push.Connect(ep); err != nil {
 				t.Fatal(err)
 			}

@@ -202,32 +202,18 @@ func curveMessages() [][][]byte {
 	}
 }
 
-var curveMonitorSeq atomic.Int64
-
 // curveAuthFailure returns a function that waits for p's
 // ZMQ_EVENT_HANDSHAKE_FAILED_AUTH and returns its status code.
 func curveAuthFailure(t *testing.T, ctx *zmq.Context, p *libzmqPeer) func() (int, error) {
 	t.Helper()
-	addr := fmt.Sprintf("inproc://curve-monitor-%d", curveMonitorSeq.Add(1))
-	if err := p.s.Monitor(addr, zmq.EVENT_HANDSHAKE_FAILED_AUTH); err != nil {
-		t.Fatal(err)
-	}
-	mon, err := ctx.NewSocket(zmq.PAIR)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mon.Close() })
-	mon.SetLinger(0)
-	mon.SetRcvtimeo(ioTimeout)
-	if err := mon.Connect(addr); err != nil {
-		t.Fatal(err)
-	}
+	next := monitorEvents(t, nil, ctx, p)
 	return func() (int, error) {
-		ev, _, v, err := mon.RecvEvent(0)
-		if err == nil && ev != zmq.EVENT_HANDSHAKE_FAILED_AUTH {
-			err = fmt.Errorf("event %v", ev)
+		for {
+			ev, v, err := next()
+			if err != nil || ev == int(zmq.EVENT_HANDSHAKE_FAILED_AUTH) {
+				return int(v), err
+			}
 		}
-		return v, err
 	}
 }
 

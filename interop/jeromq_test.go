@@ -480,52 +480,26 @@ func TestJeromqRefusedWhenSecure(t *testing.T) {
 		for _, im := range []impl{zringImpl, libzmqImpl} {
 			t.Run(st.name+"/"+string(im), func(t *testing.T) {
 				jeromqClasspath(t)
-				monitorSeq++
-				addr := fmt.Sprintf("inproc://jeromq-monitor-%d", monitorSeq)
 				var p peer
-				var nextEvent func() (int, error)
+				var next func() (int, uint32, error)
 				if im == zringImpl {
 					ctx := newZringContext(t)
 					z := newZring(t, ctx, zring.PULL)
 					if err := st.zring(z.s); err != nil {
 						t.Fatal(err)
 					}
-					if err := z.s.Monitor(addr, zring.EventAll); err != nil {
-						t.Fatal(err)
-					}
-					mon := newZring(t, ctx, zring.PAIR)
-					if err := mon.connect(addr); err != nil {
-						t.Fatal(err)
-					}
-					nextEvent = func() (int, error) {
-						e, err := mon.s.RecvEvent(0)
-						return int(e.Event), err
-					}
-					p = z
+					p, next = z, monitorEvents(t, ctx, nil, z)
 				} else {
 					ctx := newLibzmqContext(t)
 					l := newLibzmq(t, ctx, zring.PULL)
 					if err := st.libzmq(l.s); err != nil {
 						t.Fatal(err)
 					}
-					if err := l.s.Monitor(addr, zmq.EVENT_ALL); err != nil {
-						t.Fatal(err)
-					}
-					mon, err := ctx.NewSocket(zmq.PAIR)
-					if err != nil {
-						t.Fatal(err)
-					}
-					t.Cleanup(func() { mon.Close() })
-					mon.SetLinger(0)
-					mon.SetRcvtimeo(ioTimeout)
-					if err := mon.Connect(addr); err != nil {
-						t.Fatal(err)
-					}
-					nextEvent = func() (int, error) {
-						e, _, _, err := mon.RecvEvent(0)
-						return int(e), err
-					}
-					p = l
+					p, next = l, monitorEvents(t, nil, ctx, l)
+				}
+				nextEvent := func() (int, error) {
+					e, _, err := next()
+					return e, err
 				}
 				ep, err := p.bind(wildcard(t, "tcp", im))
 				if err != nil {

@@ -85,19 +85,20 @@ func zapHandlerLibzmq(t *testing.T, ctx *zmq.Context, decide zapDecider) {
 		func(m [][]byte) error { _, err := rep.SendMessage(m); return err }, func() { rep.Close() }, decide)
 }
 
-// watchEvents monitors p for every event and returns a function that waits
-// up to ioTimeout for the next one of kind want and returns its value.
-func watchEvents(t *testing.T, cs contexts, p peer) func(want int) (uint32, error) {
+// monitorEvents monitors p for every event and returns a function that
+// reads the next one (event, value), waiting up to ioTimeout. zctx and
+// lctx are the contexts the monitor's PAIR is made in, by p's
+// implementation (the other may be nil).
+func monitorEvents(t *testing.T, zctx *zring.Context, lctx *zmq.Context, p peer) func() (int, uint32, error) {
 	t.Helper()
 	monitorSeq++
 	addr := fmt.Sprintf("inproc://events-%d", monitorSeq)
-	var next func() (int, uint32, error)
 	switch s := p.(type) {
 	case *zringPeer:
 		if err := s.s.Monitor(addr, zring.EventAll); err != nil {
 			t.Fatal(err)
 		}
-		mon, err := cs.z.NewSocket(zring.PAIR)
+		mon, err := zctx.NewSocket(zring.PAIR)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func watchEvents(t *testing.T, cs contexts, p peer) func(want int) (uint32, erro
 		if err := mon.Connect(addr); err != nil {
 			t.Fatal(err)
 		}
-		next = func() (int, uint32, error) {
+		return func() (int, uint32, error) {
 			e, err := mon.RecvEvent(0)
 			return int(e.Event), e.Value, err
 		}
@@ -115,7 +116,7 @@ func watchEvents(t *testing.T, cs contexts, p peer) func(want int) (uint32, erro
 		if err := s.s.Monitor(addr, zmq.EVENT_ALL); err != nil {
 			t.Fatal(err)
 		}
-		mon, err := cs.l.NewSocket(zmq.PAIR)
+		mon, err := lctx.NewSocket(zmq.PAIR)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,11 +126,20 @@ func watchEvents(t *testing.T, cs contexts, p peer) func(want int) (uint32, erro
 		if err := mon.Connect(addr); err != nil {
 			t.Fatal(err)
 		}
-		next = func() (int, uint32, error) {
+		return func() (int, uint32, error) {
 			ev, _, v, err := mon.RecvEvent(0)
 			return int(ev), uint32(v), err
 		}
 	}
+	t.Fatalf("monitorEvents: %T", p)
+	return nil
+}
+
+// watchEvents monitors p and returns a function that waits up to
+// ioTimeout for the next event of kind want and returns its value.
+func watchEvents(t *testing.T, cs contexts, p peer) func(want int) (uint32, error) {
+	t.Helper()
+	next := monitorEvents(t, cs.z, cs.l, p)
 	return func(want int) (uint32, error) {
 		for {
 			ev, v, err := next()
