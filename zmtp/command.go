@@ -69,8 +69,7 @@ func ParseCommand(body []byte) (name, data []byte, err error) {
 // metadata: the NULL mechanism's one handshake command. The same property
 // rules as AppendMetadata apply.
 func AppendReady(b []byte, props []Property) []byte {
-	b = appendCommandStart(b, cmdReady, metadataSize(props))
-	return AppendMetadata(b, props)
+	return appendPropsCommand(b, cmdReady, props)
 }
 
 // AppendError appends a whole ERROR command frame. RFC 37 gives the reason

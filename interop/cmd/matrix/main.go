@@ -81,15 +81,7 @@ func main() {
 		row := []string{pairName(p)}
 		for _, tr := range []string{"tcp", "ipc"} {
 			for _, binder := range []string{"zring", "libzmq"} {
-				r := results[cell{p, tr, binder}]
-				switch r {
-				case "pass":
-				case "fail":
-					failed++
-				default:
-					r = "not run"
-				}
-				row = append(row, r)
+				row = append(row, status(results[cell{p, tr, binder}], &failed))
 			}
 		}
 		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
@@ -190,18 +182,23 @@ func securityTable(sec map[secCell]string) (string, int) {
 	for _, r := range securityRows {
 		row := []string{r.row}
 		for _, server := range []string{"zring", "libzmq"} {
-			v := sec[secCell{r.row, server}]
-			switch v {
-			case "pass":
-			case "fail":
-				failed++
-			default:
-				v = "not run"
-			}
-			row = append(row, v)
+			row = append(row, status(sec[secCell{r.row, server}], &failed))
 		}
 		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
 	}
 	b.WriteString("\n" + secEnd)
 	return b.String(), failed
+}
+
+// status is a cell's text for a result ("pass", "fail" or none yet),
+// counting failures in failed.
+func status(result string, failed *int) string {
+	switch result {
+	case "pass", "fail":
+		if result == "fail" {
+			*failed++
+		}
+		return result
+	}
+	return "not run"
 }
