@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 
 	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
@@ -122,13 +123,13 @@ func newCurveMechanism(cfg *Config) (mechanism, error) {
 		return nil, errors.New("zmtp: Config.CurvePublicKey is not the public key of Config.CurveSecretKey")
 	}
 	if cfg.AsServer {
-		return &curveServer{public: public, secret: cfg.CurveSecretKey}, nil
+		return &curveServer{public: public, secret: cfg.CurveSecretKey, rand: randOf(cfg)}, nil
 	}
 	if cfg.CurveServerKey == ([32]byte{}) {
 		return nil, errors.New("zmtp: a CURVE client needs Config.CurveServerKey")
 	}
-	c := &curveClient{public: public, secret: cfg.CurveSecretKey, server: cfg.CurveServerKey, nonce: 1}
-	c.cnPublic, c.cnSecret = newCurveKeyPair()
+	c := &curveClient{public: public, secret: cfg.CurveSecretKey, server: cfg.CurveServerKey, nonce: 1, rand: randOf(cfg)}
+	c.cnPublic, c.cnSecret = newCurveKeyPair(c.rand)
 	var err error
 	if c.helloKey, err = curveSharedKey(&c.server, &c.cnSecret); err != nil {
 		return nil, errors.New("zmtp: Config.CurveServerKey is not a usable Curve25519 public key")
@@ -150,6 +151,7 @@ type curveClient struct {
 	nonce              uint64   // our next short nonce: HELLO's is 1, as libzmq's
 	sentInitiate       bool
 	tr                 *curveTransform // once done
+	rand               io.Reader       // Config.Rand, or crypto/rand
 }
 
 func (*curveClient) name() string { return MechanismCurve }
@@ -196,7 +198,7 @@ func (c *curveClient) welcome(h *Handshake, data []byte, out []byte) ([]byte, bo
 
 	// vouch = Box[C' + S](C->S'): only the holder of c could make it, for
 	// this connection (C') and this server (S).
-	vouchNonce := curveLongNonce(noncePrefixVouch, randomBytes(16))
+	vouchNonce := curveLongNonce(noncePrefixVouch, randomBytes(c.rand, 16))
 	vouchKey, err := curveSharedKey(&serverShort, &c.secret)
 	if err != nil {
 		return out, false, err
@@ -286,6 +288,7 @@ type curveServer struct {
 	key                [32]byte // shared by s' and C'
 	peerNonce          uint64   // the client's last short nonce
 	tr                 *curveTransform
+	rand               io.Reader // Config.Rand, or crypto/rand
 }
 
 func (*curveServer) name() string { return MechanismCurve }
@@ -328,12 +331,12 @@ func (s *curveServer) hello(data []byte, out []byte) ([]byte, bool, error) {
 		return out, false, withCode(CodeCryptographic, fmt.Errorf("%w: CURVE HELLO's box holds other than 64 zero bytes", ErrMalformed))
 	}
 
-	s.cnPublic, s.cnSecret = newCurveKeyPair()
+	s.cnPublic, s.cnSecret = newCurveKeyPair(s.rand)
 	if s.key, err = curveSharedKey(&s.cnClient, &s.cnSecret); err != nil {
 		return out, false, err
 	}
-	copy(s.cookieKey[:], randomBytes(32))
-	cookieNonce := curveLongNonce(noncePrefixCookie, randomBytes(16))
+	copy(s.cookieKey[:], randomBytes(s.rand, 32))
+	cookieNonce := curveLongNonce(noncePrefixCookie, randomBytes(s.rand, 16))
 	cookiePlain := make([]byte, 0, 64)
 	cookiePlain = append(append(cookiePlain, s.cnClient[:]...), s.cnSecret[:]...)
 	cookie := secretbox.Seal(nil, cookiePlain, &cookieNonce, &s.cookieKey)
@@ -342,7 +345,7 @@ func (s *curveServer) hello(data []byte, out []byte) ([]byte, bool, error) {
 	welcomePlain = append(welcomePlain, s.cnPublic[:]...)
 	welcomePlain = append(welcomePlain, cookieNonce[8:]...)
 	welcomePlain = append(welcomePlain, cookie...)
-	nonce = curveLongNonce(noncePrefixWelcome, randomBytes(16))
+	nonce = curveLongNonce(noncePrefixWelcome, randomBytes(s.rand, 16))
 	out = appendCommandStart(out, cmdWelcome, curveWelcomeData)
 	out = append(out, nonce[8:]...)
 	out = box.SealAfterPrecomputation(out, welcomePlain, &nonce, &helloKey)
@@ -672,9 +675,9 @@ func curveSharedKey(peer, secret *[32]byte) ([32]byte, error) {
 	return k, nil
 }
 
-// newCurveKeyPair makes a short-term key pair from crypto/rand.
-func newCurveKeyPair() (public, secret [32]byte) {
-	copy(secret[:], randomBytes(32))
+// newCurveKeyPair makes a short-term key pair from r.
+func newCurveKeyPair(r io.Reader) (public, secret [32]byte) {
+	copy(secret[:], randomBytes(r, 32))
 	return curvePublicOf(&secret), secret
 }
 
@@ -689,10 +692,22 @@ func curvePublicOf(secret *[32]byte) [32]byte {
 	return [32]byte(pub)
 }
 
-// randomBytes returns n bytes from crypto/rand, which never fails (it
-// crashes the program rather than return short, since Go 1.24).
-func randomBytes(n int) []byte {
+// randOf is where a CURVE handshake's randomness comes from: Config.Rand,
+// or crypto/rand.
+func randOf(cfg *Config) io.Reader {
+	if cfg.Rand != nil {
+		return cfg.Rand
+	}
+	return rand.Reader
+}
+
+// randomBytes returns n bytes from r. crypto/rand never fails (it crashes
+// the program rather than return short, since Go 1.24); a test's Rand that
+// runs dry is a bug in the test, and panics.
+func randomBytes(r io.Reader, n int) []byte {
 	b := make([]byte, n)
-	rand.Read(b)
+	if _, err := io.ReadFull(r, b); err != nil {
+		panic("zmtp: Config.Rand: " + err.Error())
+	}
 	return b
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // Config is our side of a handshake. NewHandshake keeps it: the caller must
@@ -71,6 +72,13 @@ type Config struct {
 	// 3.x peers are accepted (RFC 37: a peer that "does not need backwards
 	// interoperability").
 	Downgrade bool
+
+	// Rand is where CURVE's short-term key pair, its server's cookie key
+	// and the random halves of its long nonces come from; nil means
+	// crypto/rand. Only tests set it: with a fixed stream the handshake is
+	// deterministic, so a transcript captured from libzmq replays
+	// (testdata/libzmq-curve-*.hex).
+	Rand io.Reader
 }
 
 const defaultMaxHandshakeFrame = 65536
