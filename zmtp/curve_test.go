@@ -669,6 +669,14 @@ func TestCurveClientRejects(t *testing.T) {
 			if c.Done() || c.Transform() != nil {
 				t.Fatal("went on after the error")
 			}
+			// RFC 25 and 26 give ERROR to the server alone, and this
+			// one would go out unboxed: a client just closes.
+			names, _ = commandFrames(t, c.Output(nil))
+			for _, name := range names {
+				if name == cmdError {
+					t.Fatalf("client sent %q", names)
+				}
+			}
 		})
 	}
 

@@ -293,12 +293,16 @@ func (h *Handshake) Framing() Framing { return h.framing }
 func (h *Handshake) fail(err error) {
 	h.state, h.err = stateFailed, err
 	h.zap = ZAPRequest{}
-	if errors.Is(err, ErrIncompatible) && h.framing == FramingZMTP3 {
+	if errors.Is(err, ErrIncompatible) && h.framing == FramingZMTP3 &&
+		(h.mech.name() == MechanismNull || h.cfg.AsServer) {
 		// RFC 37: a peer that validates the socket type SHOULD answer a bad
 		// one with ERROR, then disconnect. Our READY has gone first (NULL
 		// sends it before seeing the peer's), so the peer reads READY then
 		// ERROR; libzmq closes on either. (RFC 15 has an older peer of
-		// the wrong type disconnected silently: it has no ERROR.)
+		// the wrong type disconnected silently: it has no ERROR.) A PLAIN
+		// or CURVE client sends none: RFC 24 and 26 give ERROR to the
+		// server alone, and a CURVE client's would go out unboxed after
+		// the boxes began. It closes, as libzmq's client does.
 		h.out = AppendError(h.out, "Incompatible Socket-Type")
 	}
 }
