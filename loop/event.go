@@ -77,7 +77,13 @@ func handshakeFailure(err error) (uint16, uint32) {
 		return EventHandshakeFailedProtocol, ProtocolErrorMechanismMismatch
 	case errors.Is(err, zmtp.ErrIncompatible):
 		return EventHandshakeFailedProtocol, ProtocolErrorInvalidMetadata
-	case errors.Is(err, zmtp.ErrMalformed), errors.Is(err, zmtp.ErrTooLarge):
+	case errors.Is(err, zmtp.ErrTooLarge):
+		// A command frame over the handshake's limit is refused at its
+		// header, before its name is read: which command it meant to be
+		// is unknown. (libzmq 4.3.4 fails to allocate it and reports only
+		// the disconnection.)
+		return EventHandshakeFailedProtocol, ProtocolErrorMalformedCommand
+	case errors.Is(err, zmtp.ErrMalformed):
 		return EventHandshakeFailedProtocol, ProtocolErrorMalformedReady
 	case errors.Is(err, zmtp.ErrPeerError):
 		return EventHandshakeFailedProtocol, ProtocolErrorMalformedError
