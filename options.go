@@ -43,12 +43,21 @@ const (
 	// Subscribe and Unsubscribe (ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE; SUB only,
 	// write-only) add and remove one instance of a topic prefix, []byte or
 	// string; the empty topic matches every message.
-	Subscribe       = sockets.Subscribe
-	Unsubscribe     = sockets.Unsubscribe
-	RcvMore         = sockets.RcvMore         // ZMQ_RCVMORE (read-only)
-	Type            = sockets.Type_           // ZMQ_TYPE (read-only)
-	Linger          = sockets.Linger          // ZMQ_LINGER, ms, -1 infinite (default)
-	ReconnectIvl    = sockets.ReconnectIvl    // ZMQ_RECONNECT_IVL, ms, default 100
+	Subscribe   = sockets.Subscribe
+	Unsubscribe = sockets.Unsubscribe
+	RcvMore     = sockets.RcvMore // ZMQ_RCVMORE (read-only)
+	Type        = sockets.Type_   // ZMQ_TYPE (read-only)
+	Linger      = sockets.Linger  // ZMQ_LINGER, ms, -1 infinite (default)
+	// ReconnectIvl (ZMQ_RECONNECT_IVL, ms, default 100; -1 never): how
+	// long a connect waits before it dials again after its connection
+	// failed (refused, reset, closed by the peer, a handshake or heartbeat
+	// timeout). A connection that failed the protocol is not redialled,
+	// as in libzmq 4.3.4: a peer that refused our mechanism, credentials
+	// (ZAP) or socket type, sent a malformed frame or one over MaxMsgSize,
+	// ends that connect, and the messages queued for it are dropped. A
+	// peer that does not speak ZMTP at all is redialled, as libzmq does
+	// (ReconnectStopHandshakeFailed stops that).
+	ReconnectIvl    = sockets.ReconnectIvl
 	ReconnectIvlMax = sockets.ReconnectIvlMax // ZMQ_RECONNECT_IVL_MAX, ms, default 0
 	MaxMsgSize      = sockets.MaxMsgSize      // ZMQ_MAXMSGSIZE, bytes per frame, -1 no limit
 	// SndHWM and RcvHWM (ZMQ_SNDHWM, ZMQ_RCVHWM): messages, default 1000,

@@ -70,3 +70,106 @@ func TestReconnectStop(t *testing.T) {
 		}
 	}
 }
+
+// TestConnecterEndsOnProtocolError: as libzmq 4.3.4 does (checked against
+// it with pyzmq, and in interop's TestConnecterEndsOnProtocolError), a
+// connecting socket whose connection fails the protocol, in the handshake
+// or after it, does not redial: its session ends, and its queued messages
+// with it, so that Term does not wait on them even with Linger -1. A peer
+// that refused us once would again; only a failed connection (EOF, reset,
+// timeout) is retried.
+func TestConnecterEndsOnProtocolError(t *testing.T) {
+	serverPub, serverSec, _ := zring.CurveKeypair()
+	cases := []struct {
+		name   string
+		server func(t *testing.T, ctx *zring.Context) *zring.Socket
+		client func(s *zring.Socket)
+	}{
+		{"NULL to a CURVE server", func(t *testing.T, ctx *zring.Context) *zring.Socket {
+			s := sock(t, ctx, zring.PULL)
+			s.SetOption(zring.CurveServer, 1)
+			s.SetOption(zring.CurveSecretKey, serverSec)
+			return s
+		}, func(*zring.Socket) {}},
+		{"refused by ZAP", func(t *testing.T, ctx *zring.Context) *zring.Socket {
+			zapHandler(t, ctx, func(string, [][]byte) (string, string, []byte) { return "400", "", nil })
+			s := sock(t, ctx, zring.PULL)
+			s.SetOption(zring.CurveServer, 1)
+			s.SetOption(zring.CurveSecretKey, serverSec)
+			return s
+		}, func(s *zring.Socket) {
+			pub, sec, _ := zring.CurveKeypair()
+			s.SetOption(zring.CurveServerKey, serverPub)
+			s.SetOption(zring.CurvePublicKey, pub)
+			s.SetOption(zring.CurveSecretKey, sec)
+		}},
+		{"incompatible socket type", func(t *testing.T, ctx *zring.Context) *zring.Socket {
+			return sock(t, ctx, zring.PUSH)
+		}, func(*zring.Socket) {}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newCtx(t)
+			server := c.server(t, ctx)
+			accepted := watch(t, ctx, server, "accepted", zring.EventAccepted)
+			ep := bindAt(t, server, "tcp://127.0.0.1:0")
+
+			cctx, err := zring.NewContext()
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := cctx.NewSocket(zring.PUSH)
+			if err != nil {
+				t.Fatal(err)
+			}
+			client.SetOption(zring.ReconnectIvl, 10)
+			client.SetOption(zring.Linger, -1)
+			c.client(client)
+			if err := client.Connect(ep); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 10; i++ {
+				if err := client.Send([]byte("never delivered"), zring.DontWait); err != nil {
+					t.Fatal(err)
+				}
+			}
+			expect(t, accepted, zring.EventAccepted)
+			accepted.SetOption(zring.RcvTimeo, 300)
+			if e, err := accepted.RecvEvent(0); err == nil {
+				t.Fatalf("the client came back: %+v", e)
+			}
+			client.Close()
+			done := make(chan error, 1)
+			go func() { done <- cctx.Term() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Term waits on the messages of a connection that can never be made")
+			}
+		})
+	}
+
+	// After the handshake: a message over the connecter's MAXMSGSIZE.
+	t.Run("message over MAXMSGSIZE", func(t *testing.T) {
+		ctx := newCtx(t)
+		push := sock(t, ctx, zring.PUSH)
+		accepted := watch(t, ctx, push, "accepted-big", zring.EventAccepted)
+		ep := bindAt(t, push, "tcp://127.0.0.1:0")
+		pull := sock(t, ctx, zring.PULL)
+		pull.SetOption(zring.ReconnectIvl, 10)
+		pull.SetOption(zring.MaxMsgSize, 10)
+		if err := pull.Connect(ep); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, accepted, zring.EventAccepted)
+		push.SetOption(zring.SndTimeo, 100)
+		push.Send(make([]byte, 100), 0)
+		accepted.SetOption(zring.RcvTimeo, 300)
+		if e, err := accepted.RecvEvent(0); err == nil {
+			t.Fatalf("the PULL came back: %+v", e)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zring/zring/internal/errno"
+	"github.com/zring/zring/zmtp"
 )
 
 // Connecter keeps one connected endpoint alive: it dials, hands the fd to
@@ -305,8 +306,17 @@ func (c *Connecter) stopOn(err error) bool {
 	return true
 }
 
-func (c *Connecter) connectionLost(s *session) bool {
+func (c *Connecter) connectionLost(s *session, err error) bool {
 	if c.done || c.cfg.ReconnectIvl < 0 {
+		return false
+	}
+	if brokeProtocol(err) {
+		// libzmq 4.3.4 ends a connecter whose connection failed the
+		// protocol, in the handshake or after it (its engine's
+		// protocol_error: the session terminates, and its pipe with it),
+		// and redials only after the connection itself failed (EOF, a
+		// reset, a timeout: connection_error, timeout_error). A peer that
+		// refused us once, or that we refused, would again.
 		return false
 	}
 	if c.cfg.ReconnectStop&ReconnectStopHandshakeFailed != 0 && !s.handshook {
@@ -316,6 +326,22 @@ func (c *Connecter) connectionLost(s *session) bool {
 	}
 	c.scheduleRetry()
 	return true
+}
+
+// brokeProtocol reports whether a connection ended because a ZMTP peer
+// broke or refused the protocol: the errors of package zmtp (a malformed
+// or oversized frame, a mechanism or socket-type mismatch, an ERROR from
+// the peer, a failed CURVE box) and ZAP refusals. The others are the
+// connection's own failures (EOF, and the errnos of a failed system call
+// or a timeout: handshake, heartbeat), and a peer that is not speaking
+// ZMTP at all (a bad signature or version): libzmq 4.3.4 takes almost any
+// first bytes for a ZMTP 1.0 peer and so meets EOF or its handshake
+// timeout there, and redials; ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED is the
+// option that stops it.
+func brokeProtocol(err error) bool {
+	var e errno.Errno
+	return err != nil && !errors.Is(err, io.EOF) && !errors.As(err, &e) &&
+		!errors.Is(err, zmtp.ErrSignature) && !errors.Is(err, zmtp.ErrVersion)
 }
 
 // redial: the session held the dial back (holdDial) and has room now.

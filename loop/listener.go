@@ -172,7 +172,7 @@ func (ln *Listener) closeNow() {
 }
 
 // connectionLost: an accepted connection is never re-established.
-func (ln *Listener) connectionLost(*session) bool { return false }
+func (ln *Listener) connectionLost(*session, error) bool { return false }
 
 // redial: an accepted connection's session never holds a dial.
 func (ln *Listener) redial() {}

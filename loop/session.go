@@ -38,8 +38,9 @@ const (
 // sessionOwner is the listener or connecter a session belongs to.
 type sessionOwner interface {
 	// connectionLost reports whether the session should wait for another
-	// connection (a connecter redials) instead of finishing.
-	connectionLost(s *session) bool
+	// connection (a connecter redials) instead of finishing, after the
+	// connection ended with err.
+	connectionLost(s *session, err error) bool
 	// sessionFinished is the session's last act.
 	sessionFinished(s *session)
 	// redial dials at once: a connecter's session held its dial back
@@ -1053,7 +1054,7 @@ func (s *session) lost(err error) {
 	if s.peer != nil && !s.persistent {
 		s.releasePeer()
 	}
-	if !s.finished && !closed && s.owner.connectionLost(s) {
+	if !s.finished && !closed && s.owner.connectionLost(s, err) {
 		return
 	}
 	s.finish()
