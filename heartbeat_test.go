@@ -2,6 +2,7 @@ package zring_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -70,6 +71,58 @@ func TestHeartbeats(t *testing.T) {
 		if d := time.Since(start); d < 100*time.Millisecond {
 			t.Fatalf("closed after %v, before the TTL", d)
 		}
+	})
+	t.Run("the TTL runs from the peer's latest PING", func(t *testing.T) {
+		// A PING (TTL 300 ms), another just before the first one's
+		// period ends, then silence: the connection ends about 300 ms
+		// after the second. (It once stayed open for ever: the second
+		// PING found the first period's timer running and was ignored,
+		// and that timer, seeing traffic, stopped.)
+		ctx := newCtx(t)
+		s := sock(t, ctx, zring.PULL)
+		mon := watch(t, ctx, s, "hb-ttl-latest", zring.EventDisconnected)
+		p := dialWire(t, bindAt(t, s, "tcp://127.0.0.1:0"), 1, "PUSH")
+		p.send(zmtp.FlagCommand, zmtp.AppendPing(nil, 3, nil)[2:])
+		p.frame() // PONG
+		time.Sleep(250 * time.Millisecond)
+		last := time.Now()
+		p.send(zmtp.FlagCommand, zmtp.AppendPing(nil, 3, nil)[2:])
+		p.frame()
+		mon.SetOption(zring.RcvTimeo, 2000)
+		expect(t, mon, zring.EventDisconnected)
+		if d := time.Since(last); d < 300*time.Millisecond {
+			t.Fatalf("closed %v after the latest PING, before its TTL", d)
+		}
+	})
+	t.Run("a peer gone dark is found within IVL + TIMEOUT", func(t *testing.T) {
+		// IVL 100 ms, TIMEOUT 300 ms: the peer answers some PINGs, then
+		// none. The connection must end within IVL + TIMEOUT of the last
+		// answer (issue 12 allows 50 ms over; timers on a busy CI machine
+		// get 100). It once took up to IVL + 2 x TIMEOUT: a wait that saw
+		// traffic ended, and the next began only at a later PING.
+		var worst time.Duration
+		for answered := 2; answered <= 6; answered++ {
+			ctx := newCtx(t)
+			s := sock(t, ctx, zring.PULL)
+			s.SetOption(zring.HeartbeatIvl, 100)
+			s.SetOption(zring.HeartbeatTimeout, 300)
+			mon := watch(t, ctx, s, fmt.Sprintf("hb-dark-%d", answered), zring.EventDisconnected)
+			p := dialWire(t, bindAt(t, s, "tcp://127.0.0.1:0"), 1, "PUSH")
+			var last time.Time
+			for i := 0; i < answered; i++ {
+				_, body := p.frame()
+				_, data, _ := zmtp.ParseCommand(body)
+				p.send(zmtp.FlagCommand, zmtp.AppendPong(nil, data[2:])[2:])
+				last = time.Now()
+			}
+			expect(t, mon, zring.EventDisconnected)
+			d := time.Since(last)
+			worst = max(worst, d)
+			if d > 500*time.Millisecond {
+				t.Errorf("after %d answers: found %v after the last, want at most 400 ms (+100)", answered, d)
+			}
+		}
+		t.Logf("worst detection: %v", worst)
 	})
 	t.Run("live peers stay connected", func(t *testing.T) {
 		ctx := newCtx(t)

@@ -151,12 +151,15 @@ type session struct {
 	handshakeTimer *timer // ZMQ_HANDSHAKE_IVL, while handshaking
 	// ZMTP heartbeats (see heartbeat): the next PING, the wait for traffic
 	// after it, and the peer's TTL after its PING; the flags say whether
-	// anything was read since each wait began.
+	// anything was read since each wait began, the times when each wait
+	// ends (a timer that fires before then is set again for the rest).
 	pingTimer     *timer
 	pingWait      *timer
 	ttlTimer      *timer
 	readSincePing bool
 	readSinceTTL  bool
+	pingWaitEnd   time.Time
+	ttlEnd        time.Time
 	pingBuf       []byte
 	finished      bool
 }
@@ -253,13 +256,21 @@ func (s *session) heartbeat() {
 	ttl := min(s.cfg.HeartbeatTTL/100, 0xffff)
 	s.pingBuf = s.enc.AppendPing(s.pingBuf[:0], uint16(ttl), nil)
 	s.queueBytes(s.pingBuf)
-	if s.pingWait == nil {
+	// The wait runs from the first PING after the last traffic read, as
+	// libzmq's does (traffic cancels its timer; the next PING starts it):
+	// a link that goes dark is found within IVL + TIMEOUT of its last
+	// byte. One timer per connection, moved on lazily (pingTimedOut).
+	if s.readSincePing || s.pingWait == nil {
 		wait := s.cfg.HeartbeatTimeout
 		if wait <= 0 {
 			wait = s.cfg.HeartbeatIvl // "Default value ... ZMQ_HEARTBEAT_IVL if it is set"
 		}
 		s.readSincePing = false
-		s.pingWait = s.loop.after(time.Duration(wait)*time.Millisecond, s.pingTimedOut)
+		d := time.Duration(wait) * time.Millisecond
+		s.pingWaitEnd = time.Now().Add(d)
+		if s.pingWait == nil {
+			s.pingWait = s.loop.after(d, s.pingTimedOut)
+		}
 	}
 	s.pingTimer = s.loop.after(time.Duration(s.cfg.HeartbeatIvl)*time.Millisecond, s.heartbeat)
 	s.writeOut()
@@ -267,25 +278,46 @@ func (s *session) heartbeat() {
 
 func (s *session) pingTimedOut() {
 	s.pingWait = nil
-	if s.fd >= 0 && !s.readSincePing {
+	switch {
+	case s.fd < 0 || s.readSincePing:
+		// Traffic came: the next PING starts a new wait.
+	case time.Now().Before(s.pingWaitEnd):
+		s.pingWait = s.loop.after(time.Until(s.pingWaitEnd), s.pingTimedOut)
+	default:
 		s.lost(errno.ETIMEDOUT)
 	}
 }
 
 // peerTTL is the other half: a PING with a TTL says the peer wants the
 // connection ended "if it does not receive any more traffic within the TTL
-// period".
+// period". The period runs from the peer's latest PING, and traffic read
+// after it ends the wait until the next PING, as in libzmq. One timer per
+// connection, moved on lazily (ttlExpired), so that a peer sending PINGs
+// fast costs no timer each.
 func (s *session) peerTTL(ttl uint16) {
-	if ttl == 0 || s.ttlTimer != nil {
+	if ttl == 0 {
 		return
 	}
 	s.readSinceTTL = false
-	s.ttlTimer = s.loop.after(time.Duration(ttl)*100*time.Millisecond, s.ttlExpired)
+	d := time.Duration(ttl) * 100 * time.Millisecond
+	s.ttlEnd = time.Now().Add(d)
+	if s.ttlTimer != nil && s.ttlTimer.at.After(s.ttlEnd) {
+		s.ttlTimer.cancel() // a shorter TTL than before
+		s.ttlTimer = nil
+	}
+	if s.ttlTimer == nil {
+		s.ttlTimer = s.loop.after(d, s.ttlExpired)
+	}
 }
 
 func (s *session) ttlExpired() {
 	s.ttlTimer = nil
-	if s.fd >= 0 && !s.readSinceTTL {
+	switch {
+	case s.fd < 0 || s.readSinceTTL:
+		// Traffic after the PING: the next PING starts a new period.
+	case time.Now().Before(s.ttlEnd):
+		s.ttlTimer = s.loop.after(time.Until(s.ttlEnd), s.ttlExpired)
+	default:
 		s.lost(errno.ETIMEDOUT)
 	}
 }
