@@ -15,6 +15,9 @@ import (
 type Pool struct {
 	loops []*Loop
 	live  sync.WaitGroup // sessions, listeners and connecters not yet finished
+	// frameCeiling is the largest frame a connection will try to receive
+	// (see memoryCeiling); set once by NewPool.
+	frameCeiling int
 }
 
 // PoolConfig says how many loops to start and how they run.
@@ -44,7 +47,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	if cfg.NamePrefix == "" {
 		cfg.NamePrefix = "zring"
 	}
-	p := &Pool{}
+	p := &Pool{frameCeiling: memoryCeiling()}
 	for i := 0; i < n; i++ {
 		l, err := newLoop(p, i, &cfg)
 		if err != nil {

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync/atomic"
@@ -20,10 +21,17 @@ const (
 	// copyBody: bodies up to this size are copied next to their header in
 	// the write buffer; larger ones go to writev from the message's memory.
 	copyBody = 2 << 10
-	// bigStart is the first allocation for a big frame; it doubles as bytes
-	// arrive, so a peer that advertises a huge frame and sends nothing costs
-	// at most this much.
-	bigStart  = 256 << 10
+	// bigStart is the first allocation for a big frame; it grows bigGrowth
+	// times as bytes arrive, so a peer that advertises a huge frame and
+	// sends nothing costs at most this much, and one that sends n bytes
+	// at most bigGrowth x n.
+	bigStart = 256 << 10
+	// bigGrowth: each step copies what came into a buffer this many times
+	// larger and leaves the old one to the collector (see growBig).
+	// Doubling up to the frame's size left a frame of 1 GiB costing 2.35
+	// bytes of memory per byte received (issue 12): the last two buffers
+	// together, and every earlier one waiting for collection.
+	bigGrowth = 8
 	maxIovecs = 1024
 	// handshakeMax is zmtp's default Config.MaxFrame: the largest
 	// handshake command, which the input buffer must hold whole.
@@ -160,6 +168,7 @@ type session struct {
 	readSinceTTL  bool
 	pingWaitEnd   time.Time
 	ttlEnd        time.Time
+	failing       error // while fail writes: why the connection ends
 	pingBuf       []byte
 	finished      bool
 }
@@ -549,11 +558,15 @@ func (s *session) readIn() {
 	s.flushIn()
 }
 
-// growBig enlarges the big frame's memory as its bytes arrive.
+// growBig enlarges the big frame's memory as its bytes arrive: bigGrowth
+// times at each step, up to an eighth of the frame; from there, the whole
+// frame. So the frame costs at most 9/8 of its size while the last copy is
+// made (and the earlier steps, a seventh of that eighth, wait for the
+// collector), and never more than bigGrowth times what has arrived.
 func (s *session) growBig() {
-	size := 2 * len(s.big.Data)
-	if size > s.bigSize {
-		size = s.bigSize
+	size := s.bigSize
+	if step := s.bigSize / bigGrowth; len(s.big.Data) < step {
+		size = min(bigGrowth*len(s.big.Data), step)
 	}
 	nm := ring.NewMsg(size)
 	nm.Flags = s.big.Flags
@@ -587,8 +600,7 @@ func (s *session) process() {
 			}
 			s.queueBytes(s.hs.Output(nil))
 			if err != nil {
-				s.writeOut() // an ERROR command, if the mechanism queued one
-				s.lost(err)
+				s.fail(err) // after an ERROR command, if the mechanism queued one
 				return
 			}
 			if !s.hs.Done() {
@@ -622,6 +634,12 @@ func (s *session) process() {
 		case zmtp.FrameNone:
 			return
 		case zmtp.FrameBody:
+			if f.Size > s.loop.pool.frameCeiling {
+				// More than the machine could ever hold: closed at the
+				// header, as libzmq's failed malloc closes it (issue 12).
+				s.lost(fmt.Errorf("%w: a %d-byte frame, more than this machine's %d bytes of memory and swap", zmtp.ErrTooLarge, f.Size, s.loop.pool.frameCeiling))
+				return
+			}
 			// A big frame, read into its own memory (readIn). Start
 			// small, but never below what is already here.
 			avail := len(b) - n
@@ -985,10 +1003,28 @@ func (s *session) writeOut() {
 				s.setInterest(s.events | evWrite)
 				return
 			}
-			s.lost(sysErr(err))
+			if s.failing != nil {
+				s.lost(s.failing)
+			} else {
+				s.lost(sysErr(err))
+			}
 			return
 		}
 		s.advance(n)
+	}
+}
+
+// fail ends the connection for err once what the handshake queued for the
+// peer (an ERROR) is written, as far as the kernel takes it. A write that
+// fails meanwhile (the peer closed first) ends it for err too, not for the
+// write's own error: that must neither hide why from the monitor nor
+// decide whether a connecter redials (connectionLost).
+func (s *session) fail(err error) {
+	s.failing = err
+	s.writeOut()
+	s.failing = nil
+	if s.fd >= 0 {
+		s.lost(err)
 	}
 }
 

@@ -3,9 +3,15 @@
 package loop
 
 import (
+	"math"
+
 	"github.com/zring/zring/internal/errno"
 	"golang.org/x/sys/unix"
 )
+
+// memoryCeiling: no frame is refused for its size alone here (see the
+// Linux one); MAXMSGSIZE still bounds it.
+func memoryCeiling() int { return math.MaxInt }
 
 // socketFD opens a non-blocking, close-on-exec stream socket. Without
 // Linux's SOCK_NONBLOCK and SOCK_CLOEXEC it takes three calls.

@@ -1,12 +1,30 @@
 package loop
 
 import (
+	"math"
 	"os/user"
 	"slices"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 )
+
+// memoryCeiling is the machine's RAM and swap: a frame larger than that
+// can never be held, and Linux's default overcommit heuristic refuses an
+// allocation over it, which is where libzmq, asking malloc for the frame
+// as its header arrives, gives up (ENOMEM) and closes the connection.
+// math.MaxInt when sysinfo fails.
+func memoryCeiling() int {
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) != nil {
+		return math.MaxInt
+	}
+	total := (uint64(si.Totalram) + uint64(si.Totalswap)) * uint64(si.Unit)
+	if total == 0 || total > math.MaxInt {
+		return math.MaxInt
+	}
+	return int(total)
+}
 
 // socketFD opens a non-blocking, close-on-exec stream socket.
 func socketFD(family int) (int, error) {

@@ -144,9 +144,8 @@ func (s *session) zapDone(err error) {
 	}
 	if s.hs != nil {
 		s.queueBytes(s.hs.Output(nil)) // an ERROR with the status code
-		s.writeOut()
 	}
-	s.lost(err)
+	s.fail(err)
 }
 
 // parseZAPReply checks a reply's frames as libzmq 4.3.4 does: seven, an
