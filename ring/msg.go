@@ -36,8 +36,9 @@ type poolBuf struct {
 	buf  []byte
 	gen  uint32
 	slab bool
-	// refs counts the Msgs carved from a slab block (see Slab); it is
-	// unused for a buffer that backs one Msg. Other goroutines decrement it
+	// refs counts the Msgs carved from a slab block (see Slab). For a
+	// buffer that backs one frame it counts the extra copies Share made:
+	// 0 while the frame has one holder. Other goroutines decrement it
 	// while the owner carves, so it has a cache line to itself.
 	_    [64]byte
 	refs atomic.Int64
@@ -117,6 +118,17 @@ func (m *Msg) Free() {
 		if pb.slab {
 			pb.release(1) // a frame carved by a Slab
 		} else if pb.gen == m.gen {
+			// A shared frame (Share) goes back when its last copy is freed:
+			// with refs at 0 this is the only one left (the others' frees
+			// brought it there); otherwise one reference is given back,
+			// and whoever takes it below 0 was the last.
+			if pb.refs.Load() != 0 {
+				if pb.refs.Add(-1) >= 0 {
+					*m = Msg{}
+					return
+				}
+				pb.refs.Store(0)
+			}
 			// Bump the generation on return as well as on hand-out, so that
 			// a stale copy cannot match even before the buffer is reused.
 			pb.gen++
@@ -127,35 +139,28 @@ func (m *Msg) Free() {
 }
 
 // Clone returns another Msg with the same bytes and flags, for sending one
-// frame to several pipes (PUB's fan-out). A frame carved by a Slab is
-// shared, not copied: the clone holds a reference of its own to the slab
-// block, and each copy is freed on its own. Any other frame is copied into
-// a new one.
+// frame to several pipes (PUB's fan-out): Share(1) and a copy of m. The
+// bytes are shared, not copied; each copy is freed on its own.
 func (m *Msg) Clone() Msg {
-	if pb := m.pooled; pb != nil && pb.slab {
-		pb.refs.Add(1)
-		return *m
-	}
-	if m.Data == nil {
-		return Msg{Flags: m.Flags}
-	}
-	c := NewMsg(len(m.Data))
-	copy(c.Data, m.Data)
-	c.Flags = m.Flags
-	return c
+	m.Share(1)
+	return *m
 }
 
-// Share takes k more references to a slab frame's block at once, so that
-// m and k copies of it (plain assignments) can each be freed on their own,
-// and reports true. For any other frame it does nothing and reports false:
-// its copies must come from Clone. A fan-out to n pipes shares with k = n-1:
-// one atomic add per frame instead of one per pipe.
-func (m *Msg) Share(k int) bool {
-	if pb := m.pooled; pb != nil && pb.slab {
+// Share takes k more references to m's bytes at once, so that m and k
+// copies of it (plain assignments) can each be freed on their own, the
+// memory going back to its pool with the last. A fan-out to n pipes shares
+// with k = n-1: one atomic add per frame instead of a copy of its bytes
+// per pipe, as libzmq's reference-counted messages are shared. (Copying
+// made each of ten stalled subscribers of a PUB hold its own copy of up to
+// SNDHWM messages: five times libzmq's memory, issue 12.) Frames the
+// collector owns (over 1 MiB, or the caller's bytes) need no count.
+//
+// Every holder of a shared frame reads the same bytes: none may write to
+// them, whoever receives it.
+func (m *Msg) Share(k int) {
+	if pb := m.pooled; pb != nil {
 		pb.refs.Add(int64(k))
-		return true
 	}
-	return false
 }
 
 // More reports whether another frame of the same message follows m.

@@ -96,8 +96,8 @@ func BenchmarkSlabNewFree(b *testing.B) {
 	}
 }
 
-// TestClone: a slab frame's clone shares its bytes and keeps the block
-// alive until both are freed; other frames are copied.
+// TestClone: a frame's clone shares its bytes and keeps them alive until
+// both are freed.
 func TestClone(t *testing.T) {
 	var s Slab
 	m := s.NewMsg(5)
@@ -120,10 +120,13 @@ func TestClone(t *testing.T) {
 	big := NewMsg(1000)
 	copy(big.Data, "abc")
 	bc := big.Clone()
-	if &bc.Data[0] == &big.Data[0] || string(bc.Data[:3]) != "abc" || len(bc.Data) != 1000 {
-		t.Fatal("a pooled frame's clone must be a copy")
+	if &bc.Data[0] != &big.Data[0] || len(bc.Data) != 1000 {
+		t.Fatal("a pooled frame's clone must share its bytes")
 	}
 	big.Free()
+	if string(bc.Data[:3]) != "abc" || bc.pooled.gen != bc.gen {
+		t.Fatal("the clone's bytes went back to the pool with the first free")
+	}
 	bc.Free()
 	var empty Msg
 	if e := empty.Clone(); e.Data != nil {
@@ -131,17 +134,19 @@ func TestClone(t *testing.T) {
 	}
 }
 
-// TestShare: Share(k) lets m and k plain copies of a slab frame be freed
-// one by one, the block staying alive until the last; other frames report
-// false and take no reference.
+// TestShare: Share(k) lets m and k plain copies of a frame be freed one by
+// one, its memory staying alive until the last: a slab block's count, a
+// pooled buffer's extra references (back in the pool with the last free),
+// nothing for memory the collector owns.
 func TestShare(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		make func(*Slab) Msg
-		ok   bool
+		name    string
+		make    func(*Slab) Msg
+		counted bool
 	}{
 		{"slab frame", func(s *Slab) Msg { return s.NewMsg(64) }, true},
-		{"pooled frame", func(*Slab) Msg { return NewMsg(64) }, false},
+		{"pooled frame", func(*Slab) Msg { return NewMsg(1000) }, true},
+		{"frame over 1 MiB", func(*Slab) Msg { return NewMsg(2 << 20) }, false},
 		{"caller's bytes", func(*Slab) Msg { return MsgFrom([]byte("abc")) }, false},
 		{"empty frame", func(*Slab) Msg { return Msg{} }, false},
 	} {
@@ -151,24 +156,56 @@ func TestShare(t *testing.T) {
 			pb := m.pooled
 			s.Release()
 			const k = 3
-			if got := m.Share(k); got != tc.ok {
-				t.Fatalf("Share = %v, want %v", got, tc.ok)
-			}
-			if !tc.ok {
-				m.Free()
-				return
-			}
+			m.Share(k)
 			copies := []Msg{m, m, m, m}
 			for i := range copies {
-				if got, want := pb.refs.Load(), int64(k+1-i); got != want {
-					t.Fatalf("refs before free %d = %d, want %d", i, got, want)
+				if tc.counted {
+					// A slab block counts every frame; a pooled buffer
+					// the extra copies.
+					want := int64(k + 1 - i)
+					if !pb.slab {
+						want--
+					}
+					if got := pb.refs.Load(); got != want {
+						t.Fatalf("refs before free %d = %d, want %d", i, got, want)
+					}
+					if !pb.slab && pb.gen != copies[i].gen {
+						t.Fatalf("the buffer went back to the pool before free %d", i)
+					}
 				}
 				copies[i].Free()
 			}
-			if got := pb.refs.Load(); got != 0 {
-				t.Fatalf("refs after every copy was freed = %d", got)
+			if pb != nil && pb.refs.Load() != 0 {
+				t.Fatalf("refs after every copy was freed = %d", pb.refs.Load())
+			}
+			if pb != nil && !pb.slab && pb.gen == m.gen {
+				t.Fatal("the pooled buffer did not go back with the last free")
 			}
 		})
+	}
+}
+
+// TestShareConcurrentFrees: the copies of a shared pooled frame freed at
+// once from many goroutines give the buffer back exactly once.
+func TestShareConcurrentFrees(t *testing.T) {
+	for round := 0; round < 200; round++ {
+		m := NewMsg(1000)
+		pb, gen := m.pooled, m.gen
+		const n = 8
+		m.Share(n - 1)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			c := m
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.Free()
+			}()
+		}
+		wg.Wait()
+		if pb.refs.Load() != 0 || pb.gen != gen+1 {
+			t.Fatalf("round %d: refs %d, generation moved by %d, want 0 and 1", round, pb.refs.Load(), pb.gen-gen)
+		}
 	}
 }
 

@@ -390,12 +390,11 @@ func (x *pub) send(m *ring.Msg) error {
 }
 
 // fanOut writes frame m to each of pipes, and flushes them at a message's
-// end. A slab frame (the socket's NewMsg, any small one) is shared: one
-// Share takes all the references at once, where a Clone per pipe would
-// take them one atomic add at a time, on a line the sessions' Frees of
-// earlier frames of the same block are also writing. Any other frame is
-// copied (Clone) for all pipes but the last, which gets m itself. With no
-// pipe, m is dropped. m is zero after.
+// end. The frame is shared, never copied: one Share takes all the
+// references at once, where a Clone per pipe would take them one atomic
+// add at a time, on a line the sessions' Frees of earlier frames are also
+// writing. The last pipe gets m itself. With no pipe, m is dropped. m is
+// zero after.
 func fanOut(m *ring.Msg, pipes []*ring.Pipe) {
 	n := len(pipes)
 	if n == 0 {
@@ -403,16 +402,13 @@ func fanOut(m *ring.Msg, pipes []*ring.Pipe) {
 		return
 	}
 	end := !m.More()
-	shared := n > 1 && m.Share(n-1)
+	if n > 1 {
+		m.Share(n - 1)
+	}
 	for i, p := range pipes {
-		var c ring.Msg
-		switch {
-		case i == n-1:
-			c, *m = *m, ring.Msg{}
-		case shared:
-			c = *m
-		default:
-			c = m.Clone()
+		c := *m
+		if i == n-1 {
+			*m = ring.Msg{}
 		}
 		p.Write(c)
 		if end {
