@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
@@ -512,15 +513,12 @@ func (t *curveTransform) seal(dst []byte, inner byte, body []byte) []byte {
 	st := t.sealState
 	st.setNonce(dst[len(dst)-8:], 0)
 	t.sendNonce++
-	// The box is the tag, then the flags byte and the body enciphered: they
-	// go into dst as they are and are enciphered there (secretboxInPlace),
-	// one copy of the body in all.
+	// The box is the tag, then the flags byte and the body enciphered:
+	// the body is enciphered on its way into dst, one pass over it.
 	tagAt := len(dst)
-	dst = append(dst, make([]byte, secretboxTag)...)
-	plainAt := len(dst)
-	dst = append(dst, inner)
-	dst = append(dst, body...)
-	tag := secretboxSeal(dst[plainAt:], &st)
+	dst = slices.Grow(dst, secretboxTag+1+len(body))
+	dst = dst[:tagAt+secretboxTag+1+len(body)]
+	tag := secretboxSeal(dst[tagAt+secretboxTag:], inner, body, &st)
 	copy(dst[tagAt:], tag[:])
 	return dst
 }
@@ -580,19 +578,26 @@ func (t *curveTransform) Open(flags byte, body []byte) (innerFlags byte, inner [
 // cipher text.
 const secretboxTag = 16
 
-// secretboxSeal enciphers p in place with NaCl's secretbox (XSalsa20 and
+// secretboxSeal enciphers head and then body into out (1+len(body) bytes,
+// which must not overlap body) with NaCl's secretbox (XSalsa20 and
 // Poly1305: what box.SealAfterPrecomputation does with a precomputed key)
 // and returns the tag that goes before it. s is the box's Salsa20 after
 // HSalsa20 (see curveMessageState), its nonce set, at block 0; it is used
-// as scratch. x/crypto's Seal and Open refuse to write over their input; a
-// stream cipher need not, and so a MESSAGE is built and opened in the
-// frame's own bytes, with no scratch copy.
-func secretboxSeal(p []byte, s *salsaState) (tag [secretboxTag]byte) {
+// as scratch. The body is read once, enciphered on its way into out: a
+// MESSAGE is built in the frame's own bytes with no scratch copy, and
+// opened in them (secretboxOpen; x/crypto's Seal and Open refuse to write
+// over their input, which a stream cipher need not).
+func secretboxSeal(out []byte, head byte, body []byte, s *salsaState) (tag [secretboxTag]byte) {
 	var first [64]byte
 	salsaBlock(&first, s)
-	xorFrom(p, &first, s)
+	out[0] = head ^ first[32]
+	n := subtle.XORBytes(out[1:], body, first[33:])
+	if len(body) > n {
+		s.setCounter(1)
+		salsaXOR(out[1+n:], body[n:], s)
+	}
 	polyKey := [32]byte(first[:32])
-	poly1305.Sum(&tag, p, &polyKey)
+	poly1305.Sum(&tag, out, &polyKey)
 	return tag
 }
 
