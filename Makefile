@@ -6,7 +6,7 @@ GO        ?= go
 FUZZTIME  ?= 20s
 RACE      ?= -race
 
-.PHONY: all test unit interop bench bench-quick fuzz lint deps
+.PHONY: all test unit interop torture torture-short bench bench-quick fuzz lint deps
 
 all: test
 
@@ -23,8 +23,24 @@ deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libjeromq-java default-jdk-headless >/dev/null; \
 	fi
+	@if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null || ! command -v iptables >/dev/null || ! command -v ip >/dev/null; then \
+		echo "installing python3-zmq, iptables and iproute2 (torture: libzmq's figures, faults)"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-zmq iptables iproute2 >/dev/null; \
+	fi
 
-test: deps lint unit interop
+test: deps lint unit interop torture-short
+
+# make torture: every reliability scenario (issue 12) in separate processes, zring and
+# libzmq (through pyzmq) side by side, and RELIABILITY.md from the results. As root it
+# also runs the scenarios that make their own network namespaces and firewall rules.
+# torture-short: the short form of each, part of make test.
+torture: deps
+	$(GO) run ./torture -md RELIABILITY.md
+
+torture-short: deps
+	$(GO) run ./torture -short
 
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
