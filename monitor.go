@@ -27,7 +27,13 @@ const (
 	EventHandshakeSucceeded      = Event(loop.EventHandshakeSucceeded)      // value: 0
 	EventHandshakeFailedProtocol = Event(loop.EventHandshakeFailedProtocol) // value: a ProtocolError code
 	EventHandshakeFailedAuth     = Event(loop.EventHandshakeFailedAuth)     // value: ZAP status code
-	EventAll                     = Event(loop.EventAll)
+	// EventMessagesDropped is zring's own (zmq.h leaves 0x8000 unused): a
+	// PUB, XPUB or ROUTER dropped messages for one peer at its high-water
+	// mark; the value is how many since that peer's last such event, the
+	// endpoint the peer's. It comes when the peer takes a message again,
+	// or goes. Socket.Dropped is the socket's total.
+	EventMessagesDropped = Event(loop.EventMessagesDropped) // value: messages dropped
+	EventAll             = Event(loop.EventAll)
 )
 
 // The ZMQ_PROTOCOL_ERROR_* values of EventHandshakeFailedProtocol that

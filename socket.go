@@ -117,6 +117,14 @@ func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv(m, int(flag
 // properties are gathered once, when its handshake completes.
 func (s *Socket) Property(name string) (string, bool) { return s.s.Property(name) }
 
+// Dropped is how many messages the socket has dropped because the peer
+// they were for was at its high-water mark: a PUB's or XPUB's ("dropped
+// until the mute state ends", zmq_socket(3)), or a ROUTER's without
+// RouterMandatory ("shall also be dropped"). libzmq counts none of them.
+// EventMessagesDropped says for which peer, and how many. 0 for the other
+// socket types.
+func (s *Socket) Dropped() uint64 { return s.s.Dropped() }
+
 // RecvWithMetadata receives one frame, like Recv, and returns with it the
 // properties named that its connection has (see Property), as pebbe/zmq4's
 // RecvBytesWithMetadata does; the map is empty, not nil, when it has none.

@@ -35,7 +35,13 @@ const (
 	EventHandshakeSucceeded      uint16 = 0x1000
 	EventHandshakeFailedProtocol uint16 = 0x2000
 	EventHandshakeFailedAuth     uint16 = 0x4000
-	EventAll                     uint16 = 0xFFFF
+	// EventMessagesDropped is zring's own (zmq.h leaves 0x8000 unused):
+	// a PUB, XPUB or ROUTER dropped messages for one peer at its
+	// high-water mark. Value is how many, since that peer's last such
+	// event; Endpoint is the peer's. It comes when the peer takes a
+	// message again, or goes.
+	EventMessagesDropped uint16 = 0x8000
+	EventAll             uint16 = 0xFFFF
 )
 
 // Protocol error codes of zmq.h, the Value of EventHandshakeFailedProtocol

@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"encoding/binary"
+	"math"
 	"strings"
 	"sync"
 
@@ -62,6 +63,31 @@ func (s *Socket) Monitor(endpoint string, mask int) error {
 	s.monitor.Store(m)
 	go m.run()
 	return nil
+}
+
+// eventSink takes monitor events: the Socket, for the patterns that report
+// their own (EventMessagesDropped).
+type eventSink interface{ Event(loop.Event) }
+
+// reportDrops posts EventMessagesDropped for n messages dropped for p.
+func reportDrops(to eventSink, p *loop.Peer, n uint64) {
+	if to == nil || n == 0 {
+		return
+	}
+	to.Event(loop.Event{Kind: loop.EventMessagesDropped, Value: uint32(min(n, math.MaxUint32)), Endpoint: p.Endpoint})
+}
+
+// Dropped is how many messages the socket has dropped because the peer
+// they were for was at its high-water mark: a PUB's or XPUB's ("dropped
+// until the mute state ends"), a ROUTER's without ZMQ_ROUTER_MANDATORY
+// ("shall also be dropped"). EventMessagesDropped says for which peer.
+// libzmq counts none of them (its users ask: libzmq#2037, #4322). 0 for
+// the other types. The socket's goroutine, as every call.
+func (s *Socket) Dropped() uint64 {
+	if d, ok := s.pat.(interface{ droppedTotal() uint64 }); ok {
+		return d.droppedTotal()
+	}
+	return 0
 }
 
 // Event implements loop.Host: it queues e for the monitor, if one wants it.

@@ -127,6 +127,9 @@ type pubPeer struct {
 	// owner, for a publisher's subscriber: the waker of its In pipe marks
 	// the publisher's pipes to read (see pub.dirty).
 	owner *pub
+	// dropped counts the messages not sent to it at its HWM since the
+	// last EventMessagesDropped about it.
+	dropped uint64
 }
 
 // Wake is the reader waker of the subscriber's In pipe: it has something
@@ -184,6 +187,11 @@ type pub struct {
 	// with many subscribers does not look at every pipe for every message.
 	dirty atomic.Bool
 	sock  ring.Waker // the socket, woken as well
+	// events takes the socket's monitor events (the Socket itself).
+	events eventSink
+	// dropped counts every message not sent to a subscriber at its HWM
+	// (Socket.Dropped).
+	dropped uint64
 }
 
 // pendingMsg is a message an XPUB's recv hands out, who sent it, and
@@ -194,8 +202,20 @@ type pendingMsg struct {
 	sub  bool
 }
 
-// setWaker gives the publisher its socket's waker (Socket construction).
-func (x *pub) setWaker(w ring.Waker) { x.sock = w }
+// setWaker gives the publisher its socket's waker (Socket construction),
+// which also takes its monitor events.
+func (x *pub) setWaker(w ring.Waker) {
+	x.sock = w
+	x.events, _ = w.(eventSink)
+}
+
+func (x *pub) droppedTotal() uint64 { return x.dropped }
+
+// dropsReported sends the EventMessagesDropped that pp's count owes.
+func (x *pub) dropsReported(pp *pubPeer) {
+	reportDrops(x.events, pp.p, pp.dropped)
+	pp.dropped = 0
+}
 
 func newPub(xpub bool, o *Options) *pub {
 	return &pub{xpub: xpub, opts: o, peers: map[*loop.Peer]*pubPeer{}}
@@ -238,6 +258,9 @@ func (x *pub) detach(p *loop.Peer) {
 		if _, last := x.trie.rm([]byte(topic), pp); last || x.opts.XPubVerboser {
 			x.notify(subCancel, []byte(topic), nil)
 		}
+	}
+	if pp.dropped != 0 {
+		x.dropsReported(pp)
 	}
 	delete(x.peers, p)
 	if x.lastFrom == pp {
@@ -361,9 +384,17 @@ func (x *pub) send(m *ring.Msg) error {
 			switch {
 			case only != nil && pp != only:
 			case pp.p.Out.CheckWrite():
+				if pp.dropped != 0 {
+					x.dropsReported(pp)
+				}
 				x.targets = append(x.targets, pp.p.Out)
 			case nodrop && !pp.p.Out.Detached():
 				full = true
+			default:
+				// "dropped until the mute state ends": counted, per
+				// subscriber and for the socket.
+				pp.dropped++
+				x.dropped++
 			}
 		}
 		if x.opts.InvertMatching {

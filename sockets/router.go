@@ -86,6 +86,12 @@ type router struct {
 	noteMid bool // the id of notes[0] was handed out
 
 	// Sending.
+	// drops counts, per peer, the messages dropped at its HWM since the
+	// last EventMessagesDropped about it; dropped, for the socket
+	// (Socket.Dropped). events takes the socket's monitor events.
+	drops   map[*loop.Peer]uint64
+	dropped uint64
+	events  eventSink
 	outMid  bool       // the id frame was taken; the rest of the message follows
 	outPeer *loop.Peer // where it goes; nil: it is dropped
 }
@@ -147,6 +153,10 @@ func (r *router) attach(p *loop.Peer) {
 // detach makes the peer unroutable at once; its id stays known until the
 // fair queue has read what it sent (forget).
 func (r *router) detach(p *loop.Peer) {
+	if n := r.drops[p]; n != 0 {
+		reportDrops(r.events, p, n)
+		delete(r.drops, p)
+	}
 	if id, ok := r.ids[p]; ok && r.byID[id] == p {
 		delete(r.byID, id)
 	}
@@ -226,6 +236,11 @@ func (r *router) recv(m *ring.Msg) error {
 
 func (r *router) from() *loop.Peer { return r.in.last }
 
+// setWaker: the router only wants the socket's monitor events from it.
+func (r *router) setWaker(w ring.Waker) { r.events, _ = w.(eventSink) }
+
+func (r *router) droppedTotal() uint64 { return r.dropped }
+
 func (r *router) send(m *ring.Msg) error {
 	if !r.outMid {
 		if !m.More() {
@@ -245,7 +260,19 @@ func (r *router) send(m *ring.Msg) error {
 			if mandatory {
 				return errno.EAGAIN // blocks, or fails with ZMQ_DONTWAIT / SNDTIMEO
 			}
-			p = nil // "shall also be dropped"
+			// "shall also be dropped": counted, per peer and for the
+			// socket.
+			if r.drops == nil {
+				r.drops = make(map[*loop.Peer]uint64)
+			}
+			r.drops[p]++
+			r.dropped++
+			p = nil
+		default:
+			if n := r.drops[p]; n != 0 {
+				reportDrops(r.events, p, n)
+				delete(r.drops, p)
+			}
 		}
 		m.Free()
 		r.outMid, r.outPeer = true, p
