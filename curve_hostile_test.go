@@ -85,6 +85,19 @@ func TestCurveHostileClients(t *testing.T) {
 		CurveSecretKey: z85Key(t, clientSec),
 		CurveServerKey: z85Key(t, serverPub),
 	}
+	// boxes finishes the handshake on conn and seals "one" and "two",
+	// in that order, without sending them.
+	boxes := func(t *testing.T, conn net.Conn) (one, two []byte) {
+		h, _, err := curveRawClient(t, conn, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var enc zmtp.Encoder
+		enc.Reset(zmtp.EncoderConfig{Transform: h.Transform()})
+		one, _ = enc.AppendFrame(nil, 0, []byte("one"))
+		two, _ = enc.AppendFrame(nil, 0, []byte("two"))
+		return one, two
+	}
 	cases := []struct {
 		name string
 		// cheat runs the hostile client on conn. It returns the messages
@@ -93,38 +106,18 @@ func TestCurveHostileClients(t *testing.T) {
 		want  uint32 // the HANDSHAKE_FAILED_PROTOCOL value
 	}{
 		{"a replayed MESSAGE nonce (CVE-2014-7203)", func(t *testing.T, conn net.Conn) []string {
-			h, _, err := curveRawClient(t, conn, cfg, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var enc zmtp.Encoder
-			enc.Reset(zmtp.EncoderConfig{Transform: h.Transform()})
-			one, _ := enc.AppendFrame(nil, 0, []byte("one"))
+			one, _ := boxes(t, conn)
 			// The same box twice: its nonce is not above the last one.
 			conn.Write(append(one, one...))
 			return []string{"one"}
 		}, zring.ProtocolErrorInvalidSequence},
 		{"a decreasing MESSAGE nonce", func(t *testing.T, conn net.Conn) []string {
-			h, _, err := curveRawClient(t, conn, cfg, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var enc zmtp.Encoder
-			enc.Reset(zmtp.EncoderConfig{Transform: h.Transform()})
-			one, _ := enc.AppendFrame(nil, 0, []byte("one"))
-			two, _ := enc.AppendFrame(nil, 0, []byte("two"))
+			one, two := boxes(t, conn)
 			conn.Write(append(two, one...))
 			return []string{"two"}
 		}, zring.ProtocolErrorInvalidSequence},
 		{"a MESSAGE altered on the way", func(t *testing.T, conn net.Conn) []string {
-			h, _, err := curveRawClient(t, conn, cfg, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var enc zmtp.Encoder
-			enc.Reset(zmtp.EncoderConfig{Transform: h.Transform()})
-			one, _ := enc.AppendFrame(nil, 0, []byte("one"))
-			two, _ := enc.AppendFrame(nil, 0, []byte("two"))
+			one, two := boxes(t, conn)
 			two[len(two)-1] ^= 1
 			conn.Write(append(one, two...))
 			return []string{"one"}

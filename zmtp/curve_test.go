@@ -924,7 +924,7 @@ func curveTestTransforms() (client, server *curveTransform) {
 var curveBenchSizes = []struct {
 	name string
 	size int
-}{{"8B", 8}, {"64B", 64}, {"1KiB", 1024}}
+}{{"8B", 8}, {"64B", 64}, {"1KiB", 1024}, {"64KiB", 65536}}
 
 func BenchmarkCurveSeal(b *testing.B) {
 	for _, bs := range curveBenchSizes {

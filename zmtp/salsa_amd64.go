@@ -98,35 +98,43 @@ const salsaTailAVX512 = 128
 // salsaXOR512 is salsaXOR with salsaXORAVX512 for every 1024 bytes, and
 // for a tail of more than salsaTailAVX512 bytes (through a buffer).
 func salsaXOR512(dst, src []byte, s *salsaState) {
-	dst = dst[:len(src)]
-	st := *s
-	if n := len(src) / 1024; n > 0 {
-		salsaXORAVX512(&dst[0], &src[0], n, &st)
-		st.setCounter(st.counter() + 16*uint64(n))
-		dst, src = dst[n*1024:], src[n*1024:]
-	}
-	if len(src) > salsaTailAVX512 {
-		var buf [1024]byte
-		salsaXORAVX512(&buf[0], &salsaZeros[0], 1, &st)
-		subtle.XORBytes(dst, src, buf[:len(src)])
-		return
-	}
-	salsaXORGeneric(dst, src, &st)
+	salsaXORChunks(dst, src, s, true)
 }
 
 // salsaXOR256 is salsaXOR with salsaXORAVX2 for every 512 bytes, and for
 // a tail of more than salsaTailAVX2 bytes (through a buffer).
 func salsaXOR256(dst, src []byte, s *salsaState) {
+	salsaXORChunks(dst, src, s, false)
+}
+
+// salsaXORChunks is salsaXOR with one of the assembly routines (AVX-512's,
+// 1024-byte chunks, or AVX2's, 512): every whole chunk, then a tail of
+// more than the routine's salsaTail bytes through one more chunk of key
+// stream in a buffer, and a shorter one with salsaXORGeneric. (The routine
+// is chosen by a flag, not passed as a func: through a func value the
+// buffers would escape to the heap.)
+func salsaXORChunks(dst, src []byte, s *salsaState, avx512 bool) {
+	chunk, tail := 512, salsaTailAVX2
+	if avx512 {
+		chunk, tail = 1024, salsaTailAVX512
+	}
+	asm := func(dst, src *byte, chunks int, st *salsaState) {
+		if avx512 {
+			salsaXORAVX512(dst, src, chunks, st)
+		} else {
+			salsaXORAVX2(dst, src, chunks, st)
+		}
+	}
 	dst = dst[:len(src)]
 	st := *s
-	if n := len(src) / 512; n > 0 {
-		salsaXORAVX2(&dst[0], &src[0], n, &st)
-		st.setCounter(st.counter() + 8*uint64(n))
-		dst, src = dst[n*512:], src[n*512:]
+	if n := len(src) / chunk; n > 0 {
+		asm(&dst[0], &src[0], n, &st)
+		st.setCounter(st.counter() + uint64(n*chunk/64))
+		dst, src = dst[n*chunk:], src[n*chunk:]
 	}
-	if len(src) > salsaTailAVX2 {
-		var buf [512]byte
-		salsaXORAVX2(&buf[0], &salsaZeros[0], 1, &st)
+	if len(src) > tail {
+		var buf [1024]byte
+		asm(&buf[0], &salsaZeros[0], 1, &st)
 		subtle.XORBytes(dst, src, buf[:len(src)])
 		return
 	}

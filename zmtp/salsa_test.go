@@ -12,41 +12,6 @@ import (
 	"golang.org/x/crypto/salsa20/salsa"
 )
 
-// BenchmarkCurveSealLarge and BenchmarkCurveOpenLarge add a 64 KiB frame to
-// BenchmarkCurveSeal and BenchmarkCurveOpen (same bodies, same method).
-func BenchmarkCurveSealLarge(b *testing.B) {
-	b.Run("64KiB", func(b *testing.B) {
-		ct, _ := curveTestTransforms()
-		body := make([]byte, 65536)
-		var wire []byte
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
-			wire = ct.Seal(wire[:0], 0, body)
-		}
-	})
-}
-
-func BenchmarkCurveOpenLarge(b *testing.B) {
-	b.Run("64KiB", func(b *testing.B) {
-		ct, st := curveTestTransforms()
-		wire := ct.Seal(nil, 0, make([]byte, 65536))
-		_, _, hn, _ := ParseFrameHeader(wire, -1)
-		sealed := wire[hn:]
-		work := make([]byte, len(sealed))
-		last := st.peerNonce
-		b.SetBytes(65536)
-		b.ReportAllocs()
-		for b.Loop() {
-			copy(work, sealed)
-			st.peerNonce = last
-			if _, _, err := st.Open(0, work); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
 // salsaPathsForTest is every key-stream implementation this machine can
 // run, each forced: the Go block function, every assembly path the CPU
 // has (salsaPaths), and salsaXOR as it dispatches.
