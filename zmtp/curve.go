@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
 	"golang.org/x/crypto/nacl/secretbox"
-	"golang.org/x/crypto/poly1305"
 	"golang.org/x/crypto/salsa20/salsa"
 )
 
@@ -597,7 +596,7 @@ func secretboxSeal(out []byte, head byte, body []byte, s *salsaState) (tag [secr
 		salsaXOR(out[1+n:], body[n:], s)
 	}
 	polyKey := [32]byte(first[:32])
-	poly1305.Sum(&tag, out, &polyKey)
+	poly1305Sum(&tag, out, &polyKey)
 	return tag
 }
 
@@ -609,7 +608,9 @@ func secretboxOpen(c []byte, tag *[secretboxTag]byte, s *salsaState, refuse byte
 	var first [64]byte
 	salsaBlock(&first, s)
 	polyKey := [32]byte(first[:32])
-	if !poly1305.Verify(tag, c, &polyKey) {
+	var want [secretboxTag]byte
+	poly1305Sum(&want, c, &polyKey)
+	if subtle.ConstantTimeCompare(want[:], tag[:]) != 1 {
 		return false, 0
 	}
 	head = c[0] ^ first[32]
