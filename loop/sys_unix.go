@@ -177,6 +177,15 @@ func dialFD(a Address, so *SockOpts) (fd int, inProgress bool, err error) {
 	return -1, false, sysErr(err)
 }
 
+// connectSettled reports whether a non-blocking connect in progress has
+// its outcome already (the socket is writable, or in error), without
+// waiting.
+func connectSettled(fd int) bool {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	n, err := unix.Poll(pfd, 0)
+	return err == nil && n > 0 && pfd[0].Revents != 0
+}
+
 // connectResult reads the outcome of a non-blocking connect.
 func connectResult(fd int) error {
 	v, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
