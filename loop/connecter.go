@@ -293,6 +293,15 @@ func (c *Connecter) scheduleRetry() {
 	d := c.ivl
 	if base > 0 {
 		d += time.Duration(rand.Int64N(int64(base)))
+		// Retries fall on a grid of a quarter of the interval, 25 ms at
+		// most, so that a loop with many connects to dead endpoints wakes
+		// once a step for all those due, not once for each: each wake
+		// costs thread switches. 100 sockets redialling a dead port every
+		// 100 ms took 7.2-8.2 % of a core; on a 10 ms grid 4.0-5.5 %, on
+		// 25 ms 3.3-4.1 % (torture's churn/reconnect-dead; libzmq 3-4 %).
+		if grid := min(25*time.Millisecond, base/4); grid > 0 {
+			d = time.Until(time.Now().Add(d).Truncate(grid).Add(grid))
+		}
 	}
 	c.retry = c.loop.after(d, c.dial)
 	c.host.Event(Event{Kind: EventConnectRetried, Value: uint32(d / time.Millisecond), Endpoint: c.addr.String()})
