@@ -103,11 +103,16 @@ func (s *session) sendDirect(m *ring.Msg) bool {
 		s.dropTail || s.closeAfterWrite {
 		return false
 	}
-	if s.peer.Out.Peek() {
+	if s.peer.Out.Peek() && len(s.wbuf) < s.cfg.OutBatchSize && len(s.segs) < maxIovecs-2 {
 		// Frames the pipe took (while the loop held the connection) go
 		// first, taken here rather than left to the loop: otherwise one
 		// miss keeps a streaming sender on the pipe for as long as the
 		// loop finds frames there, which measured most of an 8 B stream.
+		// Only into a write buffer with room: while the kernel pushes
+		// back, the frames stay in the pipe, whose SNDHWM then holds the
+		// sender. (Filling regardless moved a batch out of the pipe at
+		// every Send: the buffer grew without bound and the pipe never
+		// reached its HWM, 83 MiB in torture's halfopen/no-heartbeat.)
 		s.fill()
 	}
 	if len(s.wbuf) >= s.cfg.OutBatchSize || len(s.segs) >= maxIovecs-2 || s.peer.Out.Peek() {
