@@ -35,12 +35,12 @@ test: deps lint unit interop torture-short
 # make torture: every reliability scenario (issue 12) in separate processes, zring and
 # libzmq (through pyzmq) side by side, and RELIABILITY.md from the results. As root it
 # also runs the scenarios that make their own network namespaces and firewall rules.
-# torture-short: the short form of each, part of make test.
+# torture-short: zring's short form of each, part of make test.
 torture: deps
 	$(GO) run ./torture -md RELIABILITY.md
 
 torture-short: deps
-	$(GO) run ./torture -short
+	$(GO) run ./torture -short -impl zring
 
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
