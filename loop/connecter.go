@@ -93,6 +93,10 @@ func (c *Connecter) dial() {
 			}
 			return
 		}
+		if c.cfg.ConnectTimeout > 0 {
+			// It still bounds the exchange with a SOCKS5 proxy.
+			c.connTimer = c.loop.after(time.Duration(c.cfg.ConnectTimeout)*time.Millisecond, c.connectTimedOut)
+		}
 		c.tcpConnected(fd, false)
 		return
 	}
