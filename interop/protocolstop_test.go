@@ -37,7 +37,12 @@ func TestConnecterEndsOnProtocolError(t *testing.T) {
 		want        func(n int) bool
 		wantText    string
 	}{
-		{"NULL client, CURVE server", zring.PULL, curveServer, noClientSetup, func(n int) bool { return n == 1 }, "1"},
+		// (Not "NULL client, CURVE server": zring's NULL client sends
+		// READY with its greeting, libzmq's after the server's; a CURVE
+		// server that closes on the greeting with that READY unread
+		// resets the connection, and a client that loses the server's
+		// greeting to the reset sees a failed connection, not a refusal,
+		// and redials. It did so in 1 run of 2 through the loops.)
 		{"PUSH to PUSH", zring.PUSH, func(*zmq.Socket) error { return nil }, noClientSetup, func(n int) bool { return n == 1 }, "1"},
 		{"wrong server key", zring.PULL, curveServer, func(t *testing.T, p peer) {
 			setCurve(t, p, clientPublic, clientSecret, wrongServer)
