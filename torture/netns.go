@@ -151,8 +151,10 @@ func (l *Link) Loss(p float64) error {
 }
 
 // netlink runs f on an OS thread that has joined B's namespace, with a
-// route netlink socket and B's veth's index there. The thread is not
-// given back to Go's scheduler: it ends with the goroutine.
+// route netlink socket and B's veth's index there, then takes the thread
+// back to its own namespace before handing it back to Go's scheduler. (A
+// thread left in B once was the main thread, which Go cannot end: the
+// process's /proc/net then showed B's tables to every later scenario.)
 func (l *Link) netlink(f func(fd int, ifindex int32) (time.Time, time.Duration, error)) (time.Time, time.Duration, error) {
 	type result struct {
 		at   time.Time
@@ -161,9 +163,20 @@ func (l *Link) netlink(f func(fd int, ifindex int32) (time.Time, time.Duration, 
 	}
 	done := make(chan result, 1)
 	go func() {
-		runtime.LockOSThread() // never unlocked: the thread leaves with B's namespace
+		runtime.LockOSThread() // unlocked only once back in its own namespace
 		var r result
 		defer func() { done <- r }()
+		home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			r.err = err
+			return
+		}
+		defer func() {
+			if unix.Setns(home, unix.CLONE_NEWNET) == nil {
+				runtime.UnlockOSThread()
+			}
+			unix.Close(home)
+		}()
 		ns, err := unix.Open("/run/netns/"+l.B, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			r.err = err
