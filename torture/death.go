@@ -303,20 +303,10 @@ func pushKilled(e *Env, impl string) (r Result) {
 	}
 	reconnect := reconnectText(restarted, ready, line)
 	time.Sleep(run)
-	sent2, err := stopSending(push)
-	if err != nil {
-		r.Fail("PUSH: %v", err)
-	}
-	awaitLast(rec, restartBase+sent2-1)
-	if _, err := pull.Stop(5 * time.Second); err != nil {
-		r.Fail("PULL: %v", err)
-	}
-	got, err := ReadRecord(rec)
-	if err != nil {
-		r.Fail("record: %v", err)
+	before, after, sent2, ok := endRestarted(&r, push, pull, rec)
+	if !ok {
 		return r
 	}
-	before, after := splitStreams(got, restartBase)
 	s1 := checkSequence(before, sent1)
 	s2 := checkFrom(after, restartBase, restartBase+sent2)
 	bound := inFlightBound(deathHWM) // the dead PUSH's queue
@@ -400,20 +390,10 @@ func pubKilled(e *Env, impl string) (r Result) {
 		allTopics, allText = lineAfter(ready, line), reconnectText(restarted, ready, line)
 	}
 	time.Sleep(run)
-	sent2, err := stopSending(pub)
-	if err != nil {
-		r.Fail("PUB: %v", err)
-	}
-	awaitLast(rec, restartBase+sent2-1)
-	if _, err := sub.Stop(5 * time.Second); err != nil {
-		r.Fail("SUB: %v", err)
-	}
-	got, err := ReadRecord(rec)
-	if err != nil {
-		r.Fail("record: %v", err)
+	before, after, sent2, ok := endRestarted(&r, pub, sub, rec)
+	if !ok {
 		return r
 	}
-	before, after := splitStreams(got, restartBase)
 	// Until a SUB's subscriptions have reached the PUB, the PUB drops
 	// what they would match: each stream is checked from the message that
 	// completed its set of topics, the point after which every message
@@ -527,6 +507,29 @@ func checkFrom(got []uint64, from, sent uint64) (s sequence) {
 // splitStreams parts a record at a restarted sender's first number: what
 // the first sender sent, then the second, each in the order received (the
 // two streams come over different connections: order is kept within each).
+// endRestarted ends a scenario whose sender was restarted numbering from
+// restartBase: it stops the sender, waits until the receiver's record rec
+// holds the sender's last message, stops the receiver, and returns the
+// record split into the two streams and how many the restarted sender
+// sent. Failures go to r; ok is false when there is no record to judge.
+func endRestarted(r *Result, sender, receiver *Proc, rec string) (before, after []uint64, sent2 uint64, ok bool) {
+	sent2, err := stopSending(sender)
+	if err != nil {
+		r.Fail("sender: %v", err)
+	}
+	awaitLast(rec, restartBase+sent2-1)
+	if _, err := receiver.Stop(5 * time.Second); err != nil {
+		r.Fail("receiver: %v", err)
+	}
+	got, err := ReadRecord(rec)
+	if err != nil {
+		r.Fail("record: %v", err)
+		return nil, nil, 0, false
+	}
+	before, after = splitStreams(got, restartBase)
+	return before, after, sent2, true
+}
+
 func splitStreams(got []uint64, base uint64) (before, after []uint64) {
 	for _, n := range got {
 		if n < base {
