@@ -275,20 +275,10 @@ func pushKilled(e *Env, impl string) (r Result) {
 		r.Fail("%v", err)
 		return r
 	}
-	if _, err := pull.Expect("first", 5*time.Second); err != nil {
-		push.Kill()
-		r.Fail("PULL: %v", err)
+	sent1, restarted, ok := killSender(&r, push, pull, counter, run)
+	if !ok {
 		return r
 	}
-	time.Sleep(run)
-	push.Kill()
-	sent1, err := readSentCount(counter)
-	if err != nil {
-		r.Fail("the killed PUSH's count: %v", err)
-		return r
-	}
-	time.Sleep(200 * time.Millisecond)
-	restarted := time.Now()
 	push, err = e.Peer(impl, "", senderArgs("PUSH", "-connect", ep, "-start", strconv.Itoa(restartBase))...)
 	if err != nil {
 		r.Fail("restart: %v", err)
@@ -357,20 +347,10 @@ func pubKilled(e *Env, impl string) (r Result) {
 		return r
 	}
 	defer sub.Kill()
-	if _, err := sub.Expect("first", 5*time.Second); err != nil {
-		pub.Kill()
-		r.Fail("SUB: %v", err)
+	sent1, restarted, ok := killSender(&r, pub, sub, counter, run)
+	if !ok {
 		return r
 	}
-	time.Sleep(run)
-	pub.Kill()
-	sent1, err := readSentCount(counter)
-	if err != nil {
-		r.Fail("the killed PUB's count: %v", err)
-		return r
-	}
-	time.Sleep(200 * time.Millisecond)
-	restarted := time.Now()
 	pub, err = e.Peer(impl, "", senderArgs("PUB", "-bind", ep, "-topics", topics, "-sndhwm", hwm,
 		"-start", strconv.Itoa(restartBase))...)
 	if err != nil {
@@ -507,6 +487,27 @@ func checkFrom(got []uint64, from, sent uint64) (s sequence) {
 // splitStreams parts a record at a restarted sender's first number: what
 // the first sender sent, then the second, each in the order received (the
 // two streams come over different connections: order is kept within each).
+// killSender kills the sender with -9 after run of delivery to the
+// receiver, reads how many it had sent from its counter file, and waits
+// 200 ms before the caller restarts it at the returned moment. Failures
+// go to r; ok is false when the scenario cannot go on.
+func killSender(r *Result, sender, receiver *Proc, counter string, run time.Duration) (sent1 uint64, restarted time.Time, ok bool) {
+	if _, err := receiver.Expect("first", 5*time.Second); err != nil {
+		sender.Kill()
+		r.Fail("receiver: %v", err)
+		return 0, time.Time{}, false
+	}
+	time.Sleep(run)
+	sender.Kill()
+	sent1, err := readSentCount(counter)
+	if err != nil {
+		r.Fail("the killed sender's count: %v", err)
+		return 0, time.Time{}, false
+	}
+	time.Sleep(200 * time.Millisecond)
+	return sent1, time.Now(), true
+}
+
 // endRestarted ends a scenario whose sender was restarted numbering from
 // restartBase: it stops the sender, waits until the receiver's record rec
 // holds the sender's last message, stops the receiver, and returns the
