@@ -43,7 +43,16 @@ func TestConnecterEndsOnProtocolError(t *testing.T) {
 		// resets the connection, and a client that loses the server's
 		// greeting to the reset sees a failed connection, not a refusal,
 		// and redials. It did so in 1 run of 2 through the loops.)
-		{"PUSH to PUSH", zring.PUSH, func(*zmq.Socket) error { return nil }, noClientSetup, func(n int) bool { return n == 1 }, "1"},
+		//
+		// Nor exactly one connection for "PUSH to PUSH": libzmq's server
+		// queues its READY for a later turn of its loop than the rest of
+		// its greeting, and a client as quick as zring's can have its
+		// READY read (and refused) first. The server then closes without
+		// sending READY, the client sees EOF, a failed connection, and
+		// redials, as libzmq's client would; it happened in 2 of 20 runs.
+		// Three such races in a row are what "at most 3" allows; a client
+		// that redialled after the refusal would connect about 30 times.
+		{"PUSH to PUSH", zring.PUSH, func(*zmq.Socket) error { return nil }, noClientSetup, func(n int) bool { return n >= 1 && n <= 3 }, "1 to 3"},
 		{"wrong server key", zring.PULL, curveServer, func(t *testing.T, p peer) {
 			setCurve(t, p, clientPublic, clientSecret, wrongServer)
 		}, func(n int) bool { return n >= 3 }, "at least 3"},
