@@ -15,13 +15,15 @@ import (
 // ZMQ_RECONNECT_IVL_MAX) when the connection fails or ends. Everything but
 // Close runs on its loop.
 type Connecter struct {
-	loop  *Loop
-	host  Host
-	addr  Address
-	cfg   Config
-	sess  *session
-	fd    int // while a connect is in progress
-	retry *timer
+	loop   *Loop
+	host   Host
+	addr   Address
+	cfg    Config
+	sess   *session
+	ep     string // addr.String(), for events
+	dialer dialer
+	fd     int // while a connect is in progress
+	retry  *timer
 	// connTimer is ZMQ_CONNECT_TIMEOUT's, while a connect is in progress.
 	connTimer *timer
 	ivl       time.Duration
@@ -45,8 +47,9 @@ type Connecter struct {
 // the same pipes serve every connection this endpoint makes; with peer nil
 // each connection gets fresh pipes after its handshake.
 func (l *Loop) Connect(addr Address, cfg Config, host Host, peer *Peer) *Connecter {
-	c := &Connecter{loop: l, host: host, addr: addr, cfg: cfg, fd: -1, ivl: time.Duration(cfg.ReconnectIvl) * time.Millisecond}
-	c.sess = newSession(l, cfg, host, c, peer, addr.String())
+	c := &Connecter{loop: l, host: host, addr: addr, ep: addr.String(), cfg: cfg, fd: -1, ivl: time.Duration(cfg.ReconnectIvl) * time.Millisecond}
+	c.dialer.spare = -1
+	c.sess = newSession(l, cfg, host, c, peer, c.ep)
 	l.pool.live.Add(1)
 	l.load.Add(1)
 	l.Post(c.dial)
@@ -64,7 +67,7 @@ func (c *Connecter) dial() {
 	if c.sess.holdDial() {
 		return // the session calls redial when there is room
 	}
-	fd, inProgress, err := dialFD(c.addr, &c.cfg.Sock)
+	fd, inProgress, err := c.dialer.dial(c.addr, &c.cfg.Sock)
 	if err != nil {
 		if c.stopOn(err) {
 			return
@@ -77,17 +80,17 @@ func (c *Connecter) dial() {
 		return
 	}
 	c.fd = fd
-	c.host.Event(Event{Kind: EventConnectDelayed, Value: uint32(errno.EINPROGRESS), Endpoint: c.addr.String()})
-	if connectSettled(fd) {
+	c.host.Event(Event{Kind: EventConnectDelayed, Value: uint32(errno.EINPROGRESS), Endpoint: c.ep})
+	if done, err := c.dialer.settle(fd); done {
 		// On loopback the answer to the SYN (SYN-ACK or RST) is usually
 		// in by the time connect returns: take it without a watch, which
 		// costs the netpoll backend a dup, a registration and goroutines.
 		// 100 sockets redialling a dead port every 100 ms took 6-10 % of
 		// a core through the watch (torture's churn/reconnect-dead).
-		if err := connectResult(fd); err != nil {
-			c.fd = -1
-			closeFD(fd)
-			c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
+		c.fd = -1
+		if err != nil {
+			// (settle kept fd as the spare, or closed it.)
+			c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.ep, Err: err})
 			if !c.stopOn(err) {
 				c.scheduleRetry()
 			}
@@ -136,7 +139,7 @@ func (c *Connecter) abandon(err error) {
 	c.loop.unwatch(fd)
 	c.fd = -1
 	closeFD(fd)
-	c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.addr.String(), Err: err})
+	c.host.Event(Event{Kind: EventClosed, Value: uint32(fd), Endpoint: c.ep, Err: err})
 	if c.stopOn(err) {
 		return
 	}
@@ -281,7 +284,7 @@ func (c *Connecter) socksDone() {
 func (c *Connecter) connected(fd int) {
 	c.ivl = time.Duration(c.cfg.ReconnectIvl) * time.Millisecond
 	tuneConn(fd, c.addr, &c.cfg.Sock, false)
-	c.host.Event(Event{Kind: EventConnected, Value: uint32(fd), Endpoint: c.addr.String()})
+	c.host.Event(Event{Kind: EventConnected, Value: uint32(fd), Endpoint: c.ep})
 	c.sess.attachConn(fd, c.addr.Transport)
 }
 
@@ -296,25 +299,42 @@ func (c *Connecter) scheduleRetry() {
 	base := time.Duration(c.cfg.ReconnectIvl) * time.Millisecond
 	d := c.ivl
 	if base > 0 {
-		d += time.Duration(rand.Int64N(int64(base)))
-		// Retries fall on a grid of a quarter of the interval, 25 ms at
-		// most, so that a loop with many connects to dead endpoints wakes
-		// once a step for all those due, not once for each: each wake
-		// costs thread switches. 100 sockets redialling a dead port every
-		// 100 ms took 7.2-8.2 % of a core; on a 10 ms grid 4.0-5.5 %, on
-		// 25 ms 3.3-4.1 % (torture's churn/reconnect-dead; libzmq 3-4 %).
-		if grid := min(25*time.Millisecond, base/4); grid > 0 {
-			d = time.Until(time.Now().Add(d).Truncate(grid).Add(grid))
-		}
+		d = retryDelay(time.Now(), c.ivl, base)
 	}
 	c.retry = c.loop.after(d, c.dial)
-	c.host.Event(Event{Kind: EventConnectRetried, Value: uint32(d / time.Millisecond), Endpoint: c.addr.String()})
+	c.host.Event(Event{Kind: EventConnectRetried, Value: uint32(d / time.Millisecond), Endpoint: c.ep})
 	if max := time.Duration(c.cfg.ReconnectIvlMax) * time.Millisecond; max > base {
 		c.ivl *= 2
 		if c.ivl > max {
 			c.ivl = max
 		}
 	}
+}
+
+// retryDelay is libzmq's wait before a redial, ivl plus a random jitter
+// under base (ZMQ_RECONNECT_IVL), with the jitter drawn from the points of
+// a grid of half of base (50 ms at most) that fall in that window, so
+// that a loop with many connects to dead endpoints wakes once a step for
+// all those due, not once for each: every wake costs thread switches and
+// the runtime's polling. 100 sockets redialling a dead port every 100 ms
+// took 7.2-8.2 % of a core on no grid; rounding up to a 25 ms grid (which
+// could also end past libzmq's window) 3.3-4.1 %; on this one, together
+// with the dialer's spare sockets and raw connects, 1.6-1.75 %
+// (torture's churn/reconnect-dead; libzmq 3-4 %). A bare Go program
+// making the same connects and waking every 25 ms took 1.8-2.0 %.
+func retryDelay(now time.Time, ivl, base time.Duration) time.Duration {
+	grid := min(50*time.Millisecond, base/2)
+	if grid <= 0 {
+		return ivl + time.Duration(rand.Int64N(int64(base)))
+	}
+	start := now.Add(ivl)
+	first := start.Truncate(grid)
+	if first.Before(start) {
+		first = first.Add(grid)
+	}
+	// The window [start, start+base) holds at least two grid points.
+	steps := int64((start.Add(base).Sub(first) + grid - 1) / grid)
+	return first.Add(time.Duration(rand.Int64N(steps)) * grid).Sub(now)
 }
 
 // connectionLost is called when the session's connection fails or ends;
@@ -393,6 +413,7 @@ func (c *Connecter) sessionFinished(*session) {
 		closeFD(c.fd)
 		c.fd = -1
 	}
+	c.dialer.close()
 	c.loop.load.Add(-1)
 	c.loop.pool.live.Done()
 }

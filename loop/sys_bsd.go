@@ -13,6 +13,17 @@ import (
 // Linux one); MAXMSGSIZE still bounds it.
 func memoryCeiling() int { return math.MaxInt }
 
+// reconnectRefused: the BSDs leave a socket whose connect failed unusable
+// for another, so each dial makes a new one.
+const reconnectRefused = false
+
+// rawAddr: connect goes through x/sys/unix here (see the Linux one).
+type rawAddr struct{}
+
+func makeRawAddr(unix.Sockaddr) (rawAddr, bool) { return rawAddr{}, false }
+
+func (*rawAddr) connect(int) error { return errno.ENOTSUP }
+
 // socketFD opens a non-blocking, close-on-exec stream socket. Without
 // Linux's SOCK_NONBLOCK and SOCK_CLOEXEC it takes three calls.
 func socketFD(family int) (int, error) {

@@ -5,6 +5,7 @@ import (
 	"os/user"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,6 +25,58 @@ func memoryCeiling() int {
 		return math.MaxInt
 	}
 	return int(total)
+}
+
+// reconnectRefused: Linux lets a TCP socket whose connect was refused
+// connect again (the failed connect leaves it unconnected), so a
+// connecter keeps it for its next dial (dialer).
+const reconnectRefused = true
+
+// rawAddr is a TCP address in the kernel's own form, for connect(2) made
+// with RawSyscall.
+type rawAddr struct {
+	sa  unix.RawSockaddrAny
+	len uintptr
+}
+
+func makeRawAddr(sa unix.Sockaddr) (r rawAddr, ok bool) {
+	port := func(p *uint16, n int) {
+		b := (*[2]byte)(unsafe.Pointer(p))
+		b[0], b[1] = byte(n>>8), byte(n)
+	}
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(&r.sa))
+		p.Family = unix.AF_INET
+		port(&p.Port, sa.Port)
+		p.Addr = sa.Addr
+		r.len = unix.SizeofSockaddrInet4
+	case *unix.SockaddrInet6:
+		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(&r.sa))
+		p.Family = unix.AF_INET6
+		port(&p.Port, sa.Port)
+		p.Addr = sa.Addr
+		p.Scope_id = sa.ZoneId
+		r.len = unix.SizeofSockaddrInet6
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// connect is connect(2) made without telling Go's scheduler (RawSyscall):
+// a non-blocking TCP connect returns at once. Made as an ordinary system
+// call, each connect of the loop woke the runtime's sysmon thread, which
+// then polled every 20 µs and handed the loop's P to another thread when a
+// burst of redials lasted; 100 sockets redialling a dead port spent more
+// of their CPU there than in the kernel's connects (torture's
+// churn/reconnect-dead).
+func (r *rawAddr) connect(fd int) error {
+	_, _, e := unix.RawSyscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(&r.sa)), r.len)
+	if e != 0 {
+		return e
+	}
+	return nil
 }
 
 // socketFD opens a non-blocking, close-on-exec stream socket.
