@@ -111,17 +111,40 @@ func (e *Env) Peer(impl, netns string, args ...string) (*Proc, error) {
 // prefix, skipping others, or an error after timeout or at its end.
 func (p *Proc) Expect(prefix string, timeout time.Duration) (string, error) {
 	deadline := time.After(timeout)
+	var skipped []string // the last few lines passed over, for the error
 	for {
 		select {
 		case l, ok := <-p.lines:
 			if !ok {
-				return "", fmt.Errorf("peer ended before %q", prefix)
+				return "", fmt.Errorf("%s peer %d ended before %q (last lines %q)", p.Impl, p.Pid, prefix, skipped)
 			}
 			if strings.HasPrefix(l, prefix) {
 				return l, nil
 			}
+			if skipped = append(skipped, l); len(skipped) > 4 {
+				skipped = skipped[1:]
+			}
 		case <-deadline:
-			return "", fmt.Errorf("no %q within %v", prefix, timeout)
+			return "", fmt.Errorf("%s peer %d: no %q within %v (last lines %q)", p.Impl, p.Pid, prefix, timeout, skipped)
+		}
+	}
+}
+
+// Collect takes the lines the peer has printed so far and not yet read,
+// without waiting, and returns those that begin with prefix.
+func (p *Proc) Collect(prefix string) []string {
+	var got []string
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				return got
+			}
+			if strings.HasPrefix(l, prefix) {
+				got = append(got, l)
+			}
+		default:
+			return got
 		}
 	}
 }

@@ -26,7 +26,7 @@ import (
 func init() {
 	register(Scenario{
 		Name:   "stalled/pub-50-subs-10-stalled",
-		About:  "PUB at 500 msg/s of 1 KiB (short: 2,000/s), 50 SUBs (short: 10), 10 of them (short: 2) stalled for 20 s (short: 3 s), half by kill -STOP, half never calling Recv. The PUB keeps ≥ 90 % of its rate, every reading SUB's record is gap-free after its first message, the PUB's RSS growth (peak of 100 ms samples) ≤ stalled × SNDHWM × (size + 128 B) + 8 MiB.",
+		About:  "PUB at 500 msg/s of 1 KiB (short: 2,000/s), 50 SUBs (short: 10), 10 of them (short: 2) stalled for 20 s (short: 3 s), half by kill -STOP, half never calling Recv. The PUB keeps ≥ 90 % of its rate, every reading SUB's record is gap-free after its first message, the PUB's RSS growth (peak of 100 ms samples) ≤ stalled × SNDHWM × (size + 128 B) + 8 MiB; with zring, each stopped SUB's gap after kill -CONT equals one of the PUB's per-peer drop events (libzmq counts none).",
 		Short:  true,
 		Libzmq: true,
 		Run: func(e *Env, impl string) Result {
@@ -37,7 +37,7 @@ func init() {
 		},
 	}, Scenario{
 		Name:   "stalled/pub-1000-subs-100-stalled",
-		About:  "PUB at 100 msg/s of 1 KiB, 1,000 SUBs in 11 processes (100 sockets each; 50 per stalled process), 100 stalled for 20 s (50 by kill -STOP, 50 never calling Recv). The PUB keeps ≥ 90 % of its rate, every reading SUB's record is gap-free after its first message, the PUB's RSS growth ≤ stalled × SNDHWM × (size + 128 B) + 8 MiB. Full form only.",
+		About:  "PUB at 100 msg/s of 1 KiB, 1,000 SUBs in 11 processes (100 sockets each; 50 per stalled process), 100 stalled for 20 s (50 by kill -STOP, 50 never calling Recv). The PUB keeps ≥ 90 % of its rate, every reading SUB's record is gap-free after its first message, the PUB's RSS growth ≤ stalled × SNDHWM × (size + 128 B) + 8 MiB; with zring, each stopped SUB's gap equals one of the PUB's drop events. Full form only.",
 		Libzmq: true,
 		Run: func(e *Env, impl string) Result {
 			return pubStalled(e, impl, pubStall{subs: 1000, stalled: 100, perProc: 100, rate: 100, run: 20 * time.Second})
@@ -89,8 +89,12 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 		}
 	}()
 	pub, ep, err := boundPeer(e, impl, func(ep string) []string {
-		return []string{"-type", "PUB", "-bind", ep, "-send", "0", "-rate", strconv.Itoa(c.rate),
+		args := []string{"-type", "PUB", "-bind", ep, "-send", "0", "-rate", strconv.Itoa(c.rate),
 			"-size", strconv.Itoa(stallSize), "-sndhwm", strconv.Itoa(stallHWM)}
+		if impl == "zring" {
+			args = append(args, "-drops") // libzmq counts no drops
+		}
+		return args
 	})
 	if err != nil {
 		r.Fail("PUB: %v", err)
@@ -226,6 +230,10 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 		p.Signal(syscall.SIGCONT)
 	}
 	time.Sleep(time.Second) // the stopped SUBs read what was kept for them
+	// zring's per-peer drop events so far: one for each stopped SUB, sent
+	// when it took a message again (the never-reading ones' come when
+	// they go).
+	dropEvents := pub.Collect("dropped ")
 
 	// Stop the SUBs while the PUB still publishes (so that no reader's
 	// record ends in messages the PUB's close dropped), then the PUB.
@@ -259,13 +267,24 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 			}
 		}
 	}
-	// The stopped ones' gaps: what the PUB dropped for them.
+	// The stopped ones' gaps: what the PUB dropped for them. With zring,
+	// each must be the value of one of the PUB's drop events.
 	var dropped uint64
+	var gaps []uint64
 	for _, g := range stoppers {
 		for _, path := range g.records {
 			if seqs, err := ReadRecord(path); err == nil {
-				dropped = max(dropped, recordGaps(seqs))
+				gap := recordGaps(seqs)
+				dropped = max(dropped, gap)
+				gaps = append(gaps, gap)
 			}
+		}
+	}
+	if impl == "zring" {
+		unmatched := matchDrops(gaps, dropEvents)
+		r.Add("stopped SUBs' gaps equal to a drop event", fmt.Sprintf("%d of %d (%d events)", len(gaps)-len(unmatched), len(gaps), len(dropEvents)))
+		if len(unmatched) > 0 {
+			r.Fail("the gaps %v of stopped SUBs match no drop event of the PUB (%v)", unmatched, dropEvents)
 		}
 	}
 	bound := int64(c.stalled)*stallHWM*(stallSize+128) + 8<<20
@@ -283,6 +302,28 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 		r.Fail("the PUB's RSS grew by %s, over the bound %s", stallMiB(peak-before), stallMiB(bound))
 	}
 	return r
+}
+
+// matchDrops pairs each gap (a stopped SUB's missing messages) with a
+// "dropped <n>" line of the same n, each line used once, and returns the
+// gaps left unpaired. A gap of 0 needs no event: nothing was dropped.
+func matchDrops(gaps []uint64, lines []string) (unmatched []uint64) {
+	count := map[uint64]int{}
+	for _, l := range lines {
+		if n, err := strconv.ParseUint(strings.TrimPrefix(l, "dropped "), 10, 64); err == nil {
+			count[n]++
+		}
+	}
+	for _, g := range gaps {
+		switch {
+		case g == 0:
+		case count[g] > 0:
+			count[g]--
+		default:
+			unmatched = append(unmatched, g)
+		}
+	}
+	return unmatched
 }
 
 // boundPeer starts impl's peer with args(a fresh tcp endpoint on
@@ -386,9 +427,9 @@ func fillStalled(e *Env, impl string, c fillCase) (r Result) {
 	if c.sender == "ROUTER" {
 		sender, receiver = p1, p2
 	}
-	for _, p := range []*Proc{sender, receiver} {
+	for i, p := range []*Proc{sender, receiver} {
 		if _, err := p.Expect("event HANDSHAKE_SUCCEEDED", 10*time.Second); err != nil {
-			r.Fail("handshake: %v", err)
+			r.Fail("handshake, %s: %v", []string{c.sender, c.receiver}[i], err)
 			return r
 		}
 	}

@@ -13,7 +13,8 @@
 //
 // Lines on stdout, for the scenario to wait on: "ready" once bound or
 // connected, "first <unix ns>" at the first message received, "event
-// <name> <value> <unix ns>" for each monitor event with -events, "sent
+// <name> <value> <unix ns>" for each monitor event with -events,
+// "dropped <n>" for each of zring's drop events with -drops, "sent
 // <n>" and "received <n>" at the end.
 package main
 
@@ -59,6 +60,7 @@ func main() {
 	recordCap := flag.Int("record-cap", 1<<22, "most sequence numbers -record holds")
 	stall := flag.Bool("stall", false, "connect (and subscribe) but never receive")
 	events := flag.Bool("events", false, "print monitor events")
+	drops := flag.Bool("drops", false, `print "dropped <n>" for each EventMessagesDropped (zring's per-peer drop counter; not with -events)`)
 	socks := flag.Int("socks", 1, "open this many sockets of -type, configured and connected alike; -recv receives on all, recording the i-th's in -record's path + \".i\"")
 	fill := flag.Bool("fill", false, "send until a Send fails (e.g. SNDTIMEO), at most -send messages when > 0; print \"filled <n> <error> <ns the last Send took> <ns the longest successful Send took>\", then wait")
 	to := flag.String("to", "", "ROUTER: send every message to this routing id (with -fill)")
@@ -128,6 +130,21 @@ func main() {
 	}
 	if *maxStack > 0 {
 		debug.SetMaxStack(*maxStack)
+	}
+	if *drops && !*events {
+		check(s.Monitor("inproc://peer-drops", zring.EventMessagesDropped))
+		mon, err := ctx.NewSocket(zring.PAIR)
+		check(err)
+		check(mon.Connect("inproc://peer-drops"))
+		go func() {
+			for {
+				e, err := mon.RecvEvent(0)
+				if err != nil {
+					return
+				}
+				fmt.Printf("dropped %d\n", e.Value)
+			}
+		}()
 	}
 	if *events {
 		check(s.Monitor("inproc://peer-events", zring.EventAll))
@@ -203,7 +220,7 @@ func main() {
 		x.Close()
 	}
 	s.Close()
-	if *events {
+	if *events || *drops {
 		os.Exit(0) // the monitor's socket holds the context, as in peer.py
 	}
 	ctx.Term()
