@@ -215,3 +215,48 @@ func FuzzPlainServer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainClient feeds a PLAIN client whatever follows a server's
+// greeting (WELCOME, READY, ERROR, or anything else), in one piece and in
+// pieces of a fuzzed size: it must never panic, both feeds must end alike,
+// an error must leave nothing half-done, and a client that is done must
+// have read a Socket-Type its own accepts.
+func FuzzPlainClient(f *testing.F) {
+	f.Add(AppendCommand(nil, cmdWelcome, nil), uint8(0))
+	f.Add(cat(AppendCommand(nil, cmdWelcome, nil), appendPropsCommand(nil, cmdReady, []Property{prop("Socket-Type", "PULL")})), uint8(3))
+	f.Add(cat(AppendCommand(nil, cmdWelcome, nil), appendPropsCommand(nil, cmdReady, []Property{prop("Socket-Type", "PUB")})), uint8(0))
+	f.Add(AppendError(nil, "400"), uint8(1))
+	f.Add(AppendCommand(nil, cmdWelcome, []byte("unexpected")), uint8(0))
+	f.Add(appendPropsCommand(nil, cmdReady, []Property{prop("Socket-Type", "PULL")}), uint8(7))
+	greeting := Greeting{Major: 3, Minor: 1, Mechanism: MechanismPlain, AsServer: true}.Append(nil)
+	f.Fuzz(func(t *testing.T, b []byte, chunk uint8) {
+		data := cat(greeting, b)
+		newClient := func() *Handshake {
+			h, _ := plainPair()
+			h.Output(nil)
+			return h
+		}
+		whole := newClient()
+		n, errWhole := whole.Input(data)
+		if n < 0 || n > len(data) {
+			t.Fatalf("Input consumed %d of %d bytes", n, len(data))
+		}
+		if whole.Done() && errWhole != nil {
+			t.Fatalf("Done with error %v", errWhole)
+		}
+		whole.Output(nil)
+		pieces := newClient()
+		consumed, _, errPieces := feed(t, pieces, split(data, int(chunk)+1))
+		switch {
+		case whole.Done() != pieces.Done(),
+			(errWhole == nil) != (errPieces == nil),
+			errWhole != nil && errWhole.Error() != errPieces.Error(),
+			consumed != n:
+			t.Fatalf("whole: n %d Done %v err %v; in chunks of %d: n %d Done %v err %v",
+				n, whole.Done(), errWhole, int(chunk)+1, consumed, pieces.Done(), errPieces)
+		}
+		if whole.Done() && !Compatible("PUSH", whole.Peer().SocketType) {
+			t.Fatalf("done with an incompatible peer %q", whole.Peer().SocketType)
+		}
+	})
+}
