@@ -130,25 +130,6 @@ func (p *Proc) Expect(prefix string, timeout time.Duration) (string, error) {
 	}
 }
 
-// Collect takes the lines the peer has printed so far and not yet read,
-// without waiting, and returns those that begin with prefix.
-func (p *Proc) Collect(prefix string) []string {
-	var got []string
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				return got
-			}
-			if strings.HasPrefix(l, prefix) {
-				got = append(got, l)
-			}
-		default:
-			return got
-		}
-	}
-}
-
 // Signal sends sig to the peer (for a peer run through ip netns exec,
 // that process has exec'd the peer, so the pid is the peer's).
 func (p *Proc) Signal(sig syscall.Signal) error { return p.cmd.Process.Signal(sig) }

@@ -233,7 +233,7 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 	// zring's per-peer drop events so far: one for each stopped SUB, sent
 	// when it took a message again (the never-reading ones' come when
 	// they go).
-	dropEvents := pub.Collect("dropped ")
+	dropEvents := drainLines(pub, "dropped ")
 
 	// Stop the SUBs while the PUB still publishes (so that no reader's
 	// record ends in messages the PUB's close dropped), then the PUB.

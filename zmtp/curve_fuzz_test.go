@@ -53,11 +53,7 @@ func FuzzCurveHandshake(f *testing.F) {
 		}
 		whole.Output(nil)
 
-		pieces := NewHandshake(cfg)
-		consumed, _, errPieces := feed(t, pieces, split(data, int(chunk)+1))
-		if (errWhole == nil) != (errPieces == nil) || errWhole != nil && errWhole.Error() != errPieces.Error() || consumed != n {
-			t.Fatalf("whole: n %d err %v; in chunks of %d: n %d err %v", n, errWhole, int(chunk)+1, consumed, errPieces)
-		}
+		sameInChunks(t, whole, n, errWhole, NewHandshake(cfg), data, int(chunk)+1)
 	})
 }
 

@@ -132,16 +132,7 @@ func FuzzHandshake(f *testing.F) {
 		}
 		whole.Output(nil)
 
-		pieces := NewHandshake(cfg)
-		consumed, _, errPieces := feed(t, pieces, split(data, int(chunk)+1))
-		switch {
-		case whole.Done() != pieces.Done(),
-			(errWhole == nil) != (errPieces == nil),
-			errWhole != nil && errWhole.Error() != errPieces.Error(),
-			consumed != n:
-			t.Fatalf("whole: n %d Done %v err %v; in chunks of %d: n %d Done %v err %v",
-				n, whole.Done(), errWhole, int(chunk)+1, consumed, pieces.Done(), errPieces)
-		}
+		sameInChunks(t, whole, n, errWhole, NewHandshake(cfg), data, int(chunk)+1)
 		if whole.Done() {
 			p := whole.Peer()
 			if !Compatible("ROUTER", p.SocketType) {

@@ -35,6 +35,19 @@ func feed(t testing.TB, h *Handshake, chunks [][]byte) (consumed int, rest []byt
 	return consumed, buf, nil
 }
 
+// sameInChunks feeds data to pieces in chunks of size and fails t unless
+// that ends as feeding it whole to whole ended (n bytes consumed, errWhole):
+// the same Done, the same error, the same bytes consumed.
+func sameInChunks(t testing.TB, whole *Handshake, n int, errWhole error, pieces *Handshake, data []byte, size int) {
+	t.Helper()
+	consumed, _, errPieces := feed(t, pieces, split(data, size))
+	if whole.Done() != pieces.Done() || (errWhole == nil) != (errPieces == nil) ||
+		errWhole != nil && errWhole.Error() != errPieces.Error() || consumed != n {
+		t.Fatalf("whole: n %d Done %v err %v; in chunks of %d: n %d Done %v err %v",
+			n, whole.Done(), errWhole, size, consumed, pieces.Done(), errPieces)
+	}
+}
+
 // split cuts b into pieces of size (the last one shorter).
 func split(b []byte, size int) [][]byte {
 	var out [][]byte

@@ -245,16 +245,7 @@ func FuzzPlainClient(f *testing.F) {
 			t.Fatalf("Done with error %v", errWhole)
 		}
 		whole.Output(nil)
-		pieces := newClient()
-		consumed, _, errPieces := feed(t, pieces, split(data, int(chunk)+1))
-		switch {
-		case whole.Done() != pieces.Done(),
-			(errWhole == nil) != (errPieces == nil),
-			errWhole != nil && errWhole.Error() != errPieces.Error(),
-			consumed != n:
-			t.Fatalf("whole: n %d Done %v err %v; in chunks of %d: n %d Done %v err %v",
-				n, whole.Done(), errWhole, int(chunk)+1, consumed, pieces.Done(), errPieces)
-		}
+		sameInChunks(t, whole, n, errWhole, newClient(), data, int(chunk)+1)
 		if whole.Done() && !Compatible("PUSH", whole.Peer().SocketType) {
 			t.Fatalf("done with an incompatible peer %q", whole.Peer().SocketType)
 		}

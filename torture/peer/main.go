@@ -131,35 +131,15 @@ func main() {
 	if *maxStack > 0 {
 		debug.SetMaxStack(*maxStack)
 	}
-	if *drops && !*events {
-		check(s.Monitor("inproc://peer-drops", zring.EventMessagesDropped))
-		mon, err := ctx.NewSocket(zring.PAIR)
-		check(err)
-		check(mon.Connect("inproc://peer-drops"))
-		go func() {
-			for {
-				e, err := mon.RecvEvent(0)
-				if err != nil {
-					return
-				}
-				fmt.Printf("dropped %d\n", e.Value)
-			}
-		}()
-	}
-	if *events {
-		check(s.Monitor("inproc://peer-events", zring.EventAll))
-		mon, err := ctx.NewSocket(zring.PAIR)
-		check(err)
-		check(mon.Connect("inproc://peer-events"))
-		go func() {
-			for {
-				e, err := mon.RecvEvent(0)
-				if err != nil {
-					return
-				}
-				fmt.Printf("event %s %d %d\n", eventName(e.Event), e.Value, time.Now().UnixNano())
-			}
-		}()
+	switch {
+	case *events:
+		printEvents(ctx, s, zring.EventAll, func(e zring.MonitorEvent) string {
+			return fmt.Sprintf("event %s %d %d", eventName(e.Event), e.Value, time.Now().UnixNano())
+		})
+	case *drops:
+		printEvents(ctx, s, zring.EventMessagesDropped, func(e zring.MonitorEvent) string {
+			return fmt.Sprintf("dropped %d", e.Value)
+		})
 	}
 	if *bind != "" {
 		check(s.Bind(*bind))
@@ -324,6 +304,24 @@ func openRecord(path string, capacity int) []uint64 {
 // machines this runs on are).
 func unsafeWords(b []byte) []uint64 {
 	return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
+}
+
+// printEvents monitors s for the events of mask and prints each as line
+// makes it, from a goroutine of its own, until the context ends.
+func printEvents(ctx *zring.Context, s *zring.Socket, mask zring.Event, line func(zring.MonitorEvent) string) {
+	check(s.Monitor("inproc://peer-events", mask))
+	mon, err := ctx.NewSocket(zring.PAIR)
+	check(err)
+	check(mon.Connect("inproc://peer-events"))
+	go func() {
+		for {
+			e, err := mon.RecvEvent(0)
+			if err != nil {
+				return
+			}
+			fmt.Println(line(e))
+		}
+	}()
 }
 
 func socketType(name string) zring.SocketType {
