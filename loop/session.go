@@ -240,7 +240,7 @@ func (s *session) attachConn(fd int, transport string) {
 		Mechanism: s.cfg.Mechanism, AsServer: s.cfg.AsServer,
 		PlainUsername: s.cfg.PlainUsername, PlainPassword: s.cfg.PlainPassword,
 		CurvePublicKey: s.cfg.CurvePublicKey, CurveSecretKey: s.cfg.CurveSecretKey, CurveServerKey: s.cfg.CurveServerKey,
-		ZAP: s.cfg.ZAPDomain != "", Downgrade: true})
+		ZAP: s.cfg.ZAPDomain != "", Downgrade: true, Dialled: s.dialled()})
 	s.queueBytes(s.hs.Output(nil))
 	if err := s.loop.watch(fd, evRead, s); err != nil {
 		s.lost(err)
@@ -712,6 +712,13 @@ func (s *session) processRaw() {
 	copy(m.Data, b)
 	s.in.Consume(len(b))
 	s.deliver(m, true)
+}
+
+// dialled reports whether the session's connections are ones it dialled
+// (its owner is a Connecter) rather than accepted.
+func (s *session) dialled() bool {
+	_, ok := s.owner.(*Connecter)
+	return ok
 }
 
 func (s *session) handshakeDone() {

@@ -70,6 +70,17 @@ const (
 	sentAll                                 // the whole ZMTP 3 greeting
 )
 
+// sendGreetingRest queues the rest of our ZMTP 3 greeting after the major
+// version, once: when the peer's major version says it speaks ZMTP 3, or,
+// with Config.Dialled, when its whole greeting is in.
+func (h *Handshake) sendGreetingRest() {
+	if h.staged && h.sent < sentAll {
+		var g [GreetingSize]byte
+		h.out = append(h.out, h.greeting().Append(g[:0])[greetingMajor+1:]...)
+		h.sent = sentAll
+	}
+}
+
 // Where a versioned ZMTP 1.0 or 2.0 greeting has its fields: signature
 // (10 bytes), revision, socket type.
 const (
@@ -149,10 +160,8 @@ func (h *Handshake) detectVersion(b []byte) (n int, zmtp3 bool, err error) {
 	}
 	switch rev := b[legacyRevision]; {
 	case rev >= 3:
-		if h.sent < sentAll {
-			var g [GreetingSize]byte
-			h.out = append(h.out, h.greeting().Append(g[:0])[greetingMajor+1:]...)
-			h.sent = sentAll
+		if !h.cfg.Dialled {
+			h.sendGreetingRest()
 		}
 		return 0, true, nil
 	case rev == 2:

@@ -370,3 +370,64 @@ func TestDowngradeHugeIdentity(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestDialledHoldsGreetingAndReady: with Config.Dialled (and Downgrade)
+// the rest of our greeting waits for the peer's whole greeting, and our
+// NULL READY for the peer's READY, so that a peer that refuses us has
+// already told us why. Each step gives the peer's bytes so far (appended
+// to those before) and what we must have sent by then.
+func TestDialledHoldsGreetingAndReady(t *testing.T) {
+	ours := Greeting{Major: 3, Minor: 1, Mechanism: MechanismNull}.Append(nil)
+	ours[8] = 1 // staged, the signature is a ZMTP 1.0 identity header: length 0, plus 1
+	ready := func(socketType string) []byte {
+		return AppendReady(nil, []Property{prop("Socket-Type", socketType)})
+	}
+	ourReady := ready("PUSH")
+	peer := nullGreeting(1)
+	type step struct {
+		in      []byte // the peer's next bytes
+		out     []byte // what we send after them
+		done    bool
+		wantErr error
+	}
+	for _, c := range []struct {
+		name  string
+		steps []step
+	}{
+		{"a compatible peer", []step{
+			{nil, ours[:10], false, nil},
+			{peer[:10], ours[10:11], false, nil}, // its signature: our major
+			{peer[10:11], nil, false, nil},       // its major: the rest waits
+			{peer[11:], ours[11:], false, nil},   // its whole greeting: the rest, no READY
+			{ready("PULL"), ourReady, true, nil}, // its READY: ours
+		}},
+		{"a peer of another mechanism", []step{
+			{nil, ours[:10], false, nil},
+			{curveGreeting(true), cat(ours[10:11], ours[11:]), false, ErrMechanism}, // the rest goes, so the peer knows why
+		}},
+		{"a peer of an incompatible type", []step{
+			{nil, ours[:10], false, nil},
+			{peer, ours[10:], false, nil},
+			{ready("PUSH"), AppendError(nil, "Incompatible Socket-Type"), false, ErrIncompatible}, // no READY of ours
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := NewHandshake(Config{SocketType: "PUSH", Downgrade: true, Dialled: true})
+			var in []byte
+			for i, st := range c.steps {
+				in = append(in, st.in...)
+				n, err := h.Input(in)
+				in = in[n:]
+				if !errors.Is(err, st.wantErr) || (st.wantErr == nil) != (err == nil) {
+					t.Fatalf("step %d: error %v, want %v", i, err, st.wantErr)
+				}
+				if out := h.Output(nil); !bytes.Equal(out, st.out) {
+					t.Fatalf("step %d: sent\n% x\nwant\n% x", i, out, st.out)
+				}
+				if h.Done() != st.done {
+					t.Fatalf("step %d: Done %v, want %v", i, h.Done(), st.done)
+				}
+			}
+		})
+	}
+}

@@ -54,6 +54,9 @@ func (m *nullMechanism) start(h *Handshake, out []byte) []byte {
 		h.askZAP(MechanismNull)
 		return out
 	}
+	if h.cfg.Dialled && h.staged {
+		return out // sent once the peer's READY has come (Config.Dialled)
+	}
 	m.sentReady = true
 	return AppendReady(out, h.ourProperties())
 }
@@ -66,6 +69,10 @@ func (m *nullMechanism) command(h *Handshake, name, data []byte, out []byte) ([]
 		return out, false, err
 	}
 	m.gotReady = true
+	if !m.sentReady && !h.cfg.ZAP {
+		m.sentReady = true
+		out = AppendReady(out, h.ourProperties())
+	}
 	return out, m.sentReady, nil
 }
 
