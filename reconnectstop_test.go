@@ -1,6 +1,7 @@
 package zring_test
 
 import (
+	"errors"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -129,7 +130,15 @@ func TestConnecterEndsOnProtocolError(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := 0; i < 10; i++ {
-				if err := client.Send([]byte("never delivered"), zring.DontWait); err != nil {
+				err := client.Send([]byte("never delivered"), zring.DontWait)
+				if errors.Is(err, zring.ErrAgain) {
+					// The refusal has come already (the client holds its
+					// READY for the server's, so it can be that quick) and
+					// taken the queue with the session: nothing is left to
+					// wait on, which Term shows below all the same.
+					break
+				}
+				if err != nil {
 					t.Fatal(err)
 				}
 			}
