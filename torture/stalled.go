@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -202,7 +203,10 @@ func pubStalled(e *Env, impl string, c pubStall) (r Result) {
 		all = append(all, g.records...)
 	}
 	if n := waitReceiving(all, 30*time.Second); n > 0 {
-		r.Fail("%d reading SUBs received nothing within 30 s", n)
+		// (Seen in a full run right after the resubscription scenario, for
+		// both implementations; the socket states say whether connections
+		// are missing or connected and silent.)
+		r.Fail("%d reading SUBs received nothing within 30 s; connections to the PUB's port by state: %s", n, portStates(ep))
 		return r
 	}
 	time.Sleep(time.Second)
@@ -360,6 +364,28 @@ func waitReceiving(records []string, d time.Duration) int {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// portStates counts the TCP sockets on this machine whose local or remote
+// port is the port of tcp endpoint ep, by state ("ESTAB 900 SYN-SENT 3"),
+// as ss(8) reports them.
+func portStates(ep string) string {
+	port := ep[strings.LastIndexByte(ep, ':')+1:]
+	out, err := exec.Command("ss", "-tanH", "( sport = :"+port+" or dport = :"+port+" )").Output()
+	if err != nil {
+		return fmt.Sprintf("ss: %v", err)
+	}
+	count := map[string]int{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			count[f[0]]++
+		}
+	}
+	var b strings.Builder
+	for state, n := range count {
+		fmt.Fprintf(&b, "%s %d ", state, n)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // recordGaps is how many numbers are missing between a record's first and
