@@ -279,19 +279,14 @@ func pushKilled(e *Env, impl string) (r Result) {
 	if !ok {
 		return r
 	}
-	push, err = e.Peer(impl, "", senderArgs("PUSH", "-connect", ep, "-start", strconv.Itoa(restartBase))...)
-	if err != nil {
-		r.Fail("restart: %v", err)
+	push, _, reconnect, ok := restartSender(e, impl, &r, pull, restarted, "PUSH",
+		senderArgs("PUSH", "-connect", ep, "-start", strconv.Itoa(restartBase)))
+	if push != nil {
+		defer push.Kill()
+	}
+	if !ok {
 		return r
 	}
-	defer push.Kill()
-	ready := readyAt(push)
-	line, err := pull.Expect("mark", 10*time.Second)
-	if err != nil {
-		r.Fail("the restarted PUSH's stream: %v", err)
-		return r
-	}
-	reconnect := reconnectText(restarted, ready, line)
 	time.Sleep(run)
 	before, after, sent2, ok := endRestarted(&r, push, pull, rec)
 	if !ok {
@@ -351,20 +346,14 @@ func pubKilled(e *Env, impl string) (r Result) {
 	if !ok {
 		return r
 	}
-	pub, err = e.Peer(impl, "", senderArgs("PUB", "-bind", ep, "-topics", topics, "-sndhwm", hwm,
-		"-start", strconv.Itoa(restartBase))...)
-	if err != nil {
-		r.Fail("restart: %v", err)
+	pub, ready, firstMatch, ok := restartSender(e, impl, &r, sub, restarted, "PUB",
+		senderArgs("PUB", "-bind", ep, "-topics", topics, "-sndhwm", hwm, "-start", strconv.Itoa(restartBase)))
+	if pub != nil {
+		defer pub.Kill()
+	}
+	if !ok {
 		return r
 	}
-	defer pub.Kill()
-	ready := readyAt(pub)
-	line, err := sub.Expect("mark", 10*time.Second)
-	if err != nil {
-		r.Fail("the restarted PUB's stream: %v", err)
-		return r
-	}
-	firstMatch := reconnectText(restarted, ready, line)
 	allTopics, allText := time.Duration(-1), "never"
 	if line, err := sub.Expect("mark-all", 10*time.Second); err == nil {
 		allTopics, allText = lineAfter(ready, line), reconnectText(restarted, ready, line)
@@ -487,6 +476,25 @@ func checkFrom(got []uint64, from, sent uint64) (s sequence) {
 // splitStreams parts a record at a restarted sender's first number: what
 // the first sender sent, then the second, each in the order received (the
 // two streams come over different connections: order is kept within each).
+// restartSender starts the killed sender again with args and waits for
+// the receiver's "mark" (the restarted stream's first message). It
+// returns the process (nil if it did not start), when it was ready, and
+// the time from the restart to that message, or ok false with r failed.
+func restartSender(e *Env, impl string, r *Result, receiver *Proc, restarted time.Time, what string, args []string) (p *Proc, ready time.Time, reconnect string, ok bool) {
+	p, err := e.Peer(impl, "", args...)
+	if err != nil {
+		r.Fail("restart: %v", err)
+		return nil, ready, "", false
+	}
+	ready = readyAt(p)
+	line, err := receiver.Expect("mark", 10*time.Second)
+	if err != nil {
+		r.Fail("the restarted %s's stream: %v", what, err)
+		return p, ready, "", false
+	}
+	return p, ready, reconnectText(restarted, ready, line), true
+}
+
 // killSender kills the sender with -9 after run of delivery to the
 // receiver, reads how many it had sent from its counter file, and waits
 // 200 ms before the caller restarts it at the returned moment. Failures
