@@ -45,10 +45,10 @@ torture-short: deps
 unit:
 	$(GO) test $(RACE) -count=1 -timeout 10m ./...
 	@echo "== again on the epoll and io_uring backends (the default is netpoll), without spinning, and with sends and receives going through the loops"
-	ZRING_BACKEND=epoll $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
-	ZRING_BACKEND=uring $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
-	ZRING_SPIN=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
-	ZRING_CONNWAIT=0 ZRING_CONNSEND=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./sockets
+	ZRING_BACKEND=epoll $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
+	ZRING_BACKEND=uring $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
+	ZRING_SPIN=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
+	ZRING_CONNWAIT=0 ZRING_CONNSEND=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
 
 interop: deps
 	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // awaitAtXPub receives on xpub until want; others are returned.

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/zring/zring/internal/errno"
-	"github.com/zring/zring/loop"
-	"github.com/zring/zring/sockets"
+	"github.com/zring/zring/internal/loop"
+	"github.com/zring/zring/internal/sockets"
 )
 
 // Context holds the I/O loops and the sockets made from it

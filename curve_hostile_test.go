@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // CURVE clients that cheat after HELLO, driven by hand with package zmtp

@@ -2,9 +2,11 @@
 // the options of zmq_setsockopt(3), and ZMTP 3.1 on the wire, so libzmq,
 // pyzmq, JeroMQ and CZMQ programs are its peers.
 //
-// The root package owns the public API: Context, Socket, Msg, the options
-// and the errors. The socket types live in package sockets, the engine in
-// loop, the wire protocol in zmtp, the pipes in ring.
+// The root package is the whole public API: Context, Socket, Msg, the
+// options and the errors. Everything behind it is internal (the socket
+// types in internal/sockets, the engine in internal/loop, the wire protocol
+// in internal/zmtp, the pipes in internal/ring), so that it can change
+// without breaking a caller.
 //
 // A Socket, like a libzmq socket, belongs to one goroutine at a time.
 // Errors are Errno values with libzmq's numbers (ErrAgain is EAGAIN, ErrFSM

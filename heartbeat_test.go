@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // TestHeartbeats: ZMQ_HEARTBEAT_IVL, _TIMEOUT and _TTL against a peer driven

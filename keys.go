@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // Z85 text and CURVE keys, as libzmq 4.3.4's zmq_z85_encode, zmq_z85_decode,

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/zring/zring/internal/errno"
-	"github.com/zring/zring/loop"
+	"github.com/zring/zring/internal/loop"
 )
 
 // Event is a socket event of zmq_socket_monitor, numbered as in zmq.h.

@@ -1,8 +1,8 @@
 package zring
 
 import (
-	"github.com/zring/zring/loop"
-	"github.com/zring/zring/sockets"
+	"github.com/zring/zring/internal/loop"
+	"github.com/zring/zring/internal/sockets"
 )
 
 // SocketType is a socket type of zmq_socket(3), numbered as in zmq.h.
@@ -45,9 +45,9 @@ const (
 	// string; the empty topic matches every message.
 	Subscribe   = sockets.Subscribe
 	Unsubscribe = sockets.Unsubscribe
-	RcvMore     = sockets.RcvMore // ZMQ_RCVMORE (read-only)
-	Type        = sockets.Type_   // ZMQ_TYPE (read-only)
-	Linger      = sockets.Linger  // ZMQ_LINGER, ms, -1 infinite (default)
+	RcvMore     = sockets.RcvMore    // ZMQ_RCVMORE (read-only)
+	Type        = sockets.TypeOption // ZMQ_TYPE (read-only)
+	Linger      = sockets.Linger     // ZMQ_LINGER, ms, -1 infinite (default)
 	// ReconnectIvl (ZMQ_RECONNECT_IVL, ms, default 100; -1 never): how
 	// long a connect waits before it dials again after its connection
 	// failed (refused, reset, closed by the peer, a handshake or heartbeat

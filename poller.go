@@ -3,7 +3,7 @@ package zring
 import (
 	"time"
 
-	"github.com/zring/zring/sockets"
+	"github.com/zring/zring/internal/sockets"
 )
 
 // PollEvents are the readiness bits of Poll and of the Events option.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // wirePeer is a hand-driven ZMTP peer over tcp, speaking version 3.minor.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // bindAgain binds s to ep, a tcp endpoint another socket has just

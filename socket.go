@@ -4,29 +4,44 @@ import (
 	"fmt"
 
 	"github.com/zring/zring/internal/errno"
-	"github.com/zring/zring/ring"
-	"github.com/zring/zring/sockets"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/ring"
+	"github.com/zring/zring/internal/sockets"
+	"github.com/zring/zring/internal/zmtp"
 )
 
-// Msg is one frame of a message. Its Data is either the caller's own bytes
-// (MsgFrom) or pooled memory (NewMsg, and every Msg RecvMsg fills). Free
-// gives pooled memory back; SendMsg takes the memory over.
-type Msg = ring.Msg
+// Msg is one frame of a message. Its Data field holds the frame's bytes,
+// either the caller's own (MsgFrom) or pooled memory (NewMsg, and every Msg
+// RecvMsg fills). Free gives pooled memory back; SendMsg takes the memory
+// over. A Msg is a small value: copying it copies the reference to the
+// same bytes, and only one copy may be used after the Msg is sent or freed.
+type Msg ring.Msg
+
+// Free gives m's pooled memory back (a Msg from MsgFrom has none) and
+// zeroes m, so freeing the same variable twice is harmless. m's Data must
+// not be used afterwards.
+func (m *Msg) Free() { (*ring.Msg)(m).Free() }
+
+// Clone returns another reference to m's bytes, to be sent or freed on its
+// own: pooled memory goes back once every reference is freed or sent. The
+// bytes are shared, not copied, so neither copy may be written.
+func (m *Msg) Clone() Msg { return Msg((*ring.Msg)(m).Clone()) }
+
+// More reports whether another frame of the same message follows m.
+func (m *Msg) More() bool { return (*ring.Msg)(m).More() }
 
 // NewMsg returns a frame of size bytes backed by pooled memory.
-func NewMsg(size int) Msg { return ring.NewMsg(size) }
+func NewMsg(size int) Msg { return Msg(ring.NewMsg(size)) }
 
 // NewMsg returns a frame of size bytes for this socket's SendMsg. Small
 // frames are carved from a block the socket owns, which saves a pool
 // operation per message; call it on the socket's goroutine. The frame may
 // be freed anywhere, like any Msg.
-func (s *Socket) NewMsg(size int) Msg { return s.s.NewMsg(size) }
+func (s *Socket) NewMsg(size int) Msg { return Msg(s.s.NewMsg(size)) }
 
 // MsgFrom wraps b without copying. After SendMsg the caller must not
 // change b until the message has gone out (the socket may write it to the
 // kernel straight from b).
-func MsgFrom(b []byte) Msg { return ring.MsgFrom(b) }
+func MsgFrom(b []byte) Msg { return Msg(ring.MsgFrom(b)) }
 
 // Socket is a ZeroMQ socket. Like a libzmq socket it must be used by one
 // goroutine at a time.
@@ -74,7 +89,7 @@ func (s *Socket) Send(b []byte, flags Flag) error {
 
 // SendMsg sends m without copying. On success the socket owns m's memory
 // and m is zeroed; on error m is the caller's still.
-func (s *Socket) SendMsg(m *Msg, flags Flag) error { return s.s.Send(m, int(flags)) }
+func (s *Socket) SendMsg(m *Msg, flags Flag) error { return s.s.Send((*ring.Msg)(m), int(flags)) }
 
 // Recv receives one frame into a new slice the caller owns.
 func (s *Socket) Recv(flags Flag) ([]byte, error) {
@@ -90,7 +105,7 @@ func (s *Socket) Recv(flags Flag) ([]byte, error) {
 
 // RecvMsg receives one frame into m without copying; m.More() tells whether
 // more frames follow. Free m when done with it (allocation-free receiving).
-func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv(m, int(flags)) }
+func (s *Socket) RecvMsg(m *Msg, flags Flag) error { return s.s.Recv((*ring.Msg)(m), int(flags)) }
 
 // Property returns a property of the connection the frame received last
 // (by Recv, RecvMsg, RecvMultipart, ...) came from, and whether that

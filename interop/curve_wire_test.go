@@ -14,7 +14,7 @@ import (
 	zmq "github.com/pebbe/zmq4"
 
 	"github.com/zring/zring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // CURVE (RFC 25/26) on the wire between zring's zmtp package and libzmq

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Half-open links (issue 12): a peer whose network goes dark without a

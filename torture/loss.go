@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Loss and delay (issue 12): a link that loses packets at random, and one

@@ -1,4 +1,7 @@
-// Command torture runs zring's reliability scenarios (issue 12): real
+//go:build linux
+
+// Command torture (Linux only: it needs network namespaces, /proc and
+// ss) runs zring's reliability scenarios (issue 12): real
 // processes killed, stopped and cut off, real kernels, hostile bytes, each
 // scenario once with zring and once with libzmq 4.3.4 in zring's place
 // (through pyzmq) where that makes sense, and prints one machine-readable

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Network namespaces for the scenarios that cut, drop or degrade a link

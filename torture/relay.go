@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // A userspace TCP relay that delays, because this kernel has no tc netem:

@@ -31,7 +31,7 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // The fixed material both this tool and zmtp/golden_test.go use.

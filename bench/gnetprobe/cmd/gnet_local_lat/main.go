@@ -19,8 +19,8 @@ import (
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/zring/zring/bench/gnetprobe/internal/probe"
-	"github.com/zring/zring/ring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/ring"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 func badRequest(why string) {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/zring/zring/bench/gnetprobe/internal/probe"
-	"github.com/zring/zring/ring"
+	"github.com/zring/zring/internal/ring"
 )
 
 // countSink consumes messages inside OnTraffic: each body is copied into

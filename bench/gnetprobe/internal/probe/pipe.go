@@ -2,8 +2,8 @@ package probe
 
 import (
 	"github.com/panjf2000/gnet/v2"
-	"github.com/zring/zring/ring"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/ring"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // PipeSink hands each frame to an application goroutine over zring's

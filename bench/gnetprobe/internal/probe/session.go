@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/panjf2000/gnet/v2"
-	"github.com/zring/zring/zmtp"
+	"github.com/zring/zring/internal/zmtp"
 )
 
 // BigFrame: a frame with a larger body that is not yet whole in gnet's
