@@ -25,4 +25,5 @@ const (
 	ErrNotSocket        = errno.ENOTSOCK        // ENOTSOCK: the socket is closed
 	ErrMThread          = errno.EMTHREAD        // EMTHREAD: no I/O thread available
 	ErrNoCompatProto    = errno.ENOCOMPATPROTO  // ENOCOMPATPROTO: protocol not compatible with the socket type
+	ErrFault            = errno.EFAULT          // EFAULT: a required socket is missing (Proxy)
 )

@@ -29,6 +29,9 @@ func (m *Msg) Clone() Msg { return Msg((*ring.Msg)(m).Clone()) }
 // More reports whether another frame of the same message follows m.
 func (m *Msg) More() bool { return (*ring.Msg)(m).More() }
 
+// ring is m as the engine's type (the same memory).
+func (m *Msg) ring() *ring.Msg { return (*ring.Msg)(m) }
+
 // NewMsg returns a frame of size bytes backed by pooled memory.
 func NewMsg(size int) Msg { return Msg(ring.NewMsg(size)) }
 

@@ -21,6 +21,7 @@ const hausnumero = 156384712
 const (
 	ENOENT          Errno = 2
 	EINTR           Errno = 4
+	EFAULT          Errno = 14
 	ENODEV          Errno = 19
 	EINVAL          Errno = 22
 	EAGAIN          Errno = 11
