@@ -289,3 +289,57 @@ func TestXPubManual(t *testing.T) {
 		t.Fatalf("%q after the manual unsubscribe", m)
 	}
 }
+
+// TestXPubCancelsWhenSubscriberGoes: a SUB that closes or disconnects
+// cancels what it held, and the XPUB receives the cancels, over every
+// transport; inproc too, where no session reports the end (libzmq sends
+// them there as well). The XPUB learns of it while waiting in a Poller.
+func TestXPubCancelsWhenSubscriberGoes(t *testing.T) {
+	for _, ep := range endpoints(t) {
+		for _, how := range []string{"close", "disconnect"} {
+			t.Run(ep[:3]+"/"+how, func(t *testing.T) {
+				ctx := newCtx(t)
+				xpub := sock(t, ctx, zring.XPUB)
+				addr := bindAt(t, xpub, ep)
+				sub := sock(t, ctx, zring.SUB)
+				sub.SetOption(zring.Subscribe, "a")
+				sub.SetOption(zring.Subscribe, "b")
+				if err := sub.Connect(addr); err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]bool{}
+				for len(got) < 2 {
+					b, err := xpub.Recv(0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got[string(b)] = true
+				}
+				if !got["\x01a"] || !got["\x01b"] {
+					t.Fatalf("subscriptions %v", got)
+				}
+				if how == "close" {
+					sub.Close()
+				} else if err := sub.Disconnect(addr); err != nil {
+					t.Fatal(err)
+				}
+				p := zring.NewPoller()
+				p.Add(xpub, zring.PollIn)
+				got = map[string]bool{}
+				for len(got) < 2 {
+					if ready, err := p.Wait(5 * time.Second); err != nil || len(ready) == 0 {
+						t.Fatalf("no cancel within 5 s (have %v): %v", got, err)
+					}
+					b, err := xpub.Recv(zring.DontWait)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got[string(b)] = true
+				}
+				if !got["\x00a"] || !got["\x00b"] {
+					t.Fatalf("cancels %v", got)
+				}
+			})
+		}
+	}
+}

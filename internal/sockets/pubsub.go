@@ -179,6 +179,8 @@ type pubPeer struct {
 	// dropped counts the messages not sent to it at its HWM since the
 	// last EventMessagesDropped about it.
 	dropped uint64
+	// leaving: readFrom found both its pipes let go and is detaching it.
+	leaving bool
 }
 
 // Wake is the reader waker of the subscriber's In pipe: it has something
@@ -356,6 +358,15 @@ func (x *pub) readFrom(pp *pubPeer) {
 	for {
 		m, ok := pp.p.In.Read()
 		if !ok {
+			// An inproc subscriber that closed or disconnected has let go
+			// of both pipes, and no session will say so: it goes now, and
+			// its subscriptions with it (an XPUB passes the cancels on, as
+			// libzmq does when a pipe ends). A tcp or ipc one is detached
+			// by its session as well; detach is idempotent.
+			if !pp.leaving && pp.p.InClosed() && pp.p.Out.Detached() {
+				pp.leaving = true
+				x.detach(pp.p)
+			}
 			return
 		}
 		// Any part of a message that starts with 0x01 or 0x00 is a
