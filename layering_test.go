@@ -11,13 +11,13 @@ import (
 func TestLayering(t *testing.T) {
 	const mod = "github.com/zring/zring"
 	allowed := map[string][]string{
-		"ring":           {},
-		"zmtp":           {},
-		"affinity":       {},
-		"internal/errno": {},
-		"internal/uring": {},
-		"loop":           {"ring", "zmtp", "affinity", "internal/errno", "internal/uring"},
-		"sockets":        {"ring", "zmtp", "loop", "affinity", "internal/errno", "internal/uring"},
+		"internal/ring":     {},
+		"internal/zmtp":     {},
+		"internal/affinity": {},
+		"internal/errno":    {},
+		"internal/uring":    {},
+		"internal/loop":     {"internal/ring", "internal/zmtp", "internal/affinity", "internal/errno", "internal/uring"},
+		"internal/sockets":  {"internal/ring", "internal/zmtp", "internal/loop", "internal/affinity", "internal/errno", "internal/uring"},
 	}
 	for pkg, ok := range allowed {
 		out, err := exec.Command("go", "list", "-deps", mod+"/"+pkg).Output()

@@ -216,3 +216,40 @@ func TestIPv6(t *testing.T) {
 		mustRecv(t, pull, msg)
 	}
 }
+
+// TestErrorsSayWhy: a refused Connect, Bind or SetOption says why, after
+// the errno's own text, while errors.Is still matches the errno.
+func TestErrorsSayWhy(t *testing.T) {
+	ctx := newCtx(t)
+	push := sock(t, ctx, zring.PUSH)
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{push.Connect("tcp://nohost"), "connect tcp://nohost: invalid argument: missing port"},
+		{push.Connect("tcp://127.0.0.1:99999"), `connect tcp://127.0.0.1:99999: invalid argument: bad port "99999"`},
+		{push.Connect("tcp://*:5555"), "connect tcp://*:5555: invalid argument: a connect needs a host and a port, not a wildcard"},
+		{push.Connect("tcp://:5555"), "connect tcp://:5555: invalid argument: missing host"},
+		{push.Connect("nowhere"), `connect nowhere: invalid argument: want "transport://address"`},
+		{push.Bind("ipc://"), "bind ipc://: invalid argument: missing path"},
+		{push.Bind("inproc://"), "bind inproc://: invalid argument: missing name"},
+		{push.SetOption(zring.SndHWM, "1000"), "setsockopt ZMQ_SNDHWM: invalid argument: want int, got string"},
+		{push.SetOption(zring.SndHWM, -1), "setsockopt ZMQ_SNDHWM: invalid argument: want 0 or more, got -1"},
+		{push.SetOption(zring.Immediate, 2), "setsockopt ZMQ_IMMEDIATE: invalid argument: want 0 to 1, got 2"},
+		{push.SetOption(zring.Subscribe, "a"), "setsockopt ZMQ_SUBSCRIBE: invalid argument: not for PUSH sockets"},
+		{push.SetOption(zring.RoutingID, "\x00id"), "setsockopt ZMQ_ROUTING_ID: invalid argument: a routing id may not start with a zero byte"},
+		{push.SetOption(zring.RoutingID, 7), "setsockopt ZMQ_ROUTING_ID: invalid argument: want []byte or string, got int"},
+		{push.SetOption(zring.RouterMandatory, 1), "setsockopt ZMQ_ROUTER_MANDATORY: invalid argument: for ROUTER sockets only, not PUSH"},
+		{push.SetOption(zring.Type, 1), "setsockopt ZMQ_TYPE: invalid argument: read-only"},
+		{push.SetOption(zring.Option(9999), 1), "setsockopt option 9999: invalid argument: no such option"},
+		{push.SetOption(zring.CurveServerKey, "012345678901234567890123456789012345678~"), "setsockopt ZMQ_CURVE_SERVERKEY: invalid argument: not a CURVE key in Z85"},
+	}
+	for _, c := range cases {
+		if c.err == nil || c.err.Error() != c.want {
+			t.Errorf("got %v\nwant %s", c.err, c.want)
+		}
+		if !errors.Is(c.err, zring.ErrInvalid) {
+			t.Errorf("%v: not ErrInvalid", c.err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package zring
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/internal/ring"
@@ -197,13 +198,21 @@ func (s *Socket) RecvMultipart(flags Flag) ([][]byte, error) {
 // SetOption sets a socket option; a bad option, type or value is
 // ErrInvalid.
 func (s *Socket) SetOption(opt Option, value any) error {
-	return errno.Wrap("setsockopt", sockets.OptionName(opt), s.s.SetOption(opt, value))
+	return errno.Wrap("setsockopt", optionName(opt), s.s.SetOption(opt, value))
+}
+
+// optionName names opt in errors: its zmq.h name, or its number.
+func optionName(opt Option) string {
+	if name := sockets.OptionName(opt); name != "" {
+		return name
+	}
+	return "option " + strconv.Itoa(int(opt))
 }
 
 // GetOption reads a socket option.
 func (s *Socket) GetOption(opt Option) (any, error) {
 	v, err := s.s.GetOption(opt)
-	return v, errno.Wrap("getsockopt", sockets.OptionName(opt), err)
+	return v, errno.Wrap("getsockopt", optionName(opt), err)
 }
 
 // GetOptionInt reads an int option (and RcvMore, Type, Linger ...).
@@ -214,7 +223,7 @@ func (s *Socket) GetOptionInt(opt Option) (int, error) {
 	}
 	n, ok := v.(int)
 	if !ok {
-		return 0, errno.Wrap("getsockopt", sockets.OptionName(opt), errno.EINVAL)
+		return 0, errno.Wrap("getsockopt", optionName(opt), fmt.Errorf("%w: not an int option (%T)", errno.EINVAL, v))
 	}
 	return n, nil
 }
@@ -225,7 +234,7 @@ func (s *Socket) GetOptionInt(opt Option) (int, error) {
 // ErrInvalid.
 func (s *Socket) GetOptionZ85(opt Option) (string, error) {
 	if opt != CurvePublicKey && opt != CurveSecretKey && opt != CurveServerKey {
-		return "", errno.Wrap("getsockopt", sockets.OptionName(opt), fmt.Errorf("%w: not a CURVE key", errno.EINVAL))
+		return "", errno.Wrap("getsockopt", optionName(opt), fmt.Errorf("%w: not a CURVE key", errno.EINVAL))
 	}
 	v, err := s.GetOption(opt)
 	if err != nil {

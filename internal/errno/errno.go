@@ -6,6 +6,7 @@
 package errno
 
 import (
+	"fmt"
 	"strconv"
 	"syscall"
 )
@@ -105,4 +106,12 @@ func Wrap(op, endpoint string, err error) error {
 		return nil
 	}
 	return &OpError{Op: op, Endpoint: endpoint, Err: err}
+}
+
+// Invalidf is EINVAL with the reason ("invalid argument: missing port"):
+// errors.Is still matches it to EINVAL. For set-up calls (Bind, Connect,
+// SetOption ...), never for Send and Recv, whose errors are bare Errnos
+// that allocate nothing.
+func Invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{EINVAL}, args...)...)
 }

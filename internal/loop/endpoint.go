@@ -44,7 +44,7 @@ const ipcTempPrefix = "zring-ipc-"
 func SplitEndpoint(ep string) (transport, addr string, err error) {
 	i := strings.Index(ep, "://")
 	if i <= 0 {
-		return "", "", errno.EINVAL
+		return "", "", errno.Invalidf(`want "transport://address"`)
 	}
 	return ep[:i], ep[i+3:], nil
 }
@@ -77,7 +77,7 @@ func ResolveBind(transport, addr string, ipv6 bool) (Address, error) {
 		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
 	case "ipc":
 		if addr == "" {
-			return Address{}, errno.EINVAL
+			return Address{}, errno.Invalidf("missing path")
 		}
 		if addr == "*" {
 			dir, err := os.MkdirTemp("", ipcTempPrefix+"*")
@@ -101,7 +101,7 @@ func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 			return Address{}, err
 		}
 		if port == 0 || host == "*" {
-			return Address{}, errno.EINVAL
+			return Address{}, errno.Invalidf("a connect needs a host and a port, not a wildcard")
 		}
 		ip, err := resolveHost(host, false, ipv6)
 		if err != nil {
@@ -110,7 +110,7 @@ func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
 	case "ipc":
 		if addr == "" || addr == "*" {
-			return Address{}, errno.EINVAL
+			return Address{}, errno.Invalidf("a connect needs a path, not a wildcard")
 		}
 		return Address{Transport: "ipc", Path: addr}, nil
 	}
@@ -130,14 +130,14 @@ func ResolveSOCKS(addr, proxy string, ipv6 bool) (Address, error) {
 		return Address{}, err
 	}
 	if port == 0 || host == "*" || len(host) > 255 {
-		return Address{}, errno.EINVAL
+		return Address{}, errno.Invalidf("a SOCKS connect needs a host of at most 255 bytes and a port")
 	}
 	phost, pport, err := splitHostPort(proxy)
 	if err != nil {
 		return Address{}, err
 	}
 	if pport == 0 || phost == "*" {
-		return Address{}, errno.EINVAL
+		return Address{}, errno.Invalidf("the SOCKS proxy needs a host and a port")
 	}
 	ip, err := resolveHost(phost, false, ipv6)
 	if err != nil {
@@ -149,21 +149,21 @@ func ResolveSOCKS(addr, proxy string, ipv6 bool) (Address, error) {
 func splitHostPort(addr string) (string, uint16, error) {
 	i := strings.LastIndexByte(addr, ':')
 	if i < 0 {
-		return "", 0, errno.EINVAL
+		return "", 0, errno.Invalidf("missing port")
 	}
 	host, ps := addr[:i], addr[i+1:]
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
 	}
 	if host == "" {
-		return "", 0, errno.EINVAL
+		return "", 0, errno.Invalidf("missing host")
 	}
 	if ps == "*" {
 		return host, 0, nil
 	}
 	p, err := strconv.ParseUint(ps, 10, 16)
 	if err != nil {
-		return "", 0, errno.EINVAL
+		return "", 0, errno.Invalidf("bad port %q", ps)
 	}
 	return host, uint16(p), nil
 }
@@ -195,7 +195,7 @@ func resolveHost(host string, bind, ipv6 bool) (netip.Addr, error) {
 	}
 	ips, err := net.LookupIP(host)
 	if err != nil || len(ips) == 0 {
-		return netip.Addr{}, errno.EINVAL
+		return netip.Addr{}, errno.Invalidf("cannot resolve %q", host)
 	}
 	for _, ip := range ips {
 		if a, ok := netip.AddrFromSlice(ip); ok {
@@ -205,7 +205,7 @@ func resolveHost(host string, bind, ipv6 bool) (netip.Addr, error) {
 	if ip, ok := prefer(found, ipv6); ok {
 		return ip, nil
 	}
-	return netip.Addr{}, errno.EINVAL
+	return netip.Addr{}, errno.Invalidf("%q has no IPv4 address (ZMQ_IPV6 is off)", host)
 }
 
 // prefer picks the first address of the preferred family, or else the

@@ -23,7 +23,7 @@ type inprocConn struct {
 
 func (c *Context) bindInproc(s *Socket, name string) error {
 	if name == "" {
-		return errno.EINVAL
+		return errno.Invalidf("missing name")
 	}
 	c.mu.Lock()
 	e := c.inproc[name]
@@ -67,7 +67,7 @@ func (c *Context) unbindInproc(s *Socket, name string) error {
 // connectInproc makes the pipe pair and returns the connecter's view.
 func (c *Context) connectInproc(s *Socket, name string) (*loop.Peer, error) {
 	if name == "" {
-		return nil, errno.EINVAL
+		return nil, errno.Invalidf("missing name")
 	}
 	c.mu.Lock()
 	e := c.inproc[name]

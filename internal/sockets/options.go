@@ -3,6 +3,7 @@ package sockets
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -318,7 +319,7 @@ var optionTable = []optionDef{
 			// "Identities starting with a zero byte are reserved for use by
 			// the 0MQ infrastructure."
 			if b[0] == 0 {
-				return errno.EINVAL
+				return errno.Invalidf("a routing id may not start with a zero byte")
 			}
 			o.RoutingID = append(o.RoutingID[:0], b...)
 			return nil
@@ -460,7 +461,7 @@ var optionTable = []optionDef{
 			}
 			p, err := parseFilter(string(b))
 			if err != nil {
-				return errno.EINVAL
+				return errno.Invalidf("%v", err)
 			}
 			o.TCPAccept = append(o.TCPAccept, p)
 			return nil
@@ -513,7 +514,7 @@ var optionTable = []optionDef{
 		get: func(o *Options) any { return append([]byte(nil), o.ConnectRoutingID...) },
 		set: func(o *Options, _ int64, b []byte) error {
 			if b[0] == 0 { // "MAY NOT start with a zero byte"
-				return errno.EINVAL
+				return errno.Invalidf("a routing id may not start with a zero byte")
 			}
 			o.ConnectRoutingID = append(o.ConnectRoutingID[:0], b...)
 			return nil
@@ -581,11 +582,11 @@ func parseFilter(f string) (netip.Prefix, error) {
 func addMetadata(props *[]zmtp.Property, b []byte) error {
 	colon := bytes.IndexByte(b, ':')
 	if len(b) == 4 || colon <= 0 || colon == len(b)-1 {
-		return errno.EINVAL
+		return errno.Invalidf("want \"X-name:value\" with a non-empty value, not of 4 bytes")
 	}
 	name := string(b[:colon])
 	if !strings.HasPrefix(name, "X-") || len(name) > 255 {
-		return errno.EINVAL
+		return errno.Invalidf("the property name must start with \"X-\" and be at most 255 bytes")
 	}
 	for _, p := range *props {
 		if p.Name == name {
@@ -611,7 +612,7 @@ func addOrClear(list *[]int, v int64, b []byte) error {
 // "-1,>0".
 func setKeepAlive(dst *int, v int64) error {
 	if v == 0 {
-		return errno.EINVAL
+		return errno.Invalidf("want -1 (the system's) or more than 0, got 0")
 	}
 	*dst = int(v)
 	return nil
@@ -667,10 +668,10 @@ func curveKey(opt Option, name string, field func(*Options) *[32]byte, client bo
 			case len(b) == 40 || (len(b) == 41 && b[40] == 0):
 				raw, err := zmtp.AppendZ85Decode(key[:0], b[:40])
 				if err != nil || len(raw) != 32 {
-					return errno.EINVAL
+					return errno.Invalidf("not a CURVE key in Z85")
 				}
 			default:
-				return errno.EINVAL
+				return errno.Invalidf("want 32 bytes, or 40 of Z85 (41 with a trailing NUL), got %d", len(b))
 			}
 			*field(o) = key
 			o.Mechanism = MechanismCurve
@@ -708,6 +709,14 @@ func OptionName(opt Option) string {
 	if d := lookup(opt); d != nil {
 		return d.name
 	}
+	switch opt {
+	case Subscribe:
+		return "ZMQ_SUBSCRIBE"
+	case Unsubscribe:
+		return "ZMQ_UNSUBSCRIBE"
+	case Events:
+		return "ZMQ_EVENTS"
+	}
 	return unbuilt[opt]
 }
 
@@ -724,26 +733,26 @@ var errUnbuilt = fmt.Errorf("%w: the GSSAPI mechanism is not built into zring", 
 
 // Set validates v against the table row of opt and stores it. Unknown
 // options, read-only options, values of the wrong Go type and values out of
-// range all return EINVAL, as zmq_setsockopt does.
+// range all return EINVAL, as zmq_setsockopt does, with the reason.
 func (o *Options) Set(opt Option, v any) error {
 	d := lookup(opt)
 	if d == nil && unbuilt[opt] != "" {
 		return errUnbuilt
 	}
-	if d == nil || d.readOnly || !d.appliesTo(o.Type) {
-		return errno.EINVAL
+	if err := d.usable(o.Type, true); err != nil {
+		return err
 	}
 	if d.kind == kindIntList {
 		switch x := v.(type) {
 		case nil:
 			return d.set(o, 0, []byte{})
 		case int:
-			if int64(x) < d.min || int64(x) > d.max {
-				return errno.EINVAL
+			if err := d.inRange(int64(x)); err != nil {
+				return err
 			}
 			return d.set(o, int64(x), nil)
 		}
-		return errno.EINVAL
+		return errno.Invalidf("want int (or nil to clear), got %T", v)
 	}
 	switch d.kind {
 	case kindBytes:
@@ -751,7 +760,7 @@ func (o *Options) Set(opt Option, v any) error {
 		switch x := v.(type) {
 		case nil:
 			if !d.null {
-				return errno.EINVAL
+				return errno.Invalidf("want []byte or string, got nil")
 			}
 			return d.set(o, 0, nil)
 		case []byte:
@@ -762,10 +771,13 @@ func (o *Options) Set(opt Option, v any) error {
 		case string:
 			b = []byte(x)
 		default:
-			return errno.EINVAL
+			return errno.Invalidf("want []byte or string, got %T", v)
 		}
 		if int64(len(b)) < d.min || int64(len(b)) > d.max {
-			return errno.EINVAL
+			if d.min == d.max {
+				return errno.Invalidf("want %d bytes, got %d", d.min, len(b))
+			}
+			return errno.Invalidf("want %d to %d bytes, got %d", d.min, d.max, len(b))
 		}
 		if b == nil {
 			b = []byte{} // a set with null tells NULL from empty
@@ -778,11 +790,11 @@ func (o *Options) Set(opt Option, v any) error {
 			n = x
 		case int:
 			if x < 0 {
-				return errno.EINVAL
+				return errno.Invalidf("want 0 or more, got %d", x)
 			}
 			n = uint64(x)
 		default:
-			return errno.EINVAL
+			return errno.Invalidf("want uint64 or int, got %T", v)
 		}
 		return d.set(o, int64(n), nil)
 	default:
@@ -796,17 +808,51 @@ func (o *Options) Set(opt Option, v any) error {
 			n = x
 		case bool:
 			if d.kind != kindBool {
-				return errno.EINVAL
+				return errno.Invalidf("want int, got bool")
 			}
 			n = int64(boolInt(x))
 		default:
-			return errno.EINVAL
+			if d.kind == kindBool {
+				return errno.Invalidf("want bool or int 0/1, got %T", v)
+			}
+			return errno.Invalidf("want int, got %T", v)
 		}
-		if n < d.min || n > d.max {
-			return errno.EINVAL
+		if err := d.inRange(n); err != nil {
+			return err
 		}
 		return d.set(o, n, nil)
 	}
+}
+
+// usable says why opt (d, nil when unknown) cannot be set (set true) or
+// read on a socket of type t, or nil.
+func (d *optionDef) usable(t Type, set bool) error {
+	switch {
+	case d == nil:
+		return errno.Invalidf("no such option")
+	case set && d.readOnly:
+		return errno.Invalidf("read-only")
+	case !set && d.writeOnly:
+		return errno.Invalidf("write-only")
+	case !d.appliesTo(t):
+		names := make([]string, len(d.types))
+		for i, ty := range d.types {
+			names[i] = ty.String()
+		}
+		return errno.Invalidf("for %s sockets only, not %s", strings.Join(names, ", "), t)
+	}
+	return nil
+}
+
+// inRange says why n is out of d's range, or nil.
+func (d *optionDef) inRange(n int64) error {
+	if n >= d.min && n <= d.max {
+		return nil
+	}
+	if d.max >= math.MaxInt32 {
+		return errno.Invalidf("want %d or more, got %d", d.min, n)
+	}
+	return errno.Invalidf("want %d to %d, got %d", d.min, d.max, n)
 }
 
 func (d *optionDef) appliesTo(t Type) bool {
@@ -820,8 +866,8 @@ func (o *Options) Get(opt Option) (any, error) {
 	if d == nil && unbuilt[opt] != "" {
 		return nil, errUnbuilt
 	}
-	if d == nil || d.writeOnly || !d.appliesTo(o.Type) {
-		return nil, errno.EINVAL
+	if err := d.usable(o.Type, false); err != nil {
+		return nil, err
 	}
 	return d.get(o), nil
 }

@@ -513,7 +513,7 @@ func fanOut(m *ring.Msg, pipes []*ring.Pipe) {
 // whose message Recv returned last. EINVAL otherwise, as in libzmq.
 func (x *pub) manualSubscribe(topic []byte, on bool) error {
 	if !x.xpub || !x.opts.XPubManual {
-		return errno.EINVAL
+		return errno.Invalidf("for SUB sockets, and XPUB with ZMQ_XPUB_MANUAL")
 	}
 	pp := x.lastFrom
 	if pp == nil {

@@ -582,7 +582,7 @@ func (s *Socket) subscribe(on bool, v any) error {
 	x, ok := s.pat.(*sub)
 	xp, isPub := s.pat.(*pub)
 	if !ok && !isPub {
-		return errno.EINVAL
+		return errno.Invalidf("not for %s sockets", s.opts.Type)
 	}
 	var topic []byte
 	switch t := v.(type) {
@@ -591,7 +591,7 @@ func (s *Socket) subscribe(on bool, v any) error {
 	case string:
 		topic = []byte(t)
 	default:
-		return errno.EINVAL
+		return errno.Invalidf("want []byte or string, got %T", v)
 	}
 	s.processCmds()
 	if isPub {
