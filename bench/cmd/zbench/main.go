@@ -1,7 +1,7 @@
 // Command zbench runs zring's perf tools side by side with libzmq's and with
 // a plain Go TCP "floor", and prints the comparison as markdown.
 //
-//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-mechanisms null,plain,curve] [-quick] [-out FILE]
+//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-mechanisms null,plain,curve] [-quick] [-out FILE] [-json FILE]
 //
 // It builds every implementation into a temporary directory (zring's
 // tools/perf with go build, bench/libzmq with gcc against libzmq3-dev,
@@ -34,6 +34,10 @@
 // is killed and its cell reads "timeout", and that case is not retried for
 // that implementation in later repetitions (of the same condition), so the
 // whole run stays bounded.
+//
+// With -out X.md it also writes X.json beside the report (-json names
+// another file): the same figures, medians and every repetition's, for
+// bench/chart to draw.
 package main
 
 import (
@@ -57,6 +61,7 @@ type options struct {
 	only     []string
 	quick    bool
 	out      string
+	json     string // the results file; jsonPathFor gives the default
 	timeout  time.Duration
 	scale    float64
 	zringBin string
@@ -79,6 +84,7 @@ func main() {
 	flag.StringVar(&only, "only", "libzmq,zring,floor", "comma-separated implementations to run")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: small counts, 1 repetition unless -reps says otherwise")
 	flag.StringVar(&o.out, "out", "", "also write the markdown report to this file")
+	flag.StringVar(&o.json, "json", "", "also write the results as JSON to this file (default: beside -out, its name with .json for .md)")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "deadline of one run; a tool still running then is killed")
 	flag.Float64Var(&o.scale, "scale", 1, "multiply every message and round-trip count by this")
 	flag.StringVar(&o.zringBin, "zring-bin", "", "use zring perf tools already built in this directory instead of building ./tools/perf")
@@ -216,7 +222,7 @@ func run(o options) error {
 	}
 
 	env := describeEnvironment(began, loadBefore)
-	report := renderReport(reportInput{
+	in := reportInput{
 		impls:      impls,
 		cases:      cases,
 		conditions: reportOrder(o.conds),
@@ -225,17 +231,34 @@ func run(o options) error {
 		cross:      cross,
 		reps:       o.reps,
 		env:        env,
-	})
+	}
+	report := renderReport(in)
 	fmt.Print(report)
 	if o.out != "" {
-		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+		if err := writeFile(o.out, []byte(report)); err != nil {
 			return err
 		}
-		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
-			return err
-		}
-		logf("wrote %s", o.out)
 	}
+	if path := jsonPathFor(o.json, o.out); path != "" {
+		b, err := renderJSON(in, o.out)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(path, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	logf("wrote %s", path)
 	return nil
 }
 
