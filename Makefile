@@ -87,6 +87,8 @@ bench: deps
 	ZRING_SPIN=200us $(GO) run ./bench/cmd/zbench -only libzmq,zring -conditions idle,loaded -cases lat -out bench/out/spin200.md
 	@echo "== PLAIN and CURVE beside libzmq's (issue 11): throughput 64 B, 1 KiB, 64 KiB and latency 64 B, 0.4 of the counts"
 	$(GO) run ./bench/cmd/zbench -only libzmq,zring -mechanisms plain,curve -conditions idle,loaded -scale 0.4 -out bench/out/security.md
+	@echo "== charts for BENCHMARKS.md from the default and security passes' results (bench/chart, a module of its own: gonum/plot stays out of go.mod)"
+	cd bench/chart && $(GO) run . -out ../out ../out/latest.json ../out/security.json
 
 bench-quick: deps
 	$(GO) run ./bench/cmd/zbench -quick
