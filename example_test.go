@@ -1,6 +1,7 @@
 package zring_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -291,4 +292,62 @@ func ExampleSocket_RecvWithMetadata() {
 	msg, md, _ := pull.RecvWithMetadata(0, "Socket-Type", "X-Version", "User-Id")
 	fmt.Println(string(msg), md)
 	// Output: hello map[Socket-Type:PUSH X-Version:2]
+}
+
+// A receive bounded by a context.Context: the deadline ends the wait with
+// the context's error, and the socket is ready for the next call.
+func ExampleSocket_RecvContext() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	pull, _ := ctx.NewSocket(zring.PULL)
+	defer pull.Close()
+	pull.Bind("inproc://example-context")
+
+	deadline, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err := pull.RecvContext(deadline, 0)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output: true
+}
+
+// A shared queue: REQ clients talk to a ROUTER frontend, REP workers to a
+// DEALER backend, and the proxy between them runs until TERMINATE comes on
+// its control socket.
+func ExampleProxySteerable() {
+	ctx, _ := zring.NewContext()
+	defer ctx.Term()
+	front, _ := ctx.NewSocket(zring.ROUTER)
+	defer front.Close()
+	front.Bind("inproc://clients")
+	back, _ := ctx.NewSocket(zring.DEALER)
+	defer back.Close()
+	back.Bind("inproc://workers")
+	control, _ := ctx.NewSocket(zring.PAIR)
+	defer control.Close()
+	control.Bind("inproc://control")
+	steer, _ := ctx.NewSocket(zring.PAIR)
+	defer steer.Close()
+	steer.Connect("inproc://control")
+
+	done := make(chan error)
+	go func() { done <- zring.ProxySteerable(front, back, nil, control) }()
+
+	worker, _ := ctx.NewSocket(zring.REP)
+	defer worker.Close()
+	worker.Connect("inproc://workers")
+	client, _ := ctx.NewSocket(zring.REQ)
+	defer client.Close()
+	client.Connect("inproc://clients")
+
+	client.Send([]byte("hello"), 0)
+	req, _ := worker.Recv(0)
+	worker.Send(append(req, " world"...), 0)
+	reply, _ := client.Recv(0)
+	fmt.Println(string(reply))
+
+	steer.Send([]byte("TERMINATE"), 0)
+	fmt.Println(<-done)
+	// Output:
+	// hello world
+	// <nil>
 }

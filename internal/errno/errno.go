@@ -38,6 +38,7 @@ const (
 	EHOSTUNREACH    Errno = 113
 	EINPROGRESS     Errno = 115
 	ENOBUFS         Errno = 105
+	ECANCELED       Errno = 125 // a context-bound call whose context ended (never returned: the root gives the context's error)
 )
 
 // ZeroMQ's own numbers (zmq.h).

@@ -60,6 +60,12 @@ type Socket struct {
 	// nothing; drove says the socket drove its connections since it last
 	// gave them back to the loops.
 	waitingOn atomic.Pointer[loop.Peer]
+	// opGen numbers the socket's context-bound calls (BeginCancelable);
+	// cancelGen is the number of the one whose context has ended (Cancel,
+	// from the context's goroutine). A block gives up with ECANCELED when
+	// they match, so a late Cancel never ends a later call.
+	opGen     uint64
+	cancelGen atomic.Uint64
 	woken     func() bool
 	drove     bool
 
@@ -115,6 +121,26 @@ func (s *Socket) Wake() {
 		p.Interrupt()
 	}
 }
+
+// BeginCancelable starts a call that Cancel with the returned number may
+// end; EndCancelable ends it. Socket goroutine.
+func (s *Socket) BeginCancelable() uint64 {
+	s.opGen++
+	return s.opGen
+}
+
+// EndCancelable: the call BeginCancelable started is over.
+func (s *Socket) EndCancelable() { s.opGen++ }
+
+// Cancel ends the blocking wait of call gen, if it is still waiting, with
+// ECANCELED. Any goroutine.
+func (s *Socket) Cancel(gen uint64) {
+	s.cancelGen.Store(gen)
+	s.Wake()
+}
+
+// cancelled: the current call's context has ended.
+func (s *Socket) cancelled() bool { return s.cancelGen.Load() == s.opGen && s.opGen&1 == 1 }
 
 // takeSignal consumes a pending wake-up, reporting whether there was one.
 func (s *Socket) takeSignal() bool {
@@ -360,6 +386,11 @@ func (s *Socket) adaptSpin(waited time.Duration) {
 // the connections' I/O.
 func (s *Socket) park(sending bool, deadline time.Time) error {
 	for {
+		// (Cancel stores, then wakes: a wake-up the spin consumed has
+		// left the mark to be seen here.)
+		if s.cancelled() {
+			return errno.ECANCELED
+		}
 		if p := s.waitPeer(sending); p != nil {
 			s.waitingOn.Store(p)
 			r := p.Wait(deadline, s.woken)
