@@ -3,11 +3,16 @@ package zring_test
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zring/zring"
+	"github.com/zring/zring/internal/sockets"
 )
 
 func TestOptionDefaults(t *testing.T) {
@@ -250,6 +255,74 @@ func TestErrorsSayWhy(t *testing.T) {
 		}
 		if !errors.Is(c.err, zring.ErrInvalid) {
 			t.Errorf("%v: not ErrInvalid", c.err)
+		}
+	}
+}
+
+// TestEveryOptionDocumented: every option the engine's table knows is a
+// constant of the root package with a comment there (its own, or that of
+// the group of lines it belongs to), the one place options are
+// documented.
+func TestEveryOptionDocumented(t *testing.T) {
+	fset := token.NewFileSet()
+	// The engine's names for the option numbers.
+	inner, err := parser.ParseFile(fset, "internal/sockets/options.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameOf := map[int64]string{}
+	for _, d := range inner.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, spec := range g.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Option" || len(vs.Values) != 1 {
+					continue
+				}
+				if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
+					n, _ := strconv.ParseInt(lit.Value, 10, 64)
+					nameOf[n] = vs.Names[0].Name
+				}
+			}
+		}
+	}
+	// The root's constants: which engine name each stands for, and
+	// whether a comment covers it.
+	root, err := parser.ParseFile(fset, "options.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, d := range root.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		covered := false // a comment above covers the lines that follow it
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if vs.Doc != nil {
+				covered = true
+			}
+			for _, v := range vs.Values {
+				if sel, ok := v.(*ast.SelectorExpr); ok {
+					documented[sel.Sel.Name] = covered || vs.Comment != nil
+				}
+			}
+			if vs.Doc == nil && vs.Comment != nil {
+				covered = false
+			}
+		}
+	}
+	for _, opt := range sockets.AllOptions() {
+		inner := nameOf[int64(opt)]
+		doc, ok := documented[inner]
+		switch {
+		case inner == "":
+			t.Errorf("option %d (%s) has no constant in internal/sockets", opt, sockets.OptionName(opt))
+		case !ok:
+			t.Errorf("%s (%s) is in the engine's table but not exported in options.go", inner, sockets.OptionName(opt))
+		case !doc:
+			t.Errorf("%s (%s) is exported without a comment in options.go", inner, sockets.OptionName(opt))
 		}
 	}
 }

@@ -704,6 +704,17 @@ func lookup(opt Option) *optionDef {
 	return nil
 }
 
+// AllOptions lists every option of the table, in table order: the root
+// package's tests check that each is exported and documented there, the
+// one place options are documented.
+func AllOptions() []Option {
+	opts := make([]Option, len(optionTable))
+	for i := range optionTable {
+		opts[i] = optionTable[i].opt
+	}
+	return opts
+}
+
 // OptionName is the zmq.h name of opt, or "" when zring does not know it.
 func OptionName(opt Option) string {
 	if d := lookup(opt); d != nil {
