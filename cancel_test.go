@@ -3,6 +3,7 @@ package zring_test
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -138,3 +139,10 @@ func TestContextNoWaitAllocates(t *testing.T) {
 		t.Errorf("RecvMsgContext with a message waiting: %v allocations, want 0", allocs)
 	}
 }
+
+// Sockets, contexts and authenticators close as io.Closers do.
+var (
+	_ io.Closer = (*zring.Socket)(nil)
+	_ io.Closer = (*zring.Context)(nil)
+	_ io.Closer = (*zring.Authenticator)(nil)
+)
