@@ -247,6 +247,8 @@ func TestErrorsSayWhy(t *testing.T) {
 		{push.SetOption(zring.RouterMandatory, 1), "setsockopt ZMQ_ROUTER_MANDATORY: invalid argument: for ROUTER sockets only, not PUSH"},
 		{push.SetOption(zring.Type, 1), "setsockopt ZMQ_TYPE: invalid argument: read-only"},
 		{push.SetOption(zring.Option(9999), 1), "setsockopt option 9999: invalid argument: no such option"},
+		// libzmq 4.3.4 refuses an empty ZAP domain too.
+		{push.SetOption(zring.ZAPDomain, ""), "setsockopt ZMQ_ZAP_DOMAIN: invalid argument: want 1 to 255 bytes, got 0"},
 		{push.SetOption(zring.CurveServerKey, "012345678901234567890123456789012345678~"), "setsockopt ZMQ_CURVE_SERVERKEY: invalid argument: not a CURVE key in Z85"},
 	}
 	for _, c := range cases {

@@ -349,7 +349,9 @@ var optionTable = []optionDef{
 	curveKey(CurveServerKey, "ZMQ_CURVE_SERVERKEY", func(o *Options) *[32]byte { return &o.CurveServerKey }, true),
 	// "Sets the domain for ZAP (ZMQ RFC 27) authentication": it goes in
 	// every ZAP request, and a NULL socket asks ZAP only when it is set.
-	{opt: ZAPDomain, name: "ZMQ_ZAP_DOMAIN", kind: kindBytes, min: 0, max: 255,
+	// 1 to 255 bytes: libzmq 4.3.4 refuses an empty domain (EINVAL), so a
+	// domain once set stays set.
+	{opt: ZAPDomain, name: "ZMQ_ZAP_DOMAIN", kind: kindBytes, min: 1, max: 255,
 		get: func(o *Options) any { return []byte(o.ZAPDomain) },
 		set: func(o *Options, _ int64, b []byte) error { o.ZAPDomain = string(b); return nil }},
 	// With no ZAP handler bound, libzmq 4.3.4 lets a CURVE client or a NULL
