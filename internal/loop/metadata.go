@@ -59,16 +59,29 @@ func (m *Metadata) get(name string) (string, bool) {
 	return "", false
 }
 
-// newMetadata gathers a connection's properties: those of the handshake
-// (pi), in the order the peer sent them, then the peer's address (if
-// known). pi is nil for a raw connection.
+// newMetadata gathers a connection's properties. A name may come more
+// than once, and the first wins, in libzmq 4.3.4's order of precedence:
+// the peer's address (if known), then what our ZAP handler said of the
+// peer (RFC 27: the user it authenticated, its reply's metadata), then the
+// handshake's (pi) in the order the peer sent them. So a ZAP handler's
+// "Identity" is what the application reads, not the peer's. pi is nil for
+// a raw connection.
 func newMetadata(pi *zmtp.PeerInfo, peerAddress string) *Metadata {
 	n := 1
 	if pi != nil {
-		n += 2 + len(pi.Metadata)
+		n += 3 + len(pi.Metadata) + len(pi.ZAPMetadata)
 	}
 	m := &Metadata{props: make([]prop, 0, n)}
+	if peerAddress != "" {
+		m.props = append(m.props, prop{PropPeerAddress, peerAddress})
+	}
 	if pi != nil {
+		if pi.UserID != "" {
+			m.props = append(m.props, prop{PropUserID, pi.UserID})
+		}
+		for _, p := range pi.ZAPMetadata {
+			m.props = append(m.props, prop{p.Name, string(p.Value)})
+		}
 		if pi.SocketType != "" {
 			m.props = append(m.props, prop{propSocketType, pi.SocketType})
 		}
@@ -78,17 +91,6 @@ func newMetadata(pi *zmtp.PeerInfo, peerAddress string) *Metadata {
 		for _, p := range pi.Metadata {
 			m.props = append(m.props, prop{p.Name, string(p.Value)})
 		}
-		// What our ZAP handler said of the peer (RFC 27): the user it
-		// authenticated, and its reply's metadata.
-		if pi.UserID != "" {
-			m.props = append(m.props, prop{PropUserID, pi.UserID})
-		}
-		for _, p := range pi.ZAPMetadata {
-			m.props = append(m.props, prop{p.Name, string(p.Value)})
-		}
-	}
-	if peerAddress != "" {
-		m.props = append(m.props, prop{PropPeerAddress, peerAddress})
 	}
 	return m
 }
