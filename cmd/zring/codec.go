@@ -37,10 +37,8 @@ func parseEncoding(flagName, s string) (encoding, error) {
 	return 0, usagef("-%s %s: want one of %s", flagName, s, strings.Join(encodingNames, ", "))
 }
 
-// framesFormat is what -help says of -frames.
-const framesFormat = `each frame is 1 flags byte (1: more frames of this message
-follow, 0: the message's last frame), a 4-byte big-endian length, and that
-many bytes`
+// framesFormat is how -help describes the frames encoding.
+const framesFormat = "each frame is 1 flags byte (1: more frames of the message follow; 0: its last), a 4-byte big-endian length, and that many bytes"
 
 const (
 	frameMore       = 1

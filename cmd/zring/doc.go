@@ -51,7 +51,11 @@
 //
 // Socket options: -identity (ZMQ_ROUTING_ID), -sndhwm, -rcvhwm, -linger,
 // -timeout, -subscribe (sub, xsub), -n, -delay, and -v, which prints the
-// socket's monitor events on stderr.
+// socket's monitor events on stderr. Unlike libzmq's default, sockets are
+// made with ZMQ_IMMEDIATE, so that a message waits for a connection to be
+// made instead of being queued for one that may never be: -timeout then
+// catches a peer that is not there, and a command does not wait at its end
+// for a peer that went away. -immediate=false gives libzmq's behaviour.
 //
 // # Security
 //

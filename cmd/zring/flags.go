@@ -30,9 +30,9 @@ func newFlagSet(name, synopsis, about, examples string) *flagSet {
 // flags, in that order, as go help and most tools do.
 func (fs *flagSet) printHelp(w io.Writer) {
 	fmt.Fprintf(w, "usage: zring %s %s\n\n", fs.Name(), fs.synopsis)
-	fmt.Fprint(w, strings.TrimRight(fs.about, "\n")+"\n")
+	fmt.Fprint(w, wrap(fs.about, 76))
 	if fs.examples != "" {
-		fmt.Fprintf(w, "\nExamples:\n%s", indent(fs.examples, "  "))
+		fmt.Fprintf(w, "\nExamples:\n%s", indent(strings.Trim(fs.examples, "\n"), "  "))
 	}
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
@@ -42,6 +42,38 @@ func (fs *flagSet) printHelp(w io.Writer) {
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
+}
+
+// wrap fills each paragraph of s (paragraphs are separated by blank
+// lines) to width columns, so that help texts can be written without
+// counting; a paragraph with an indented line is kept as it is.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	for i, para := range strings.Split(strings.Trim(s, "\n"), "\n\n") {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if strings.Contains("\n"+para, "\n ") {
+			b.WriteString(para + "\n")
+			continue
+		}
+		col := 0
+		for _, word := range strings.Fields(para) {
+			switch {
+			case col == 0:
+			case col+1+len(word) > width:
+				b.WriteString("\n")
+				col = 0
+			default:
+				b.WriteString(" ")
+				col++
+			}
+			b.WriteString(word)
+			col += len(word)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // parseFlags parses args with flags and arguments in any order (zring sub

@@ -16,34 +16,50 @@ import (
 	"time"
 )
 
-// The tests run the zring binary as a user would: TestMain builds it once
-// (with the race detector when the tests have it), and each test starts
-// processes, feeds their standard input, and reads what they print and
-// how they exit.
+// The tests run the zring binary as a user would: it is built once, and
+// each test starts processes, feeds their standard input, and reads what
+// they print and how they exit.
 
-var zringBin string
+var (
+	buildOnce sync.Once
+	buildDir  string // the temporary directory of the binary, removed by TestMain
+	zringBin  string
+	buildErr  error
+)
 
+// TestMain removes the binary the tests built, if they built one.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "zring-cmd-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	zringBin = filepath.Join(dir, "zring")
-	args := []string{"build", "-o", zringBin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	build := exec.Command(goTool(), append(args, ".")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building zring:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
 	os.Exit(code)
+}
+
+// zringPath builds zring the first time a test asks for it (with the race
+// detector when the tests have it, so that the tool's own goroutines are
+// checked too) and returns its path. Tests that run no process, and fuzz
+// workers, build nothing.
+func zringPath(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if buildDir, buildErr = os.MkdirTemp("", "zring-cmd-test-"); buildErr != nil {
+			return
+		}
+		zringBin = filepath.Join(buildDir, "zring")
+		args := []string{"build", "-o", zringBin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command(goTool(), append(args, ".")...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return zringBin
 }
 
 // goTool is the go command of the toolchain running the tests: the one in
@@ -83,7 +99,7 @@ func start(t *testing.T, args ...string) *proc {
 func startEnv(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{t: t, name: strings.Join(args, " "), exited: make(chan struct{})}
-	p.cmd = exec.Command(zringBin, args...)
+	p.cmd = exec.Command(zringPath(t), args...)
 	// A race-enabled binary sleeps a second at exit (GORACE's
 	// atexit_sleep_ms) unless told not to; each test runs many.
 	p.cmd.Env = append(os.Environ(), "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

@@ -32,11 +32,11 @@ func setOptions(s *zring.Socket, opts []option) error {
 
 // socketFlags are the options every socket command takes.
 type socketFlags struct {
-	bind     bool
-	identity string
-	sndhwm   int
-	rcvhwm   int
-	linger   millis
+	bind      bool
+	identity  string
+	sndhwm    int
+	rcvhwm    int
+	linger    millis
 	timeout   millis
 	verbose   bool
 	immediate bool

@@ -116,10 +116,15 @@ var perfTypes = map[string][2]zring.SocketType{
 	"lat": {zring.REP, zring.REQ},
 }
 
-func (p *perf) open(t zring.SocketType, ep string, bind bool) (*zring.Socket, error) {
+// open makes a socket of type t bound or connected to ep. A bound address
+// the system picks is reported only when another process needs it.
+func (p *perf) open(t zring.SocketType, ep string, bind, report bool) (*zring.Socket, error) {
 	sock, err := p.s.socket(t)
 	if err != nil {
 		return nil, err
+	}
+	if bind && !report {
+		return sock, sock.Bind(ep)
 	}
 	if err := attach(p.s.stderr, sock, []endpoint{{ep, bind}}, "", false); err != nil {
 		return nil, err
@@ -133,7 +138,7 @@ func (p *perf) one(mode, ep string, bind bool) error {
 	if bind {
 		t = perfTypes[mode][0]
 	}
-	sock, err := p.open(t, ep, bind)
+	sock, err := p.open(t, ep, bind, true)
 	if err != nil {
 		return err
 	}
@@ -163,7 +168,7 @@ func (p *perf) one(mode, ep string, bind bool) error {
 // both runs both ends of mode in this process: the bound end on a
 // goroutine of its own, which owns its socket until it returns.
 func (p *perf) both(mode, ep string) error {
-	bound, err := p.open(perfTypes[mode][0], ep, true)
+	bound, err := p.open(perfTypes[mode][0], ep, true, false)
 	if err != nil {
 		return err
 	}
@@ -171,7 +176,7 @@ func (p *perf) both(mode, ep string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := p.open(perfTypes[mode][1], last.(string), false)
+	conn, err := p.open(perfTypes[mode][1], last.(string), false, false)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,8 @@ func TestDealerRouter(t *testing.T) {
 	router.waitStdout("alice\thi\n")
 	router.write("bob\tlost\n")
 	router.waitStderr(`no peer has routing id "bob"`)
+	router.write("no id\n")
+	router.waitStderr(`needs a routing id frame and a body; "no id" dropped`)
 	router.write("alice\thello\n")
 	dealer.expectExit(0)
 	equalLines(t, "dealer", dealer.stdout.String(), "hello")

@@ -34,8 +34,8 @@ type session struct {
 	done      chan struct{} // closed when the main goroutine ends the session
 	helpers   sync.WaitGroup
 	printers  sync.WaitGroup // the monitor printers, a subset of helpers
-	lingering atomic.Bool // the main goroutine is in Term, waiting for queued messages
-	monitors  int         // monitor endpoints made, for their names
+	lingering atomic.Bool    // the main goroutine is in Term, waiting for queued messages
+	monitors  int            // monitor endpoints made, for their names
 }
 
 func newSession(c *cli) (*session, error) {

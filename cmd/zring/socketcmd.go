@@ -127,9 +127,9 @@ of one frame (without its newline), and each message received is printed
 on one line, its frames joined by tabs. -sep S splits each input line into
 frames at S and joins the frames of the messages received with S. -i and
 -o say how frames are written: text (the bytes as they are), hex, base64,
-or frames, where ` + framesFormat + `; -frames is -i frames -o frames.
-Text cannot tell a newline inside a message from the end of one: binary
-messages want hex, base64 or frames.
+or frames, a binary form for exact bytes: ` + framesFormat + `. -frames is
+-i frames -o frames. Text cannot tell a newline inside a message from the
+end of one: binary messages want hex, base64 or frames.
 `
 
 // socketCommand is a socket command's command line.
@@ -154,32 +154,30 @@ type socketCommand struct {
 func (sc *socketCommand) flagSet() *flagSet {
 	r := sc.role
 	var about strings.Builder
-	fmt.Fprintf(&about, "The %s socket: %s\n\n%s", r.typ, strings.TrimSpace(r.about), endpointHelp)
+	fmt.Fprintf(&about, "A %s socket. %s\n\n%s", r.typ, strings.TrimSpace(r.about), endpointHelp)
 	about.WriteString("\n" + ioHelp)
 	about.WriteString("\n" + securityHelp)
 	fs := newFlagSet(sc.name, "[flags] ENDPOINT...", about.String(), strings.TrimSpace(r.examples))
 	withIdentity := r.typ == zring.REQ || r.typ == zring.DEALER || r.typ == zring.ROUTER
 	sc.sock.register(fs, withIdentity)
 	if r.sends {
-		fs.StringVar(&sc.in, "i", "text", "how input frames are written: text, hex, base64 or frames")
+		fs.StringVar(&sc.in, "i", "text", "input `encoding`: text, hex, base64 or frames")
 	}
 	if r.receives {
-		fs.StringVar(&sc.out, "o", "text", "how received frames are printed: text, hex, base64 or frames")
+		fs.StringVar(&sc.out, "o", "text", "output `encoding`: text, hex, base64 or frames")
 	}
-	fs.BoolVar(&sc.frames, "frames", false, "read and print binary frames (-i frames -o frames): "+strings.ReplaceAll(framesFormat, "\n", " "))
+	fs.BoolVar(&sc.frames, "frames", false, "read and print binary frames (-i frames -o frames): "+framesFormat)
 	fs.Func("sep", "the `separator` between the frames of a message on a line (default: none on input, a tab on output; a tab both ways for router and stream)", func(s string) error {
 		sc.sep, sc.sepSet = s, true
 		return nil
 	})
-	what := "received"
-	if !r.receives {
-		what = "sent"
-	} else if r.typ == zring.REQ || r.typ == zring.REP {
-		what = "replied (req: replies received; rep: replies sent)"
+	what := map[zring.SocketType]string{zring.PUB: "messages sent", zring.PUSH: "messages sent", zring.REQ: "replies", zring.REP: "replies sent"}[r.typ]
+	if what == "" {
+		what = "messages received"
 	}
-	fs.IntVar(&sc.limit, "n", 0, "stop after `N` messages "+what+" (0: no limit)")
+	fs.IntVar(&sc.limit, "n", 0, "stop after `N` "+what+" (0: no limit)")
 	if r.sends {
-		fs.DurationVar(&sc.delay, "delay", 0, "wait this `long` after binding and connecting before sending, so that peers can connect (and subscribe)")
+		fs.DurationVar(&sc.delay, "delay", 0, "wait `duration` after binding and connecting before sending, so that peers can connect (and subscribe)")
 	}
 	if r.typ == zring.SUB || r.typ == zring.XSUB {
 		fs.Var(&sc.subscribe, "subscribe", "subscribe to messages starting with `TOPIC` (repeatable)")
@@ -226,8 +224,8 @@ func (sc *socketCommand) parse(c *cli, args []string) error {
 	if !sc.sepSet && (sc.role.typ == zring.ROUTER || sc.role.typ == zring.STREAM) {
 		sc.sep = "\t"
 	}
-	if sc.sepSet && sc.sep == "\n" {
-		return usagef("-sep cannot be a newline, which ends messages")
+	if strings.Contains(sc.sep, "\n") {
+		return usagef("-sep cannot hold a newline, which ends messages")
 	}
 	return sc.sec.check(c)
 }
@@ -302,11 +300,16 @@ func (sc *socketCommand) open(s *session) (*relay, error) {
 		echo:    sc.echo,
 	}
 	if sc.role.typ == zring.STREAM && len(sc.endpoints) == 1 && !sc.endpoints[0].bind {
+		// Without -immediate the connection's routing id is made at once;
+		// with it, the connection's notice brings it (see receive).
+		r.streamConnect = true
 		id, err := sock.GetOption(zring.RoutingID)
 		if err != nil {
 			return nil, err
 		}
-		r.streamID, _ = id.([]byte)
+		if id, _ := id.([]byte); len(id) > 0 {
+			r.streamID = id
+		}
 	}
 	if sc.role.typ == zring.XSUB {
 		for _, t := range sc.subscribe {
@@ -332,16 +335,20 @@ func (sc *socketCommand) open(s *session) (*relay, error) {
 // relay moves messages between the input pipe, the socket and standard
 // output, on the main goroutine, which owns the socket and the pipe's end.
 type relay struct {
-	s        *session
-	name     string
-	typ      zring.SocketType
-	sock     *zring.Socket
-	input    *zring.Socket // the input pipe; nil when the command reads no input
-	out      *messageWriter
-	limit    int
-	timeout  time.Duration // < 0: none
-	echo     bool
-	streamID []byte // a STREAM's only connection, for input messages of one frame
+	s       *session
+	name    string
+	typ     zring.SocketType
+	sock    *zring.Socket
+	input   *zring.Socket // the input pipe; nil when the command reads no input
+	out     *messageWriter
+	limit   int
+	timeout time.Duration // < 0: none
+	echo    bool
+	// A STREAM connected to one endpoint sends an input message of one
+	// frame to its connection, streamID, the routing id of the latest
+	// message from it; until there is one, it reads no input.
+	streamConnect bool
+	streamID      []byte
 
 	lastReceived [][]byte // the message receive printed last (REP -echo sends it back)
 }
@@ -358,6 +365,8 @@ func (r *relay) takesInput(awaiting bool) bool {
 		return !awaiting
 	case zring.REP:
 		return !r.echo
+	case zring.STREAM:
+		return !r.streamConnect || r.streamID != nil
 	}
 	return true
 }
@@ -507,6 +516,12 @@ func (r *relay) run() (err error) {
 				if r.streamID != nil && len(pending) == 1 {
 					pending = [][]byte{r.streamID, pending[0]}
 				}
+				if len(pending) == 1 && (r.typ == zring.ROUTER || r.typ == zring.STREAM) {
+					// The socket would take the one frame for a routing id
+					// and send nothing.
+					fmt.Fprintf(r.s.stderr, "zring %s: an input message needs a routing id frame and a body; %q dropped\n", r.name, pending[0])
+					pending = nil
+				}
 			case pipeEnd:
 				inputOpen = false
 			case pipeError:
@@ -532,6 +547,9 @@ func (r *relay) receive(limit int, drain bool) (int, error) {
 		}
 		n++
 		r.lastReceived = msg
+		if r.streamConnect {
+			r.streamID = msg[0]
+		}
 		if err := r.out.write(msg); err != nil {
 			return n, err
 		}
