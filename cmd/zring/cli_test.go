@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net"
 	"regexp"
 	"strings"
@@ -44,9 +45,45 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"help", "frobnicate"}, `unknown command "frobnicate"`},
 	}
 	for _, c := range cases {
-		code, stdout, stderr := run(t, "", c.args...)
+		code, stdout, stderr := runInProcess(c.args...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("zring %s: exit %d, stderr %q; want 2 and %q (stdout %q)", strings.Join(c.args, " "), code, stderr, c.want, stdout)
+		}
+	}
+}
+
+// runInProcess runs a command line in the test's process, with no input
+// and an empty environment: for the tables of command lines that end
+// before any socket moves a message. The binary's own exit statuses are
+// checked by TestExitStatus.
+func runInProcess(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	code = c.main(args)
+	return code, out.String(), errOut.String()
+}
+
+// The binary exits 2 for a command line it cannot use, 0 for help, and 1
+// for a failure (TestRuntimeErrors).
+func TestExitStatus(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string // on stdout, or on stderr for status 2
+	}{
+		{nil, exitUsage, "usage: zring COMMAND"},
+		{[]string{"sub", "-nosuchflag", "tcp://127.0.0.1:5555"}, exitUsage, "Run 'zring sub -help' for usage."},
+		{[]string{"help"}, 0, "Commands:"},
+		{[]string{"sub", "-help"}, 0, "usage: zring sub [flags] ENDPOINT..."},
+	} {
+		code, stdout, stderr := run(t, "", c.args...)
+		got := stdout
+		if c.code == exitUsage {
+			got = stderr
+		}
+		if code != c.code || !strings.Contains(got, c.out) {
+			t.Errorf("zring %s: exit %d, stdout %q, stderr %q; want %d and %q", strings.Join(c.args, " "), code, stdout, stderr, c.code, c.out)
 		}
 	}
 }
@@ -54,7 +91,7 @@ func TestUsageErrors(t *testing.T) {
 // Every command prints its help on -help, with examples, and exits 0.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	code, stdout, _ := run(t, "", "help")
+	code, stdout, _ := runInProcess("help")
 	if code != 0 {
 		t.Fatalf("zring help exited %d", code)
 	}
@@ -65,7 +102,7 @@ func TestHelp(t *testing.T) {
 		if cmd.name == "help" {
 			continue
 		}
-		code, stdout, stderr := run(t, "", cmd.name, "-help")
+		code, stdout, stderr := runInProcess(cmd.name, "-help")
 		if code != 0 || !strings.HasPrefix(stdout, "usage: zring "+cmd.name) {
 			t.Errorf("zring %s -help: exit %d, stdout %q, stderr %q", cmd.name, code, stdout, stderr)
 			continue
@@ -73,9 +110,14 @@ func TestHelp(t *testing.T) {
 		if cmd.name != "version" && !strings.Contains(stdout, "\nExamples:\n") {
 			t.Errorf("zring %s -help has no examples:\n%s", cmd.name, stdout)
 		}
+		for _, l := range lines(stdout) {
+			if len(l) > 80 && !strings.HasPrefix(l, "    \t") && !strings.HasPrefix(l, "  -") {
+				t.Errorf("zring %s -help: a line of %d columns: %q", cmd.name, len(l), l)
+			}
+		}
 	}
 	// The format of -frames is said where it is offered.
-	_, stdout, _ = run(t, "", "help", "pair")
+	_, stdout, _ = runInProcess("help", "pair")
 	if !strings.Contains(stdout, "4-byte big-endian length") || !strings.Contains(stdout, "-curve-serverkey") {
 		t.Errorf("zring help pair does not describe -frames and security:\n%s", stdout)
 	}

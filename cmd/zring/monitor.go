@@ -36,7 +36,7 @@ the events of the peers that connect).
 `+"\n"+securityHelp, `
 zring monitor tcp://server:5555
 zring monitor -type sub tcp://publisher:5556
-zring monitor -n 2 -timeout 5s tcp://server:5555   # CONNECTED, HANDSHAKE_SUCCEEDED`)
+zring monitor -n 3 -timeout 5s tcp://server:5555  # is it up?`)
 	fs.StringVar(&typeName, "type", "dealer", "the socket `type` to connect with")
 	fs.IntVar(&limit, "n", 0, "stop after `N` events (0: no limit)")
 	fs.BoolVar(&bind, "b", false, "bind the endpoints instead of connecting to them")

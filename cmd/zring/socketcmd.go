@@ -112,7 +112,7 @@ them. Connected to a single endpoint, an input message of one frame goes
 to that connection. The line's newline is not sent: use -i hex or -frames
 for exact bytes.`, `
 zring stream -o hex -i hex -b tcp://*:8080
-zring stream -i hex tcp://example.com:80 <<< 474554202f20485454502f312e300d0a0d0a`},
+zring stream -i hex tcp://localhost:7 <<< 68690a   # "hi\n" to an echo server`},
 }
 
 const endpointHelp = `Endpoints: tcp://host:port, ipc://path or inproc://name, one or more. The
@@ -513,6 +513,7 @@ func (r *relay) run() (err error) {
 			switch string(msg[0]) {
 			case pipeMessage:
 				pending = msg[1:]
+				last = time.Now() // the socket has something new to do
 				if r.streamID != nil && len(pending) == 1 {
 					pending = [][]byte{r.streamID, pending[0]}
 				}

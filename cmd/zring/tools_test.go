@@ -8,6 +8,30 @@ import (
 	"time"
 )
 
+// A stream of messages goes through a PULL-PUSH proxy (one endpoint
+// connected, ">"), and its capture socket shows them to a subscriber.
+func TestProxyCapture(t *testing.T) {
+	t.Parallel()
+	pull := start(t, "pull", "-b", "-n", "1", "tcp://127.0.0.1:0")
+	pull.closeInput()
+	proxy := start(t, "proxy", "-front", "pull", "-back", "push", "-capture", "tcp://127.0.0.1:0", "tcp://127.0.0.1:0", ">"+pull.bound(""))
+	proxy.closeInput()
+	capture := start(t, "sub", "-n", "1", proxy.bound("capture"))
+	capture.closeInput()
+	push := start(t, "push", proxy.bound("frontend"))
+	stop := make(chan struct{})
+	push.feed("streamed\n", 20*time.Millisecond, stop)
+	pull.expectExit(0)
+	equalLines(t, "pull", pull.stdout.String(), "streamed")
+	capture.expectExit(0)
+	equalLines(t, "capture sub", capture.stdout.String(), "streamed")
+	close(stop)
+	push.closeInput()
+	push.expectExit(0) // its last messages wait in the proxy's queues
+	proxy.interrupt()
+	proxy.expectExit(0)
+}
+
 // A request goes through a ROUTER-DEALER proxy to an echoing REP and back.
 func TestProxy(t *testing.T) {
 	t.Parallel()
