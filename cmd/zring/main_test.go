@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 func zringPath(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		if buildDir, buildErr = os.MkdirTemp("", "zring-cmd-test-"); buildErr != nil {
+		if buildDir, buildErr = os.MkdirTemp("", "cmd-zring-test-"); buildErr != nil {
 			return
 		}
 		zringBin = filepath.Join(buildDir, "zring")

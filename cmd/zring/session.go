@@ -30,6 +30,7 @@ type session struct {
 	sockets []*zring.Socket // the main goroutine's, closed by end
 	auth    *zring.Authenticator
 
+	sigs      chan os.Signal
 	stop      chan struct{} // closed at the first interrupt
 	done      chan struct{} // closed when the main goroutine ends the session
 	helpers   sync.WaitGroup
@@ -43,10 +44,9 @@ func newSession(c *cli) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{c: c, stderr: &lockedWriter{w: c.stderr}, ctx: ctx, stop: make(chan struct{}), done: make(chan struct{})}
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go s.interrupts(sigs)
+	s := &session{c: c, stderr: &lockedWriter{w: c.stderr}, ctx: ctx, sigs: make(chan os.Signal, 2), stop: make(chan struct{}), done: make(chan struct{})}
+	signal.Notify(s.sigs, os.Interrupt, syscall.SIGTERM)
+	go s.interrupts(s.sigs)
 	return s, nil
 }
 
@@ -127,6 +127,7 @@ func (s *session) end(err error) error {
 	s.ctx.Term()
 	note.Stop()
 	s.helpers.Wait()
+	signal.Stop(s.sigs) // an interrupt from now on is the default one
 	return err
 }
 
