@@ -118,12 +118,15 @@ func ThreadNamePrefix(prefix string) ContextOption {
 // each loop owns an OS thread blocked in epoll_wait), "uring" (Linux; each
 // loop owns an OS thread blocked in io_uring_enter, with polls in the ring;
 // where io_uring cannot be set up, the loops run on epoll and the context
-// logs why, once) or "netpoll" (any system; loops are goroutines woken
+// logs why, once), "netpoll" (Unix; loops are goroutines woken
 // through Go's own netpoller, so hand-offs are between goroutines, not
-// threads). The environment variable ZRING_BACKEND sets the default;
-// without either, netpoll, which measured far lower request/reply latency
-// on the machines zring is tested on (BENCHMARKS.md). epoll and uring are
-// the choices for pinned loops (IOThreadCPUs). Their loops are OS threads,
+// threads) or "conn" (any system, and Windows' only one: each connection is
+// a net.Conn with a reader and a writer goroutine; ipc is refused on
+// Windows). The environment variable ZRING_BACKEND sets the default;
+// without either, netpoll (conn on Windows), which measured far lower
+// request/reply latency on the machines zring is tested on
+// (BENCHMARKS.md). epoll and uring are the choices for pinned loops
+// (IOThreadCPUs). Their loops are OS threads,
 // which compete with spinning sockets (see Spin) for the CPUs: on a
 // 2-vCPU machine, small-message throughput measured 0.85-0.97x libzmq
 // with the default spin against 1.43-1.51x on netpoll (request/reply p50
@@ -132,7 +135,7 @@ func ThreadNamePrefix(prefix string) ContextOption {
 func Backend(name string) ContextOption {
 	return func(c *contextConfig) error {
 		switch name {
-		case loop.BackendEpoll, loop.BackendUring, loop.BackendNetpoll:
+		case loop.BackendEpoll, loop.BackendUring, loop.BackendNetpoll, loop.BackendConn:
 			c.backend = name
 			return nil
 		}

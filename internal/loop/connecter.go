@@ -48,7 +48,7 @@ type Connecter struct {
 // each connection gets fresh pipes after its handshake.
 func (l *Loop) Connect(addr Address, cfg Config, host Host, peer *Peer) *Connecter {
 	c := &Connecter{loop: l, host: host, addr: addr, ep: addr.String(), cfg: cfg, fd: -1, ivl: time.Duration(cfg.ReconnectIvl) * time.Millisecond}
-	c.dialer.spare = -1
+	c.dialer = newDialer(l.conns)
 	c.sess = newSession(l, cfg, host, c, peer, c.ep)
 	l.pool.live.Add(1)
 	l.load.Add(1)

@@ -52,7 +52,9 @@ func SplitEndpoint(ep string) (transport, addr string, err error) {
 // ResolveBind resolves the address part of a bind endpoint. tcp accepts
 // "*:port", "IP:port", "[IPv6]:port", "host:port" and an interface name;
 // port "*" or 0 picks a free port. ipc accepts a path, "@name" (abstract) and
-// "*" (a fresh path in a new temporary directory, as libzmq does).
+// "*" (a fresh path in a new temporary directory, as libzmq does); where
+// the system has no ipc (Windows), it is EPROTONOSUPPORT, as libzmq
+// refuses a transport its platform lacks.
 //
 // With ipv6 (ZMQ_IPV6), "*" is the IPv6 wildcard (dual-stack: IPv4
 // clients connect too) and names resolve to IPv6 addresses first.
@@ -76,6 +78,9 @@ func ResolveBind(transport, addr string, ipv6 bool) (Address, error) {
 		}
 		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
 	case "ipc":
+		if !ipcSupported {
+			return Address{}, errno.EPROTONOSUPPORT
+		}
 		if addr == "" {
 			return Address{}, errno.Invalidf("missing path")
 		}
@@ -109,6 +114,9 @@ func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 		}
 		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
 	case "ipc":
+		if !ipcSupported {
+			return Address{}, errno.EPROTONOSUPPORT
+		}
 		if addr == "" || addr == "*" {
 			return Address{}, errno.Invalidf("a connect needs a path, not a wildcard")
 		}

@@ -38,7 +38,7 @@ type Listener struct {
 // the caller gets EADDRINUSE and friends at once, and returns the endpoint
 // as ZMQ_LAST_ENDPOINT shows it.
 func (l *Loop) Listen(addr Address, cfg Config, host Host) (*Listener, string, error) {
-	fd, bound, err := listenFD(addr, &cfg.Sock, cfg.UseFD)
+	fd, bound, err := l.listen(addr, &cfg.Sock, cfg.UseFD)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package loop
 
 import (
@@ -25,7 +27,7 @@ func (h *parkHost) Event(Event)    {}
 // first met the EOF, and the connection's end dropped the whole messages
 // still buffered (2 of 10 arrived, every run, before the fix).
 func TestParkedResumeKeepsBufferedMessages(t *testing.T) {
-	for _, backend := range []string{BackendEpoll, BackendUring, BackendNetpoll} {
+	for _, backend := range []string{BackendEpoll, BackendUring, BackendNetpoll, BackendConn} {
 		t.Run(backend, func(t *testing.T) {
 			const hwm, total = 2, 10
 			peer, fd := acceptRawPush(t, backend, Config{SocketType: "PULL", MaxMsgSize: -1, SndHWM: 10,

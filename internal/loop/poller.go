@@ -44,12 +44,15 @@ type poller interface {
 }
 
 // Backends by name: ZRING_BACKEND and the context's Backend option take
-// these. "" picks the default for the system (netpoll). BackendEpoll and
-// BackendUring are Linux's; where io_uring cannot be set up (an old kernel,
-// seccomp, kernel.io_uring_disabled), BackendUring runs on epoll instead
-// and logs why once per pool.
+// these. "" picks the default for the system (netpoll on Unix, conn on
+// Windows). BackendEpoll and BackendUring are Linux's; where io_uring
+// cannot be set up (an old kernel, seccomp, kernel.io_uring_disabled),
+// BackendUring runs on epoll instead and logs why once per pool.
+// BackendNetpoll needs Unix's file descriptors; BackendConn (conn.go) runs
+// wherever package net does.
 const (
 	BackendEpoll   = "epoll"
 	BackendUring   = "uring"
 	BackendNetpoll = "netpoll"
+	BackendConn    = "conn"
 )

@@ -127,6 +127,8 @@ func newPoller(cfg *PoolConfig) (poller, error) {
 		return newEpollPoller()
 	case "", BackendNetpoll:
 		return newNetPoller()
+	case BackendConn:
+		return newConnPoller()
 	}
 	return nil, errno.EINVAL
 }

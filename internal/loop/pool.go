@@ -29,10 +29,10 @@ type PoolConfig struct {
 	// NamePrefix names the loops' threads NamePrefix+"/IO/"+index, as
 	// ps and /proc show them ("zring" when empty; Linux keeps 15 bytes).
 	NamePrefix string
-	// Backend is BackendEpoll, BackendUring, BackendNetpoll or "" (the
-	// system's default). BackendUring falls back to epoll, with one log
-	// line, where io_uring cannot be set up. Pinning (CPUs) needs a
-	// backend whose loops own a thread.
+	// Backend is BackendEpoll, BackendUring, BackendNetpoll, BackendConn
+	// or "" (the system's default). BackendUring falls back to epoll, with
+	// one log line, where io_uring cannot be set up. Pinning (CPUs) needs
+	// a backend whose loops own a thread.
 	Backend string
 
 	// uringEntries sizes an io_uring loop's submission queue (0: the
@@ -86,9 +86,16 @@ func (p *Pool) Choose(bitmap uint64) *Loop {
 func (p *Pool) Len() int { return len(p.loops) }
 
 // Close waits until every session, listener and connecter has finished (the
-// sockets were closed and their linger ran out), then stops the loops.
+// sockets were closed and their linger ran out), and on the conn backend
+// until what they wrote has gone to the kernel (connPoller.flushing), then
+// stops the loops.
 func (p *Pool) Close() {
 	p.live.Wait()
+	for _, l := range p.loops {
+		if cp, ok := l.poller.(*connPoller); ok {
+			cp.flushing.Wait()
+		}
+	}
 	p.stop()
 }
 
@@ -112,6 +119,9 @@ type Loop struct {
 	poller poller
 	load   atomic.Int32 // endpoints and sessions on this loop, for Choose
 	done   chan struct{}
+	// conns: the backend is BackendConn, whose handles are net.Conns and
+	// net.Listeners (conn.go), not file descriptors.
+	conns bool
 
 	// exec is held by whoever runs the loop's state: the loop goroutine
 	// while it runs posted work, timers and ready handlers, or a spinning
@@ -142,7 +152,8 @@ func newLoop(p *Pool, i int, cfg *PoolConfig) (*Loop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Loop{pool: p, index: i, poller: pl, done: make(chan struct{}), watched: make(map[int]*execHandler)}, nil
+	_, conns := pl.(*connPoller)
+	return &Loop{pool: p, index: i, poller: pl, conns: conns, done: make(chan struct{}), watched: make(map[int]*execHandler)}, nil
 }
 
 // watch registers fd with the poller; h runs under exec. Under exec.

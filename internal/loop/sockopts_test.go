@@ -57,11 +57,29 @@ func testConfig() Config {
 		InBatchSize: 8192, OutBatchSize: 8192, Sock: DefaultSockOpts()}
 }
 
+// withSocket runs fn on the socket under fd: fd itself, or a conn
+// backend handle's connection.
+func withSocket(t *testing.T, fd int, fn func(fd int)) {
+	t.Helper()
+	if !isConnFD(fd) {
+		fn(fd)
+	} else if !connRaw(fd, fn) {
+		t.Fatalf("handle %d has no connection", fd)
+	}
+}
+
 // TestSockOpts: the options of zmq_setsockopt(3) that go to the kernel's
 // socket reach both ends of a connection: the one zring accepts and the one
-// it dials.
+// it dials; on the fd backends and on the conn backend (through
+// RawConn.Control).
 func TestSockOpts(t *testing.T) {
-	pool, err := NewPool(PoolConfig{Loops: 1})
+	for _, backend := range []string{BackendNetpoll, BackendConn} {
+		t.Run(backend, func(t *testing.T) { testSockOpts(t, backend) })
+	}
+}
+
+func testSockOpts(t *testing.T, backend string) {
+	pool, err := NewPool(PoolConfig{Loops: 1, Backend: backend})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +114,11 @@ func TestSockOpts(t *testing.T) {
 			{"SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF, 2 * 65536},
 			{"TCP_NODELAY", unix.IPPROTO_TCP, unix.TCP_NODELAY, 1},
 		} {
-			if got, err := unix.GetsockoptInt(fd, o.level, o.opt); err != nil || got != o.want {
-				t.Errorf("fd %d %s = %d, %v; want %d", fd, o.name, got, err, o.want)
-			}
+			withSocket(t, fd, func(s int) {
+				if got, err := unix.GetsockoptInt(s, o.level, o.opt); err != nil || got != o.want {
+					t.Errorf("fd %d %s = %d, %v; want %d", fd, o.name, got, err, o.want)
+				}
+			})
 		}
 	}
 }
@@ -107,6 +127,12 @@ func TestSockOpts(t *testing.T) {
 // complete (a listener whose backlog is full drops the SYN), reports it,
 // and tries again.
 func TestConnectTimeout(t *testing.T) {
+	for _, backend := range []string{BackendNetpoll, BackendConn} {
+		t.Run(backend, func(t *testing.T) { testConnectTimeout(t, backend) })
+	}
+}
+
+func testConnectTimeout(t *testing.T, backend string) {
 	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +152,7 @@ func TestConnectTimeout(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 
-	pool, err := NewPool(PoolConfig{Loops: 1})
+	pool, err := NewPool(PoolConfig{Loops: 1, Backend: backend})
 	if err != nil {
 		t.Fatal(err)
 	}

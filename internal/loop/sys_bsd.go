@@ -41,6 +41,9 @@ func socketFD(family int) (int, error) {
 
 // acceptFD accepts one connection, non-blocking and close-on-exec.
 func acceptFD(fd int) (int, error) {
+	if isConnFD(fd) {
+		return connAccept(fd)
+	}
 	nfd, _, err := unix.Accept(fd)
 	if err != nil {
 		return -1, err

@@ -86,6 +86,9 @@ func socketFD(family int) (int, error) {
 
 // acceptFD accepts one connection, non-blocking and close-on-exec.
 func acceptFD(fd int) (int, error) {
+	if isConnFD(fd) {
+		return connAccept(fd)
+	}
 	nfd, _, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 	if err != nil {
 		return -1, err
@@ -117,6 +120,9 @@ func socketPriority(fd, p int) error {
 // one of them; a group matches through the peer user's supplementary
 // groups too, as in libzmq.
 func peerCredsAdmitted(fd int, uids, gids, pids []int) bool {
+	if isConnFD(fd) {
+		return connCredsAdmitted(fd, uids, gids, pids)
+	}
 	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
 	if err != nil {
 		return false

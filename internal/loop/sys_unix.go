@@ -5,11 +5,11 @@ package loop
 import (
 	"errors"
 	"net/netip"
-	"unsafe"
-
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"unsafe"
 
 	"github.com/zring/zring/internal/errno"
 	"golang.org/x/sys/unix"
@@ -33,6 +33,15 @@ func sockaddr(a Address) (family int, sa unix.Sockaddr) {
 		return unix.AF_INET, &unix.SockaddrInet4{Port: int(a.TCP.Port()), Addr: ip.As4()}
 	}
 	return unix.AF_INET6, &unix.SockaddrInet6{Port: int(a.TCP.Port()), Addr: ip.As16()}
+}
+
+// listen opens a listening handle of the loop's backend for a, and returns
+// it with the address it really bound (the port chosen for port 0).
+func (l *Loop) listen(a Address, so *SockOpts, useFD int) (int, Address, error) {
+	if l.conns {
+		return listenConn(a, so, useFD)
+	}
+	return listenFD(a, so, useFD)
 }
 
 // listenFD opens a non-blocking listening socket and returns it with the
@@ -122,6 +131,9 @@ func adoptListener(fd int, a Address) (int, Address, error) {
 // ("localhost") and appends the peer's credentials, ":uid:gid:pid" on
 // Linux (ipcPeerCreds). "" when it cannot be told.
 func peerAddress(fd int, transport string) string {
+	if isConnFD(fd) {
+		return connPeerAddress(fd, transport)
+	}
 	sa, err := unix.Getpeername(fd)
 	if err != nil {
 		return ""
@@ -142,6 +154,9 @@ func peerAddress(fd int, transport string) string {
 
 // peerIP is the source address of an accepted tcp connection.
 func peerIP(fd int) (netip.Addr, bool) {
+	if isConnFD(fd) {
+		return connPeerIP(fd)
+	}
 	sa, err := unix.Getpeername(fd)
 	if err != nil {
 		return netip.Addr{}, false
@@ -160,9 +175,11 @@ func peerIP(fd int) (netip.Addr, bool) {
 // this machine) is kept as the spare and connected again at the next
 // dial, where Linux allows it: a refused attempt then costs two connect
 // calls where it cost five (socket, connect, poll, SO_ERROR, close). And
-// on Linux connect is made as a raw system call (rawAddr.connect).
+// on Linux connect is made as a raw system call (rawAddr.connect). On a
+// loop of the conn backend (conns) it dials with connDial instead.
 // Loop goroutine only.
 type dialer struct {
+	conns  bool
 	family int
 	sa     unix.Sockaddr // made on the first dial
 	raw    rawAddr       // sa in the kernel's form, when rawOK
@@ -170,9 +187,16 @@ type dialer struct {
 	spare  int // the kept socket, or -1
 }
 
+// newDialer makes a connecter's dialer for a loop of the conn backend
+// (conns) or of an fd backend.
+func newDialer(conns bool) dialer { return dialer{conns: conns, spare: -1} }
+
 // dial starts a non-blocking connect to a, on the spare socket if there is
 // one, else on a new one with so's options.
 func (d *dialer) dial(a Address, so *SockOpts) (fd int, inProgress bool, err error) {
+	if d.conns {
+		return connDial(a, so)
+	}
 	if d.sa == nil {
 		d.family, d.sa = sockaddr(a)
 		d.raw, d.rawOK = makeRawAddr(d.sa)
@@ -229,6 +253,9 @@ func (d *dialer) connect(fd int) error {
 // connect's result, nil when connected. A refused fd is kept as the spare
 // or closed (refused).
 func (d *dialer) settle(fd int) (done bool, err error) {
+	if d.conns {
+		return connSettle(fd)
+	}
 	switch err := d.connect(fd); err {
 	case nil, unix.EISCONN:
 		return true, nil
@@ -273,6 +300,9 @@ func (d *dialer) close() {
 
 // connectResult reads the outcome of a non-blocking connect.
 func connectResult(fd int) error {
+	if isConnFD(fd) {
+		return connConnectResult(fd)
+	}
 	v, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
 		return sysErr(err)
@@ -287,6 +317,10 @@ func connectResult(fd int) error {
 // always sets it, and for an accepted connection the options the listener
 // does not pass on (TOS, priority, keepalive, TCP_USER_TIMEOUT).
 func tuneConn(fd int, a Address, so *SockOpts, accepted bool) {
+	if isConnFD(fd) {
+		connTune(fd, a, so, accepted)
+		return
+	}
 	if a.Transport == "tcp" {
 		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 	}
@@ -369,7 +403,13 @@ func tcpKeepAlive(fd int, so *SockOpts) error {
 	return nil
 }
 
-func closeFD(fd int) { unix.Close(fd) }
+func closeFD(fd int) {
+	if isConnFD(fd) {
+		connClose(fd)
+		return
+	}
+	unix.Close(fd)
+}
 
 func removeIPC(a Address) {
 	if a.Transport == "ipc" && len(a.Path) > 0 && a.Path[0] != '@' {
@@ -382,8 +422,11 @@ func removeIPC(a Address) {
 
 // errnoOf is the errno number behind err, or 0.
 func errnoOf(err error) errno.Errno {
-	if e, ok := err.(unix.Errno); ok {
+	switch e := err.(type) {
+	case unix.Errno:
 		return errno.Errno(e)
+	case errno.Errno:
+		return e
 	}
 	return 0
 }
@@ -391,10 +434,20 @@ func errnoOf(err error) errno.Errno {
 // isAgain reports the "try later" result of a non-blocking call.
 func isAgain(err error) bool { return err == unix.EAGAIN || err == unix.EINTR }
 
-func readFD(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
+// readFD reads what the kernel (or a conn handle's reader) has, up to
+// len(b): 0 and nil at the stream's end, EAGAIN when nothing is there.
+func readFD(fd int, b []byte) (int, error) {
+	if isConnFD(fd) {
+		return connRead(fd, b)
+	}
+	return unix.Read(fd, b)
+}
 
 // writeFD writes b, or as much of it as the kernel takes; 0 on error.
 func writeFD(fd int, b []byte) (int, error) {
+	if isConnFD(fd) {
+		return connWrite(fd, b)
+	}
 	n, err := unix.Write(fd, b)
 	if err != nil {
 		return 0, err
@@ -415,9 +468,22 @@ func writevFD(fd int, iov []iovec) (int, error) {
 	if len(iov) == 0 {
 		return 0, nil
 	}
+	if isConnFD(fd) {
+		return connWritev(fd, iov)
+	}
 	n, _, e := unix.Syscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
 	if e != 0 {
 		return 0, e
 	}
 	return int(n), nil
+}
+
+// waitDup is the dup of a connection's fd that a socket waits on in Go's
+// netpoller (Peer.Wait). A conn backend handle has none: the socket waits
+// behind the loop instead.
+func waitDup(fd int) (*os.File, syscall.RawConn, error) {
+	if isConnFD(fd) {
+		return nil, nil, errno.ENOTSUP
+	}
+	return netpollDup(fd, "zring-wait")
 }

@@ -1,5 +1,3 @@
-//go:build unix
-
 package loop
 
 import (
@@ -127,14 +125,15 @@ func (s *session) onReadable(uintptr) bool {
 }
 
 // waitConn returns the raw connection a socket waits on for p, making it
-// on first use (netpollDup), and drives the connection so that the loop leaves its reads to the
-// socket. Nil when p has no handshaken connection. Under exec.
+// on first use (waitDup; there is none on the conn backend), and drives
+// the connection so that the loop leaves its reads to the socket. Nil when
+// p has no handshaken connection. Under exec.
 func (s *session) waitConn(p *Peer) syscall.RawConn {
 	if s.peer != p || s.finished || s.fd < 0 || !s.active || s.raw() {
 		return nil
 	}
 	if s.waitRC == nil {
-		f, rc, err := netpollDup(s.fd, "zring-wait")
+		f, rc, err := waitDup(s.fd)
 		if err != nil {
 			return nil
 		}
