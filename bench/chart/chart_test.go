@@ -162,6 +162,30 @@ func TestMissingFigures(t *testing.T) {
 	}
 }
 
+// TestProxyCasesNotCharted: zbench's cases with a proxy in the path have
+// the kind, transport and size of direct ones; the charts leave them out.
+func TestProxyCasesNotCharted(t *testing.T) {
+	r := mustLoad(t, "testdata/small.json")
+	n := len(r.Cases)
+	for _, c := range r.Cases[:n] {
+		if (c.ID == "tcp-thr-64" || c.ID == "tcp-lat-64") && c.Proxy == "" {
+			p := c
+			p.ID, p.Label, p.Proxy = c.ID+"-proxy", c.Label+" via proxy", "queue"
+			r.Cases = append(r.Cases, p)
+		}
+	}
+	if len(r.Cases) != n+2 {
+		t.Fatalf("fixture lacks tcp-thr-64 or tcp-lat-64")
+	}
+	for _, kind := range []string{"thr", "lat"} {
+		for _, c := range casesOf(r, func(c Case) bool { return c.Kind == kind }) {
+			if c.Proxy != "" {
+				t.Errorf("casesOf(%s) has %s", kind, c.ID)
+			}
+		}
+	}
+}
+
 // TestMarkdownMatchesResults: the report read back gives the results
 // file's medians, to the report's rounding, for every case and cell.
 func TestMarkdownMatchesResults(t *testing.T) {

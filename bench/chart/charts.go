@@ -72,11 +72,13 @@ func conditionNote(r *Run) []string {
 	return []string{s + "."}
 }
 
-// casesOf returns the run's cases that keep says, by message size.
+// casesOf returns the run's cases that keep says, by message size, leaving
+// out those with a proxy in the path: the charts are of the direct cases,
+// and a proxy case has the kind, transport and size of one.
 func casesOf(r *Run, keep func(Case) bool) []Case {
 	var out []Case
 	for _, c := range r.Cases {
-		if keep(c) && len(c.Results) > 0 {
+		if c.Proxy == "" && keep(c) && len(c.Results) > 0 {
 			out = append(out, c)
 		}
 	}

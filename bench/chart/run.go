@@ -48,6 +48,9 @@ type Case struct {
 	Size        int    `json:"size"`
 	Count       int    `json:"count"`
 	Subscribers int    `json:"subscribers"`
+	// Proxy is the device of a proxy in the path ("queue", "streamer"),
+	// empty for the direct cases that the charts draw.
+	Proxy string `json:"proxy"`
 	// Results by condition, then implementation.
 	Results map[string]map[string]Cell `json:"results"`
 }

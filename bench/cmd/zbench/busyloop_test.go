@@ -6,11 +6,19 @@ import (
 	"time"
 )
 
-// TestMain lets the test binary be the busy-loop child, as zbench's own
-// executable is in a real run.
+// TestMain lets the test binary be the busy-loop child and the floor's
+// relay, as zbench's own executable is in a real run, and the fake tools
+// of proxy_test.go.
 func TestMain(m *testing.M) {
 	if len(os.Args) == 2 && os.Args[1] == busyLoopArg {
 		runBusyLoop()
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == relayArg {
+		runRelay(os.Args[2:])
+		return
+	}
+	if len(os.Args) > 1 && runFakeTool(os.Args[1], os.Args[2:]) {
 		return
 	}
 	os.Exit(m.Run())

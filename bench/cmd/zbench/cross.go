@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -33,15 +34,19 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 			zring = im
 		}
 	}
+	// A pair is a case run with zring's tools for some of its roles and
+	// libzmq's for the others: by[i] runs role i of c.roles().
 	type pair struct {
-		c                benchCase
-		server, client   *impl
-		srvTool, cliTool tool
+		c  benchCase
+		by []*impl
 	}
 	thrShort := benchCase{kind: throughput, size: 64, count: 100_000}
 	thrLong := benchCase{kind: throughput, size: 64 << 10, count: 2_000}
 	lat := benchCase{kind: latency, size: 64, count: 1_000}
 	fan := benchCase{kind: fanout, size: 64, count: 200, subs: 1000}
+	// Through a ROUTER/DEALER proxy, libzmq's ends with zring's proxy and
+	// zring's with libzmq's: routing ids and REQ's envelope both ways.
+	latProxy := benchCase{kind: latency, size: 64, count: 1_000, proxy: true}
 	var pairs []pair
 	for _, m := range allMechanisms {
 		if !containsMechanism(o.mechs, m) {
@@ -49,16 +54,18 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 		}
 		under := func(c benchCase) benchCase { c.mech = m; return c }
 		pairs = append(pairs,
-			pair{under(thrShort), libzmq, zring, localThr, remoteThr},
-			pair{under(thrShort), zring, libzmq, localThr, remoteThr},
-			pair{under(thrLong), libzmq, zring, localThr, remoteThr},
-			pair{under(thrLong), zring, libzmq, localThr, remoteThr},
-			pair{under(lat), zring, libzmq, localLat, remoteLat},
-			pair{under(lat), libzmq, zring, localLat, remoteLat})
+			pair{under(thrShort), []*impl{libzmq, zring}},
+			pair{under(thrShort), []*impl{zring, libzmq}},
+			pair{under(thrLong), []*impl{libzmq, zring}},
+			pair{under(thrLong), []*impl{zring, libzmq}},
+			pair{under(lat), []*impl{zring, libzmq}},
+			pair{under(lat), []*impl{libzmq, zring}})
 		if m == mechNull {
 			pairs = append(pairs,
-				pair{fan, zring, libzmq, fanoutPub, fanoutSub},
-				pair{fan, libzmq, zring, fanoutPub, fanoutSub})
+				pair{fan, []*impl{zring, libzmq}},
+				pair{fan, []*impl{libzmq, zring}},
+				pair{latProxy, []*impl{libzmq, zring, libzmq}},
+				pair{latProxy, []*impl{zring, libzmq, zring}})
 		}
 	}
 	var results []crossResult
@@ -66,22 +73,15 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 		if ctx.Err() != nil {
 			break
 		}
-		var name string
-		switch p.c.kind {
-		case throughput:
-			name = fmt.Sprintf("%s %s → %s %s, %s × %s", p.client.name, p.cliTool, p.server.name, p.srvTool,
-				sizeLabel(p.c.size), thousands(float64(p.c.count)))
-		case fanout:
-			name = fmt.Sprintf("%s %s → %s × %s %s, %s × %s", p.server.name, p.srvTool, thousands(float64(p.c.subs)),
-				p.client.name, p.cliTool, sizeLabel(p.c.size), thousands(float64(p.c.count)))
-		default:
-			name = fmt.Sprintf("%s %s ↔ %s %s, %s × %s round trips", p.client.name, p.cliTool, p.server.name, p.srvTool,
-				sizeLabel(p.c.size), thousands(float64(p.c.count)))
-		}
-		if p.c.mech != mechNull {
-			name = p.c.mech.title() + ": " + name
-		}
+		name := crossName(p.c, p.by)
 		r := crossResult{name: name}
+		rs, reporter := p.c.roles()
+		cmds := make([][]string, len(rs))
+		for i, rl := range rs {
+			if p.by[i].ok {
+				cmds[i] = p.by[i].command(rl.tool)
+			}
+		}
 		switch {
 		case !libzmq.ok || !zring.ok:
 			r.status = "skipped"
@@ -91,9 +91,10 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 					break
 				}
 			}
+		case slices.ContainsFunc(cmds, func(c []string) bool { return c == nil }):
+			r.status = "skipped"
+			r.summary = "no proxy tool" // zring's, from an older -zring-bin
 		default:
-			_, reporter := p.c.tools()
-			cmds := [][]string{p.server.command(p.srvTool), p.client.command(p.cliTool)}
 			out := runTools(ctx, p.c, cmds, reporter, min(o.timeout, crossTimeout), o.verbose)
 			r.status = out.status.String()
 			switch {
@@ -109,4 +110,33 @@ func runCrossPairs(ctx context.Context, impls []*impl, o options) []crossResult 
 		results = append(results, r)
 	}
 	return results
+}
+
+// crossName names an interop pair: "zring remote_thr → libzmq local_thr,
+// 64 B × 100,000", "libzmq remote_lat ↔ zring proxy (ROUTER/DEALER) ↔
+// libzmq local_lat, 64 B × 1,000 round trips"; by runs c's roles.
+func crossName(c benchCase, by []*impl) string {
+	rs, _ := c.roles()
+	server, client := by[0], by[len(by)-1]
+	srvTool, cliTool := rs[0].tool, rs[len(rs)-1].tool
+	var name string
+	if c.kind == fanout {
+		name = fmt.Sprintf("%s %s → %s × %s %s, %s × %s", server.name, srvTool, thousands(float64(c.subs)),
+			client.name, cliTool, sizeLabel(c.size), thousands(float64(c.count)))
+	} else {
+		arrow, unit := " → ", ""
+		if c.kind == latency {
+			arrow, unit = " ↔ ", " round trips"
+		}
+		path := fmt.Sprintf("%s %s", client.name, cliTool)
+		if c.proxy {
+			path += fmt.Sprintf("%s%s proxy (%s)", arrow, by[1].name, c.proxySockets())
+		}
+		path += fmt.Sprintf("%s%s %s", arrow, server.name, srvTool)
+		name = fmt.Sprintf("%s, %s × %s%s", path, sizeLabel(c.size), thousands(float64(c.count)), unit)
+	}
+	if c.mech != mechNull {
+		name = c.mech.title() + ": " + name
+	}
+	return name
 }

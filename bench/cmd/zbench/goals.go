@@ -84,18 +84,20 @@ const (
 )
 
 // A caseRef names a case of the run by what it measures, not its count:
-// kind, message size, mechanism, and whether it is over inproc (else tcp).
+// kind, message size, mechanism, whether it is over inproc (else tcp), and
+// whether a proxy is in the path.
 type caseRef struct {
 	kind   kind
 	size   int
 	mech   mechanism
 	inproc bool
+	proxy  bool
 }
 
 // findCase returns the case of the run that ref names.
 func findCase(cases []benchCase, ref caseRef) (benchCase, bool) {
 	for _, c := range cases {
-		if c.kind == ref.kind && c.inproc == ref.inproc && c.size == ref.size && c.mech == ref.mech {
+		if c.kind == ref.kind && c.inproc == ref.inproc && c.size == ref.size && c.mech == ref.mech && c.proxy == ref.proxy {
 			return c, true
 		}
 	}
@@ -168,7 +170,7 @@ func everySizeGoal(m mechanism, key string, limit float64, b bound) func(*result
 	return func(rt *resultTable, cases []benchCase) goalResult {
 		worst, at := 0.0, ""
 		for _, c := range cases {
-			if c.kind != throughput || c.inproc || c.mech != m {
+			if c.kind != throughput || c.inproc || c.proxy || c.mech != m {
 				continue
 			}
 			r, ok := rt.medianRatio(c, "zring", "libzmq", key)

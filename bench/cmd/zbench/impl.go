@@ -24,9 +24,12 @@ const (
 	// bench/libzmq and tools/perf alike.
 	fanoutPub tool = "fanout_pub"
 	fanoutSub tool = "fanout_sub"
+	// Ours as well: zmq_proxy between the ends of the proxy cases
+	// (tools/perf/proxy, bench/libzmq/proxy.c; the floor's is relay.go).
+	proxyTool tool = "proxy"
 )
 
-var allTools = []tool{localThr, remoteThr, localLat, remoteLat, inprocThr, inprocLat, fanoutPub, fanoutSub}
+var allTools = []tool{localThr, remoteThr, localLat, remoteLat, inprocThr, inprocLat, fanoutPub, fanoutSub, proxyTool}
 
 // tcpTools are the tools every implementation must have to be benchmarked.
 var tcpTools = []tool{localThr, remoteThr, localLat, remoteLat, fanoutPub, fanoutSub}
@@ -128,17 +131,26 @@ func newImpls(root, tmp, zringBin string) []*impl {
 		if v, ok := floorVerb[t]; ok {
 			return []string{floorBin, v}
 		}
+		if t == proxyTool {
+			return relayCommand()
+		}
 		return nil
 	}
 
 	return []*impl{libzmq, zring, floor}
 }
 
-// runs reports whether the implementation has what case c needs: the
-// reporting tool, and the mechanism unless it is NULL. The floor has no
+// runs reports whether the implementation has what case c needs: the tool
+// of each role, and the mechanism unless it is NULL. The floor has no
 // inproc and no mechanisms.
 func (im *impl) runs(c benchCase) bool {
-	return im.command(mustTool(c)) != nil && (c.mech == mechNull || im.secure)
+	rs, _ := c.roles()
+	for _, r := range rs {
+		if im.command(r.tool) == nil {
+			return false
+		}
+	}
+	return c.mech == mechNull || im.secure
 }
 
 func isTCP(t tool) bool {

@@ -1,7 +1,7 @@
 // Command zbench runs zring's perf tools side by side with libzmq's and with
 // a plain Go TCP "floor", and prints the comparison as markdown.
 //
-//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout] [-conditions idle,loaded] [-mechanisms null,plain,curve] [-quick] [-out FILE] [-json FILE]
+//	go run ./bench/cmd/zbench [-reps 3] [-only libzmq,zring,floor] [-cases thr,lat,fanout,proxy] [-conditions idle,loaded] [-mechanisms null,plain,curve] [-quick] [-out FILE] [-json FILE]
 //
 // It builds every implementation into a temporary directory (zring's
 // tools/perf with go build, bench/libzmq with gcc against libzmq3-dev,
@@ -35,6 +35,12 @@
 // that implementation in later repetitions (of the same condition), so the
 // whole run stays bounded.
 //
+// With NULL it also runs two cases with a proxy in the path, each
+// implementation's own between its own ends (-cases proxy): latency
+// through a ROUTER/DEALER zmq_proxy (REQ → ROUTER|DEALER → REP) and
+// throughput through a PULL/PUSH one, zring.Proxy beside libzmq's
+// zmq_proxy, and a plain Go TCP relay for the floor (relay.go).
+//
 // With -out X.md it also writes X.json beside the report (-json names
 // another file): the same figures, medians and every repetition's, for
 // bench/chart to draw.
@@ -66,7 +72,7 @@ type options struct {
 	scale    float64
 	zringBin string
 	inproc   bool
-	kinds    []string // -cases: thr, lat, fanout; empty is all
+	kinds    []string // -cases: thr, lat, fanout, proxy; empty is all
 	conds    []condition
 	mechs    []mechanism
 	keep     bool
@@ -76,6 +82,10 @@ type options struct {
 func main() {
 	if len(os.Args) == 2 && os.Args[1] == busyLoopArg {
 		runBusyLoop()
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == relayArg {
+		runRelay(os.Args[2:])
 		return
 	}
 	var o options
@@ -89,7 +99,7 @@ func main() {
 	flag.Float64Var(&o.scale, "scale", 1, "multiply every message and round-trip count by this")
 	flag.StringVar(&o.zringBin, "zring-bin", "", "use zring perf tools already built in this directory instead of building ./tools/perf")
 	flag.BoolVar(&o.inproc, "inproc", false, "also run inproc_thr and inproc_lat (libzmq and zring only)")
-	flag.StringVar(&kinds, "cases", "", "comma-separated kinds of case to run: thr, lat, fanout (default all)")
+	flag.StringVar(&kinds, "cases", "", "comma-separated kinds of case to run: thr, lat, fanout, and proxy for the cases with a proxy in the path (thr and lat are the direct ones); default all")
 	flag.StringVar(&conds, "conditions", "idle,loaded", "comma-separated conditions to run every case in: idle, loaded (one busy-loop process taking a core)")
 	flag.StringVar(&mechs, "mechanisms", "null", "comma-separated security mechanisms: null (issue 10's cases), plain, curve (throughput 64 B, 1 KiB, 64 KiB and latency 64 B under that mechanism; libzmq and zring only)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary build directory")
@@ -118,8 +128,8 @@ func main() {
 		if k = strings.TrimSpace(k); k == "" {
 			continue
 		}
-		if !slices.Contains([]string{"thr", "lat", "fanout"}, k) {
-			fmt.Fprintf(os.Stderr, "zbench: unknown kind of case %q (have thr, lat, fanout)\n", k)
+		if !slices.Contains([]string{"thr", "lat", "fanout", "proxy"}, k) {
+			fmt.Fprintf(os.Stderr, "zbench: unknown kind of case %q (have thr, lat, fanout, proxy)\n", k)
 			os.Exit(2)
 		}
 		o.kinds = append(o.kinds, k)
@@ -202,7 +212,7 @@ func run(o options) error {
 
 	cases := benchCases(o.quick, o.scale, o.inproc, o.mechs)
 	if len(o.kinds) > 0 {
-		cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !slices.Contains(o.kinds, c.kindName()) })
+		cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !slices.Contains(o.kinds, c.group()) })
 	}
 
 	cross := runCrossPairs(ctx, impls, o)

@@ -30,7 +30,8 @@ func TestParseMechanisms(t *testing.T) {
 
 // TestBenchCasesMechanisms: PLAIN and CURVE add issue 11's four cases each
 // (throughput 64 B, 1 KiB, 64 KiB, latency 64 B) over tcp, with ids and
-// labels of their own; NULL alone is issue 10's set, unchanged.
+// labels of their own; NULL alone is issue 10's set and the two proxy
+// cases.
 func TestBenchCasesMechanisms(t *testing.T) {
 	secure := benchCases(false, 1, true, []mechanism{mechPlain, mechCurve})
 	var labels []string
@@ -49,8 +50,8 @@ func TestBenchCasesMechanisms(t *testing.T) {
 	}
 
 	all := benchCases(false, 1, true, allMechanisms)
-	if len(all) != 6+2+8 {
-		t.Errorf("-mechanisms null,plain,curve -inproc: %d cases, want 16", len(all))
+	if len(all) != 6+2+2+8 {
+		t.Errorf("-mechanisms null,plain,curve -inproc: %d cases, want 18", len(all))
 	}
 	ids := map[string]bool{}
 	for _, c := range all {
@@ -59,8 +60,8 @@ func TestBenchCasesMechanisms(t *testing.T) {
 		}
 		ids[c.id()] = true
 	}
-	if got := benchCases(false, 1, false, []mechanism{mechNull}); len(got) != 6 || got[1].id() != "tcp-thr-64" {
-		t.Errorf("NULL alone: %d cases, the second %q; want 6, tcp-thr-64", len(got), got[1].id())
+	if got := benchCases(false, 1, false, []mechanism{mechNull}); len(got) != 8 || got[1].id() != "tcp-thr-64" {
+		t.Errorf("NULL alone: %d cases, the second %q; want 8 (6 and the proxy's 2), tcp-thr-64", len(got), got[1].id())
 	}
 
 	// Each CURVE case runs about as long as NULL's of the same size at

@@ -28,3 +28,9 @@ func contextSwitches(ps *os.ProcessState) (voluntary, involuntary int64) {
 	}
 	return 0, 0
 }
+
+// stopHelper asks a proxy to stop: SIGTERM to its process group, on which
+// the proxy tools and the relay exit with status 0.
+func stopHelper(cmd *exec.Cmd) {
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+}

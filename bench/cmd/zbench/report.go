@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -58,8 +59,8 @@ func renderReport(in reportInput) string {
 
 	var thr, lat, fan []benchCase
 	for _, c := range in.cases {
-		if c.mech != mechNull {
-			continue // renderSecurity's
+		if c.mech != mechNull || c.proxy {
+			continue // renderSecurity's, renderProxy's
 		}
 		switch c.kind {
 		case throughput:
@@ -120,6 +121,7 @@ func renderReport(in reportInput) string {
 		}
 	}
 
+	renderProxy(&b, in)
 	renderSecurity(&b, in)
 
 	b.WriteString("\n### Interoperability (zring with libzmq over tcp, each once)\n\n")
@@ -165,7 +167,11 @@ func renderReport(in reportInput) string {
 	fmt.Fprintf(&b, "- kernel (`uname -r`): %s\n", e.kernel)
 	fmt.Fprintf(&b, "- Go: %s\n", e.goVersion)
 	fmt.Fprintf(&b, "- CPU: %s; load average (1, 5, 15 min) %s before, %s after\n", e.cpu, e.loadBefore, e.loadAfter)
-	fmt.Fprintf(&b, "- libzmq: %s (bench/libzmq, gcc -O2); floor: bench/floor, length-prefixed frames over one net.Conn\n", e.libzmqVersion)
+	fmt.Fprintf(&b, "- libzmq: %s (bench/libzmq, gcc -O2); floor: bench/floor, length-prefixed frames over one net.Conn", e.libzmqVersion)
+	if slices.ContainsFunc(in.cases, func(c benchCase) bool { return c.proxy }) {
+		b.WriteString("; proxies: tools/perf/proxy (zring.Proxy), bench/libzmq/proxy.c (zmq_proxy), and zbench's Go TCP relay for the floor")
+	}
+	b.WriteString("\n")
 	var counts []string
 	for _, c := range in.cases {
 		unit := "messages"
@@ -232,6 +238,59 @@ func renderP50Spread(b *strings.Builder, in reportInput, lat []benchCase) {
 				fmt.Fprintf(b, " %s |", text)
 			}
 			b.WriteString("\n")
+		}
+	}
+}
+
+// renderProxy writes the tables of the cases with a proxy in the path, if
+// the run had any: throughput, latency and CPU per message, with the
+// floor's relay in the floor's columns.
+func renderProxy(b *strings.Builder, in reportInput) {
+	var thr, lat []benchCase
+	for _, c := range in.cases {
+		switch {
+		case !c.proxy:
+		case c.kind == throughput:
+			thr = append(thr, c)
+		default:
+			lat = append(lat, c)
+		}
+	}
+	if len(thr)+len(lat) == 0 {
+		return
+	}
+	b.WriteString("\n### Proxy in the path (tcp 127.0.0.1, each implementation's own proxy between its own tools)\n\n")
+	b.WriteString("A third process sits between the two perf tools: its frontend binds the endpoint the connecting tool dials, its backend connects to the binding tool. ")
+	b.WriteString("zring runs tools/perf/proxy (`zring.Proxy`), libzmq bench/libzmq/proxy.c (`zmq_proxy`), both with default high-water marks; ")
+	b.WriteString("the floor runs a plain Go TCP relay (zbench itself: one connection in, one out, bytes copied both ways as they come, no framing). ")
+	b.WriteString("Latency goes REQ → ROUTER|DEALER → REP (zmq_proxy's shared queue); throughput PUSH → PULL|PUSH → PULL (its streamer, the same loop: ")
+	b.WriteString("remote_thr and local_thr have no socket that pairs with a ROUTER or a DEALER).")
+	if slices.ContainsFunc(in.cases, func(c benchCase) bool { return !c.proxy && !c.inproc && c.mech == mechNull && c.kind != fanout }) {
+		b.WriteString(" The direct cases are in the tables above.")
+	}
+	b.WriteString("\n")
+	t := table{b: b, in: in, floor: true}
+	if len(thr) > 0 {
+		b.WriteString("\n#### Throughput through a PULL/PUSH proxy (as local_thr reports)\n\n")
+		t.header("higher")
+		for _, c := range thr {
+			t.row(c, c.label(), keyMsgs, msgRate)
+		}
+	}
+	if len(lat) > 0 {
+		b.WriteString("\n#### Latency through a ROUTER/DEALER proxy, one way in µs (as remote_lat reports: half a round trip)\n\n")
+		t.header("lower")
+		for _, c := range lat {
+			for _, q := range []struct{ name, key string }{{"p50", keyP50}, {"p99", keyP99}, {"p99.9", keyP999}, {"avg", keyAvg}} {
+				t.row(c, c.label()+" "+q.name, q.key, usText)
+			}
+		}
+	}
+	if len(thr) > 0 {
+		b.WriteString("\n#### CPU seconds per million messages through the proxy (user + sys of all three processes, throughput runs)\n\n")
+		t.header("lower")
+		for _, c := range thr {
+			t.row(c, c.label(), keyCPUPer, cpuText)
 		}
 	}
 }
@@ -326,13 +385,6 @@ func msgRate(c benchCase, cl cell) string {
 func usText(_ benchCase, cl cell) string { return latencyText(cl.value) }
 
 func cpuText(_ benchCase, cl cell) string { return decimal(cl.value, 3) }
-
-// mustTool is the reporting tool of c, used to ask whether an
-// implementation has it.
-func mustTool(c benchCase) tool {
-	ts, reporter := c.tools()
-	return ts[reporter]
-}
 
 func latencyText(us float64) string {
 	if us < 10 {

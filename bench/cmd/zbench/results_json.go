@@ -54,6 +54,10 @@ type jsonCase struct {
 	Size        int    `json:"size"`      // bytes per message
 	Count       int    `json:"count"`     // messages (per subscriber for fanout) or round trips
 	Subscribers int    `json:"subscribers,omitempty"`
+	// Proxy is the device of the proxy in the path, as the proxy tools
+	// name it: "queue" (ROUTER/DEALER, latency) or "streamer" (PULL/PUSH,
+	// throughput); absent for the direct cases.
+	Proxy string `json:"proxy,omitempty"`
 	// Results, by condition and then implementation; an implementation
 	// that did not run the case (not built, or no such tool) is absent.
 	Results map[string]map[string]jsonCell `json:"results"`
@@ -125,7 +129,7 @@ func renderJSON(in reportInput, report string) ([]byte, error) {
 	for _, c := range in.cases {
 		jc := jsonCase{
 			ID: c.id(), Label: c.label(), Kind: c.kindName(), Transport: c.transport(), Mechanism: c.mech.name(),
-			Size: c.size, Count: c.count, Subscribers: c.subs,
+			Size: c.size, Count: c.count, Subscribers: c.subs, Proxy: c.device(),
 			Results: map[string]map[string]jsonCell{},
 		}
 		for _, cond := range in.conditions {

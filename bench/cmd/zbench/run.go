@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,37 +57,38 @@ func (o outcome) summary(c benchCase) string {
 		o.metrics[keyP50], o.metrics[keyP99], o.metrics[keyAvg], o.wall.Seconds())
 }
 
-// runCase runs case c with the tools of one implementation on a fresh port.
+// runCase runs case c with the tools of one implementation on fresh ports.
 // Cancelling ctx kills the tools.
 func runCase(ctx context.Context, c benchCase, im *impl, timeout time.Duration, verbose bool) outcome {
-	ts, reporter := c.tools()
-	cmds := make([][]string, len(ts))
-	for i, t := range ts {
-		cmds[i] = im.command(t)
+	rs, reporter := c.roles()
+	cmds := make([][]string, len(rs))
+	for i, r := range rs {
+		cmds[i] = im.command(r.tool)
 	}
 	return runTools(ctx, c, cmds, reporter, timeout, verbose)
 }
 
-// runTools runs one case with the given argv prefixes (binding side first;
-// the endpoint or, for inproc, nothing goes before size and count) and
-// parses the output of cmds[reporter]. Cancelling parent kills the tools.
+// helperStopTimeout is how long a proxy may take to exit once it has been
+// asked to (SIGTERM) before it is killed and its run counted as failed; a
+// variable for the tests.
+var helperStopTimeout = 5 * time.Second
+
+// runTools runs one case with the given argv prefixes, one for each of
+// c.roles() (their arguments follow), and parses the output of
+// cmds[reporter]. A role that binds is listening before the next one
+// starts; a proxy, which runs until it is stopped, gets SIGTERM once the
+// other roles have exited, and must then exit with status 0 within
+// helperStopTimeout. Cancelling parent kills the tools.
 func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int, timeout time.Duration, verbose bool) outcome {
-	var port int
-	if !c.inproc {
+	rs, _ := c.roles()
+	ports := make([]int, c.endpoints())
+	endpoints := make([]string, len(ports))
+	for i := range ports {
 		var err error
-		if port, err = freePort(); err != nil {
+		if ports[i], err = freePort(); err != nil {
 			return outcome{status: statusFailed, detail: err.Error()}
 		}
-	}
-	argv := func(i int) []string {
-		a := append([]string(nil), cmds[i]...)
-		if !c.inproc {
-			a = append(a, fmt.Sprintf("tcp://127.0.0.1:%d", port))
-		}
-		if c.kind == fanout {
-			a = append(a, strconv.Itoa(c.subs))
-		}
-		return append(a, strconv.Itoa(c.size), strconv.Itoa(c.count))
+		endpoints[i] = fmt.Sprintf("tcp://127.0.0.1:%d", ports[i])
 	}
 
 	ctx, cancel := context.WithTimeout(parent, timeout)
@@ -94,6 +96,7 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 
 	type proc struct {
 		argv     []string
+		helper   bool // runs until stopped: a proxy
 		cmd      *exec.Cmd
 		out, err bytes.Buffer
 		waitErr  error
@@ -105,7 +108,7 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 	started := 0
 	var startErr error
 	for i := range cmds {
-		p := &proc{argv: argv(i), exited: make(chan struct{})}
+		p := &proc{argv: append(slices.Clone(cmds[i]), rs[i].args(c, endpoints)...), helper: rs[i].device != "", exited: make(chan struct{})}
 		procs[i] = p
 		p.cmd = exec.CommandContext(ctx, p.argv[0], p.argv[1:]...)
 		p.cmd.Env = toolEnv(os.Environ(), c.mech)
@@ -123,23 +126,50 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 			close(p.exited)
 			done <- i
 		}()
-		// Let the binding side listen before the connecting side starts:
+		// Let a binding side listen before the connecting side starts:
 		// a libzmq connect refused at first retries only after
 		// ZMQ_RECONNECT_IVL (100 ms), which remote_lat would time.
-		if i == 0 && len(cmds) > 1 {
-			waitListening(ctx, port, p.exited)
+		if rs[i].binds >= 0 && i < len(cmds)-1 {
+			waitListening(ctx, ports[rs[i].binds], p.exited)
 		}
 	}
 	if startErr != nil {
 		cancel()
 	}
+	ends := 0 // the roles still running that are not helpers
+	for _, p := range procs[:started] {
+		if !p.helper {
+			ends++
+		}
+	}
 	first := -1 // the first process to fail; the others are then killed
+	var stopping *time.Timer
+	var stopTimedOut atomic.Bool // set before the timer's cancel kills the proxy
 	for range started {
 		i := <-done
-		if procs[i].waitErr != nil && first < 0 {
+		p := procs[i]
+		if !p.helper {
+			ends--
+		}
+		if p.waitErr != nil && first < 0 {
 			first = i
 			cancel()
 		}
+		if ends == 0 && stopping == nil && first < 0 && startErr == nil {
+			// The ends are done: ask the proxies to stop.
+			for _, h := range procs[:started] {
+				if h.helper {
+					stopHelper(h.cmd)
+				}
+			}
+			stopping = time.AfterFunc(helperStopTimeout, func() {
+				stopTimedOut.Store(true)
+				cancel()
+			})
+		}
+	}
+	if stopping != nil {
+		stopping.Stop()
 	}
 	o := outcome{wall: time.Since(start)}
 	for _, p := range procs {
@@ -161,7 +191,8 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 	case (startErr != nil || first >= 0) && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		var hung []string
 		for _, p := range procs[:started] {
-			if p.waitErr != nil {
+			// A proxy killed before it was asked to stop was only waiting.
+			if p.waitErr != nil && (!p.helper || stopping != nil) {
 				hung = append(hung, baseName(p.argv))
 			}
 		}
@@ -175,6 +206,9 @@ func runTools(parent context.Context, c benchCase, cmds [][]string, reporter int
 		p := procs[first]
 		o.status = statusFailed
 		o.detail = fmt.Sprintf("%s: %v", baseName(p.argv), p.waitErr)
+		if p.helper && stopTimedOut.Load() {
+			o.detail += fmt.Sprintf(" (still running %s after SIGTERM)", helperStopTimeout)
+		}
 		if msg := lastLines(p.out.String()+"\n"+p.err.String(), 3); msg != "" {
 			o.detail += ": " + msg
 		}
@@ -200,10 +234,14 @@ func toolEnv(environ []string, m mechanism) []string {
 	return append(env, mechanismEnv+"="+m.name())
 }
 
-// baseName names a process for messages: "local_thr", "floor lat-client".
+// baseName names a process for messages: "local_thr", "floor lat-client",
+// "floor relay".
 func baseName(argv []string) string {
 	name := argv[0][strings.LastIndexByte(argv[0], '/')+1:]
-	if name == "floor" && len(argv) > 1 {
+	switch {
+	case len(argv) > 1 && argv[1] == relayArg:
+		name = "floor relay"
+	case name == "floor" && len(argv) > 1:
 		name += " " + argv[1]
 	}
 	return name

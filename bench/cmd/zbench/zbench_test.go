@@ -166,26 +166,26 @@ func TestFormatting(t *testing.T) {
 func TestBenchCases(t *testing.T) {
 	full := benchCases(false, 1, false, []mechanism{mechNull})
 	quick := benchCases(true, 1, false, []mechanism{mechNull})
-	if len(full) != 6 || len(quick) != 6 {
-		t.Fatalf("got %d and %d cases, want 6 each", len(full), len(quick))
+	if len(full) != 8 || len(quick) != 8 {
+		t.Fatalf("got %d and %d cases, want 8 each", len(full), len(quick))
 	}
 	for i := range full {
 		if quick[i].count >= full[i].count {
 			t.Errorf("%s: quick count %d is not below %d", full[i].label(), quick[i].count, full[i].count)
 		}
 	}
-	if n := len(benchCases(false, 1, true, []mechanism{mechNull})); n != 8 {
-		t.Errorf("with -inproc: %d cases, want 8", n)
+	if n := len(benchCases(false, 1, true, []mechanism{mechNull})); n != 10 {
+		t.Errorf("with -inproc: %d cases, want 10", n)
 	}
-	fan := full[len(full)-1]
+	fan := full[5]
 	if fan.kind != fanout || fan.subs != 1000 || fan.messages() != fan.count*1000 {
 		t.Errorf("last case %+v, want a fan-out to 1,000 subscribers", fan)
 	}
 	if got, want := fan.label(), "tcp 64 B → 1,000 SUB"; got != want {
 		t.Errorf("fan-out label %q, want %q", got, want)
 	}
-	if ts, reporter := fan.tools(); len(ts) != 2 || ts[0] != fanoutPub || ts[reporter] != fanoutSub {
-		t.Errorf("fan-out tools %v, reporter %d", ts, reporter)
+	if rs, reporter := fan.roles(); len(rs) != 2 || rs[0].tool != fanoutPub || rs[reporter].tool != fanoutSub {
+		t.Errorf("fan-out roles %v, reporter %d", rs, reporter)
 	}
 	if c := benchCases(false, 0.5, false, []mechanism{mechNull})[0]; c.count != 5_000_000 {
 		t.Errorf("-scale 0.5: 8 B count %d, want 5,000,000", c.count)
