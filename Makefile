@@ -6,7 +6,7 @@ GO        ?= go
 FUZZTIME  ?= 20s
 RACE      ?= -race
 
-.PHONY: all test unit interop torture torture-short bench bench-quick fuzz lint deps
+.PHONY: all test unit interop torture torture-short bench bench-quick fuzz lint deps cross
 
 all: test
 
@@ -30,7 +30,15 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-zmq iptables iproute2 >/dev/null; \
 	fi
 
-test: deps lint unit interop torture-short
+test: deps lint cross unit interop torture-short
+
+# Every package builds for the other systems Go serves (Windows on the conn
+# backend, the BSDs and macOS on netpoll), so that a change cannot quietly
+# make zring Linux-only. torture is Linux-only by its build tags.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build ./...
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
+	GOOS=freebsd GOARCH=amd64 $(GO) build ./...
 
 # make torture: every reliability scenario (issue 12) in separate processes, zring and
 # libzmq (through pyzmq) side by side, and RELIABILITY.md from the results. As root it

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command peer is zring's side of a torture scenario: one socket in its own
 // process, so that a scenario can kill it (-9), stop it (-STOP) or cut its
 // network, and a figure measured on it is one a user would see. peer.py
