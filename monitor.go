@@ -2,6 +2,8 @@ package zring
 
 import (
 	"encoding/binary"
+	"fmt"
+	"strings"
 
 	"github.com/zring/zring/internal/errno"
 	"github.com/zring/zring/internal/loop"
@@ -35,6 +37,49 @@ const (
 	EventMessagesDropped = Event(loop.EventMessagesDropped) // value: messages dropped
 	EventAll             = Event(loop.EventAll)
 )
+
+// eventNames are zmq.h's names of the events, without "ZMQ_".
+var eventNames = [...]struct {
+	e    Event
+	name string
+}{
+	{EventConnected, "EVENT_CONNECTED"}, {EventConnectDelayed, "EVENT_CONNECT_DELAYED"},
+	{EventConnectRetried, "EVENT_CONNECT_RETRIED"}, {EventListening, "EVENT_LISTENING"},
+	{EventBindFailed, "EVENT_BIND_FAILED"}, {EventAccepted, "EVENT_ACCEPTED"},
+	{EventAcceptFailed, "EVENT_ACCEPT_FAILED"}, {EventClosed, "EVENT_CLOSED"},
+	{EventCloseFailed, "EVENT_CLOSE_FAILED"}, {EventDisconnected, "EVENT_DISCONNECTED"},
+	{EventMonitorStopped, "EVENT_MONITOR_STOPPED"},
+	{EventHandshakeFailedNoDetail, "EVENT_HANDSHAKE_FAILED_NO_DETAIL"},
+	{EventHandshakeSucceeded, "EVENT_HANDSHAKE_SUCCEEDED"},
+	{EventHandshakeFailedProtocol, "EVENT_HANDSHAKE_FAILED_PROTOCOL"},
+	{EventHandshakeFailedAuth, "EVENT_HANDSHAKE_FAILED_AUTH"},
+	{EventMessagesDropped, "EVENT_MESSAGES_DROPPED"},
+}
+
+// String is the event's zmq.h name without "ZMQ_" ("EVENT_CONNECTED"), or
+// several joined with "|" for a mask (EventAll names them all).
+func (e Event) String() string {
+	if e == 0 {
+		return "0"
+	}
+	var b strings.Builder
+	for _, n := range eventNames {
+		if e&n.e != 0 {
+			if b.Len() > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(n.name)
+			e &^= n.e
+		}
+	}
+	if e != 0 {
+		if b.Len() > 0 {
+			b.WriteByte('|')
+		}
+		fmt.Fprintf(&b, "%#x", uint16(e))
+	}
+	return b.String()
+}
 
 // The ZMQ_PROTOCOL_ERROR_* values of EventHandshakeFailedProtocol that
 // zring reports.

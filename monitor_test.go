@@ -181,3 +181,19 @@ func TestHandshakeIvl(t *testing.T) {
 		}
 	}
 }
+
+func TestEventString(t *testing.T) {
+	for _, c := range []struct {
+		e    zring.Event
+		want string
+	}{
+		{zring.EventConnected, "EVENT_CONNECTED"},
+		{zring.EventHandshakeFailedAuth, "EVENT_HANDSHAKE_FAILED_AUTH"},
+		{zring.EventConnected | zring.EventDisconnected, "EVENT_CONNECTED|EVENT_DISCONNECTED"},
+		{0, "0"},
+	} {
+		if got := c.e.String(); got != c.want {
+			t.Errorf("%#x: %q, want %q", uint16(c.e), got, c.want)
+		}
+	}
+}
