@@ -13,16 +13,22 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// fdHost records the fds of accepted and connected connections, and the
-// errors of CLOSED events.
+// fdHost records the fds of accepted and connected connections, the
+// errors of CLOSED events, and how many connections finished their
+// handshake.
 type fdHost struct {
 	mu       sync.Mutex
 	accepted []int
 	dialed   []int
 	closed   []error
+	attached int
 }
 
-func (h *fdHost) Attach(*Peer) {}
+func (h *fdHost) Attach(*Peer) {
+	h.mu.Lock()
+	h.attached++
+	h.mu.Unlock()
+}
 func (h *fdHost) Detach(*Peer) {}
 func (h *fdHost) Event(e Event) {
 	h.mu.Lock()
@@ -96,7 +102,9 @@ func testSockOpts(t *testing.T, backend string) {
 	a, _ := ResolveConnect("tcp", ep[len("tcp://"):], false)
 	c := pool.loops[0].Connect(a, cfg, host, nil)
 	defer c.Close(0)
-	host.wait(t, func() bool { return len(host.accepted) > 0 && len(host.dialed) > 0 })
+	// Both ends handshaken: the accepted one was tuned before (ACCEPTED
+	// comes before tuneConn, so it does not say that).
+	host.wait(t, func() bool { return len(host.accepted) > 0 && len(host.dialed) > 0 && host.attached == 2 })
 	for _, fd := range []int{host.accepted[0], host.dialed[0]} {
 		for _, o := range []struct {
 			name       string
