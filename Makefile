@@ -57,6 +57,9 @@ unit:
 	ZRING_BACKEND=uring $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
 	ZRING_SPIN=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
 	ZRING_CONNWAIT=0 ZRING_CONNSEND=0 $(GO) test $(RACE) -count=1 -timeout 10m . ./internal/sockets
+	@echo "== the conn backend (Windows' only one, on package net) on Linux: its own tests, and the root tests of every pattern, transport, mechanism, linger and heartbeat (a third of the suite, for make test's time)"
+	ZRING_BACKEND=conn $(GO) test $(RACE) -count=1 -timeout 10m ./internal/loop
+	ZRING_BACKEND=conn $(GO) test $(RACE) -count=1 -timeout 10m -run 'Smoke|PubSub|DealerRouter|ReqRep|Linger|Heartbeat|Plain|Curve|Proxy|Context|Stream|Reconnect|Pair|Metadata|Monitor|HWM' .
 
 interop: deps
 	cd interop && $(GO) vet ./... && $(GO) test $(RACE) -count=1 -timeout 10m ./...

@@ -2,7 +2,6 @@ package loop
 
 import (
 	"sync"
-	"time"
 )
 
 // connPoller is the conn backend's poller. Its handles know their own
@@ -16,12 +15,8 @@ import (
 // gives the level-triggered behaviour the sessions expect of every
 // backend. The loop sleeps on a channel, as the netpoll backend's does.
 type connPoller struct {
-	wakeCh chan struct{}
-	timer  *time.Timer
-	mu     sync.Mutex
-	ready  []connReady // posted, drained by wait
-	batch  []connReady
-	regs   map[int]*connReg // under exec: what close must let go of
+	postQueue[connReady]                  // posted by the handles' goroutines, taken by wait
+	regs                 map[int]*connReg // under exec: what close must let go of
 	// flushing counts the streams watched here that were closed with
 	// bytes still in their writer's ring (connStream.close): Pool.Close
 	// waits for them, since those bytes are, for the session that wrote
@@ -47,9 +42,7 @@ type connReg struct {
 }
 
 func newConnPoller() (poller, error) {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &connPoller{wakeCh: make(chan struct{}, 1), timer: t, regs: make(map[int]*connReg)}, nil
+	return &connPoller{postQueue: newPostQueue[connReady](), regs: make(map[int]*connReg)}, nil
 }
 
 // connNotify posts hd's readiness to its poller if the loop wants it and
@@ -123,35 +116,11 @@ func (p *connPoller) del(fd int) error {
 // goroutines post nothing), so there is nothing to let go of.
 func (p *connPoller) quiet(int) bool { return false }
 
-func (p *connPoller) post(r connReady) {
-	p.mu.Lock()
-	p.ready = append(p.ready, r)
-	p.mu.Unlock()
-	p.wake()
-}
-
 func (p *connPoller) wait(timeoutMs int) (int, error) {
-	p.mu.Lock()
-	empty := len(p.ready) == 0
-	p.mu.Unlock()
-	if empty && timeoutMs != 0 {
-		if timeoutMs < 0 {
-			<-p.wakeCh
-		} else {
-			p.timer.Reset(time.Duration(timeoutMs) * time.Millisecond)
-			select {
-			case <-p.wakeCh:
-			case <-p.timer.C:
-			}
-			p.timer.Stop()
-		}
-	}
-	p.mu.Lock()
-	p.batch, p.ready = p.ready, p.batch[:0]
-	p.mu.Unlock()
+	batch := p.take(timeoutMs)
 	handled := 0
-	for i, e := range p.batch {
-		p.batch[i] = connReady{}
+	for i, e := range batch {
+		batch[i] = connReady{}
 		st := e.r.hd.state()
 		st.mu.Lock()
 		var bits uint32
@@ -174,13 +143,6 @@ func (p *connPoller) wait(timeoutMs int) (int, error) {
 		st.mu.Unlock()
 	}
 	return handled, nil
-}
-
-func (p *connPoller) wake() {
-	select {
-	case p.wakeCh <- struct{}{}:
-	default:
-	}
 }
 
 // dedicated: the conn backend's loop is an ordinary goroutine.

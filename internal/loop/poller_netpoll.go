@@ -6,7 +6,6 @@ import (
 	"os"
 	"sync"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,12 +26,8 @@ import (
 // closes that dup while nobody listens to the fd, and mod makes a new one
 // when somebody does again.
 type netPoller struct {
-	wakeCh  chan struct{}
-	timer   *time.Timer
-	mu      sync.Mutex
-	ready   []readiness // posted by watchers, drained by wait
-	batch   []readiness
-	watches map[int]*watch
+	postQueue[readiness] // posted by watchers, taken by wait
+	watches              map[int]*watch
 }
 
 type readiness struct {
@@ -57,9 +52,7 @@ type watch struct {
 }
 
 func newNetPoller() (poller, error) {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &netPoller{wakeCh: make(chan struct{}, 1), timer: t, watches: make(map[int]*watch)}, nil
+	return &netPoller{postQueue: newPostQueue[readiness](), watches: make(map[int]*watch)}, nil
 }
 
 func (p *netPoller) add(fd int, events uint32, h handler) error {
@@ -232,35 +225,11 @@ func pollBits(revents int16) uint32 {
 	return b
 }
 
-func (p *netPoller) post(r readiness) {
-	p.mu.Lock()
-	p.ready = append(p.ready, r)
-	p.mu.Unlock()
-	p.wake()
-}
-
 func (p *netPoller) wait(timeoutMs int) (int, error) {
-	p.mu.Lock()
-	empty := len(p.ready) == 0
-	p.mu.Unlock()
-	if empty && timeoutMs != 0 {
-		if timeoutMs < 0 {
-			<-p.wakeCh
-		} else {
-			p.timer.Reset(time.Duration(timeoutMs) * time.Millisecond)
-			select {
-			case <-p.wakeCh:
-			case <-p.timer.C:
-			}
-			p.timer.Stop()
-		}
-	}
-	p.mu.Lock()
-	p.batch, p.ready = p.ready, p.batch[:0]
-	p.mu.Unlock()
+	batch := p.take(timeoutMs)
 	handled := 0
-	for i, r := range p.batch {
-		p.batch[i] = readiness{}
+	for i, r := range batch {
+		batch[i] = readiness{}
 		w := r.w
 		w.mu.Lock()
 		closed := w.closed
@@ -278,13 +247,6 @@ func (p *netPoller) wait(timeoutMs int) (int, error) {
 		w.mu.Unlock()
 	}
 	return handled, nil
-}
-
-func (p *netPoller) wake() {
-	select {
-	case p.wakeCh <- struct{}{}:
-	default:
-	}
 }
 
 // dedicated: the netpoll loop is an ordinary goroutine.
