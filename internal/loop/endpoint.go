@@ -101,18 +101,11 @@ func ResolveBind(transport, addr string, ipv6 bool) (Address, error) {
 func ResolveConnect(transport, addr string, ipv6 bool) (Address, error) {
 	switch transport {
 	case "tcp":
-		host, port, err := splitHostPort(addr)
+		ap, err := resolveDial(addr, ipv6, "a connect needs a host and a port, not a wildcard")
 		if err != nil {
 			return Address{}, err
 		}
-		if port == 0 || host == "*" {
-			return Address{}, errno.Invalidf("a connect needs a host and a port, not a wildcard")
-		}
-		ip, err := resolveHost(host, false, ipv6)
-		if err != nil {
-			return Address{}, err
-		}
-		return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, port)}, nil
+		return Address{Transport: "tcp", TCP: ap}, nil
 	case "ipc":
 		if !ipcSupported {
 			return Address{}, errno.EPROTONOSUPPORT
@@ -140,18 +133,28 @@ func ResolveSOCKS(addr, proxy string, ipv6 bool) (Address, error) {
 	if port == 0 || host == "*" || len(host) > 255 {
 		return Address{}, errno.Invalidf("a SOCKS connect needs a host of at most 255 bytes and a port")
 	}
-	phost, pport, err := splitHostPort(proxy)
+	ap, err := resolveDial(proxy, ipv6, "the SOCKS proxy needs a host and a port")
 	if err != nil {
 		return Address{}, err
 	}
-	if pport == 0 || phost == "*" {
-		return Address{}, errno.Invalidf("the SOCKS proxy needs a host and a port")
-	}
-	ip, err := resolveHost(phost, false, ipv6)
+	return Address{Transport: "tcp", TCP: ap, SOCKSHost: host, SOCKSPort: port}, nil
+}
+
+// resolveDial resolves "host:port" to dial (ipv6 as for ResolveBind): a
+// wildcard host or port is EINVAL, with why as the reason.
+func resolveDial(addr string, ipv6 bool, why string) (netip.AddrPort, error) {
+	host, port, err := splitHostPort(addr)
 	if err != nil {
-		return Address{}, err
+		return netip.AddrPort{}, err
 	}
-	return Address{Transport: "tcp", TCP: netip.AddrPortFrom(ip, pport), SOCKSHost: host, SOCKSPort: port}, nil
+	if port == 0 || host == "*" {
+		return netip.AddrPort{}, errno.Invalidf("%s", why)
+	}
+	ip, err := resolveHost(host, false, ipv6)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	return netip.AddrPortFrom(ip, port), nil
 }
 
 func splitHostPort(addr string) (string, uint16, error) {
